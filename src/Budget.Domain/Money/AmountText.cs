@@ -1,0 +1,90 @@
+using System.Globalization;
+
+namespace Budget.Domain.Money;
+
+/// <summary>
+/// The textual forms of an amount that data files use. <see cref="Invariant"/> is the interchange format
+/// ('.' decimals, optional leading '-', no thousands separator, at most two decimals);
+/// <see cref="Danish"/> is what Danish finance systems export (',' decimals, '.' thousands).
+/// </summary>
+public sealed class AmountText
+{
+    private readonly char decimalSeparator;
+    private readonly char? thousandsSeparator;
+
+    private AmountText(char decimalSeparator, char? thousandsSeparator)
+    {
+        this.decimalSeparator = decimalSeparator;
+        this.thousandsSeparator = thousandsSeparator;
+    }
+
+    public static AmountText Invariant { get; } = new('.', null);
+
+    public static AmountText Danish { get; } = new(',', '.');
+
+    /// <summary>Parses an amount, or says why it is not one.</summary>
+    public bool TryParse(string? text, out Amount amount, out string? error)
+    {
+        amount = Amount.Zero;
+        error = null;
+        var value = text?.Trim() ?? "";
+        if (value.Length == 0)
+        {
+            error = "an amount is required";
+            return false;
+        }
+
+        var negative = value[0] == '-';
+        var digits = negative ? value[1..] : value;
+        var integerPart = digits;
+        var fractionPart = "";
+        var separatorAt = digits.IndexOf(decimalSeparator, StringComparison.Ordinal);
+        if (separatorAt >= 0)
+        {
+            integerPart = digits[..separatorAt];
+            fractionPart = digits[(separatorAt + 1)..];
+            if (fractionPart.Length == 0)
+            {
+                error = $"'{value}' ends in a decimal separator";
+                return false;
+            }
+        }
+
+        if (thousandsSeparator is { } thousands && integerPart.Contains(thousands, StringComparison.Ordinal))
+        {
+            var groups = integerPart.Split(thousands);
+            if (groups[0].Length is 0 or > 3 || groups.Skip(1).Any(g => g.Length != 3))
+            {
+                error = $"'{value}' has misplaced thousands separators";
+                return false;
+            }
+
+            integerPart = string.Concat(groups);
+        }
+
+        if (integerPart.Length == 0 || !integerPart.All(char.IsAsciiDigit) || !fractionPart.All(char.IsAsciiDigit))
+        {
+            error = $"'{value}' is not a number (expected e.g. {Example})";
+            return false;
+        }
+
+        if (fractionPart.Length > 2)
+        {
+            error = $"'{value}' has more than 2 decimals";
+            return false;
+        }
+
+        if (integerPart.Length > 15)
+        {
+            error = $"'{value}' is too large";
+            return false;
+        }
+
+        var ore = long.Parse(integerPart, CultureInfo.InvariantCulture) * 100
+                  + (fractionPart.Length == 0 ? 0 : long.Parse(fractionPart.PadRight(2, '0'), CultureInfo.InvariantCulture));
+        amount = Amount.FromOre(negative ? -ore : ore);
+        return true;
+    }
+
+    private string Example => thousandsSeparator is null ? "-1234.50" : "-1.234,50";
+}
