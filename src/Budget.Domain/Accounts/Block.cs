@@ -51,6 +51,9 @@ public static class BlockCodes
 
     public static string DanishName(this Block block) => Table.Single(t => t.Block == block).Danish;
 
+    public static Block Parse(string code) =>
+        TryParse(code, out var block) ? block : throw new BudgetRuleException($"'{code}' is not a block (expected {string.Join(", ", All)}).");
+
     public static bool TryParse(string? code, out Block block)
     {
         foreach (var entry in Table)

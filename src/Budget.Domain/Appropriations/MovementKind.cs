@@ -41,6 +41,9 @@ public static class MovementKindCodes
 
     public static string DanishName(this MovementKind kind) => Table.Single(t => t.Kind == kind).Danish;
 
+    public static MovementKind Parse(string code) =>
+        TryParse(code, out var kind) ? kind : throw new BudgetRuleException($"'{code}' is not a movement kind (expected {string.Join(", ", All)}).");
+
     public static bool TryParse(string? code, out MovementKind kind)
     {
         foreach (var entry in Table)

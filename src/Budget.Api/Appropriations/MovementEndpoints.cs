@@ -1,0 +1,114 @@
+using Budget.Api.Hosting;
+using Budget.Application;
+using Budget.Domain.Accounts;
+using Budget.Domain.Appropriations;
+using Budget.Domain.Money;
+using FluentValidation;
+using Microsoft.AspNetCore.Http.HttpResults;
+using NodaTime;
+
+namespace Budget.Api.Appropriations;
+
+public sealed record MovementRequest(string? Account, string? Kind, decimal Amount, LocalDate? DecidedOn, string? Reference, string? DecidedBy);
+
+public sealed record MovementDto(string Account, string Kind, decimal Amount, LocalDate DecidedOn, string? Reference, string? DecidedBy);
+
+public sealed record PostingRequest(string? Account, LocalDate? PostedOn, decimal Amount);
+
+public sealed record PostingsAddedDto(int Postings);
+
+internal sealed class MovementRequestValidator : AbstractValidator<MovementRequest>
+{
+    public MovementRequestValidator()
+    {
+        RuleFor(m => m.Account).IsAccountId();
+        RuleFor(m => m.Kind).Must(k => MovementKindCodes.TryParse(k, out _))
+            .WithMessage($"'Kind' must be one of {string.Join(", ", MovementKindCodes.All)}.");
+        RuleFor(m => m.Amount).IsKroner();
+        RuleFor(m => m.DecidedOn).NotNull().WithMessage("'DecidedOn' is required (yyyy-MM-dd).");
+        RuleFor(m => m.Reference).MaximumLength(200);
+        RuleFor(m => m.DecidedBy).MaximumLength(200);
+    }
+}
+
+internal sealed class PostingRequestsValidator : AbstractValidator<PostingRequest[]>
+{
+    public PostingRequestsValidator()
+    {
+        RuleFor(p => p).NotEmpty().WithMessage("Send at least one posting.");
+        RuleForEach(p => p).ChildRules(posting =>
+        {
+            posting.RuleFor(p => p.Account).IsAccountId();
+            posting.RuleFor(p => p.PostedOn).NotNull().WithMessage("'PostedOn' is required (yyyy-MM-dd).");
+            posting.RuleFor(p => p.Amount).IsKroner();
+        });
+    }
+}
+
+public static class MovementEndpoints
+{
+    public static IEndpointRouteBuilder MapMovementEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/budget-years/{year:int}").WithTags("Appropriations").AddEndpointFilter<ValidationFilter>();
+        group.MapPost("/movements", AddMovement);
+        group.MapPost("/postings", AddPostings);
+        return app;
+    }
+
+    /// <summary>Records an appropriation movement. Movements are never edited: a correction is another movement.</summary>
+    public static async Task<Results<Created<MovementDto>, ValidationProblem, ProblemHttpResult>> AddMovement(
+        int year, MovementRequest request, IBudgetStore store, CancellationToken cancellationToken)
+    {
+        if (await store.FindYear(year, cancellationToken) is null)
+        {
+            return Problems.NotFound($"Budget year {year} does not exist.");
+        }
+
+        var account = AccountId.Parse(request.Account!);
+        if ((await store.Accounts(year, cancellationToken)).All(a => a.Id != account))
+        {
+            return Problems.Invalid("account", $"Account '{account}' does not exist in {year}.");
+        }
+
+        var movement = new AppropriationMovement(account, MovementKindCodes.Parse(request.Kind!), Amount.Of(request.Amount), request.DecidedOn!.Value, request.Reference, request.DecidedBy);
+        await store.AddMovement(year, movement, cancellationToken);
+        return TypedResults.Created(
+            $"/api/budget-years/{year}/accounts/{Uri.EscapeDataString(account.Value)}/history",
+            new MovementDto(account.Value, movement.Kind.ToCode(), movement.Amount.Kroner, movement.DecidedOn, movement.Reference, movement.DecidedBy));
+    }
+
+    /// <summary>Adds postings (consumption), all or none.</summary>
+    public static async Task<Results<Ok<PostingsAddedDto>, ValidationProblem, ProblemHttpResult>> AddPostings(
+        int year, PostingRequest[] request, IBudgetStore store, CancellationToken cancellationToken)
+    {
+        if (await store.FindYear(year, cancellationToken) is null)
+        {
+            return Problems.NotFound($"Budget year {year} does not exist.");
+        }
+
+        var known = (await store.Accounts(year, cancellationToken)).Select(a => a.Id).ToHashSet();
+        var errors = new Dictionary<string, string[]>();
+        for (var i = 0; i < request.Length; i++)
+        {
+            var account = AccountId.Parse(request[i].Account!);
+            if (!known.Contains(account))
+            {
+                errors[$"[{i}].Account"] = [$"Account '{account}' does not exist in {year}."];
+            }
+
+            if (request[i].PostedOn!.Value.Year != year)
+            {
+                errors[$"[{i}].PostedOn"] = [$"{request[i].PostedOn:yyyy-MM-dd} is not in the budget year {year}."];
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var postings = request.Select(p => new Posting(AccountId.Parse(p.Account!), p.PostedOn!.Value, Amount.Of(p.Amount))).ToArray();
+        await store.AddPostings(year, postings, cancellationToken);
+        return TypedResults.Ok(new PostingsAddedDto(postings.Length));
+    }
+}

@@ -1,0 +1,141 @@
+using System.Globalization;
+using Budget.Api.Hosting;
+using Budget.Application;
+using Budget.Application.Estimates;
+using Budget.Domain.Accounts;
+using Budget.Domain.Appropriations;
+using Budget.Domain.Money;
+using FluentValidation;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Net.Http.Headers;
+using NodaTime;
+
+namespace Budget.Api.Estimates;
+
+public sealed record EstimateRequest(decimal Estimate, string? Explanation, decimal[]? OutYears, decimal? RequestedAppropriation);
+
+public sealed record EstimateDto(int Year, int Round, string Account, decimal Estimate, string Explanation, IReadOnlyList<decimal> OutYears, decimal? RequestedAppropriation, long Version, Instant RecordedAt)
+{
+    public static EstimateDto From(StoredEstimate stored) => new(
+        stored.Year,
+        stored.Estimate.Round.Value,
+        stored.Estimate.Account.Value,
+        stored.Estimate.Estimate.Kroner,
+        stored.Estimate.Explanation,
+        stored.Estimate.OutYears.ToList().Select(a => a.Kroner).ToArray(),
+        stored.Estimate.RequestedAppropriation?.Kroner,
+        stored.Version,
+        stored.RecordedAt);
+}
+
+internal sealed class EstimateRequestValidator : AbstractValidator<EstimateRequest>
+{
+    public EstimateRequestValidator()
+    {
+        RuleFor(e => e.Estimate).IsKroner();
+        RuleFor(e => e.Explanation).MaximumLength(4000);
+        RuleFor(e => e.OutYears).NotNull().WithMessage("'OutYears' is required: 4 amounts (next budget year and three out-years).")
+            .Must(y => y is null || y.Length == OutYearConsequences.Count).WithMessage("'OutYears' must hold exactly 4 amounts.");
+        RuleForEach(e => e.OutYears).IsKroner();
+        RuleFor(e => e.RequestedAppropriation!.Value).IsKroner().When(e => e.RequestedAppropriation is not null);
+    }
+}
+
+public static class EstimateEndpoints
+{
+    public static IEndpointRouteBuilder MapEstimateEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/budget-years/{year:int}/rounds/{round:int}/estimates").WithTags("Estimates");
+        group.MapGet("/{account}", GetEstimate);
+        group.MapPut("/{account}", PutEstimate).AddEndpointFilter<ValidationFilter>();
+        return app;
+    }
+
+    public static async Task<Results<Ok<EstimateDto>, ProblemHttpResult>> GetEstimate(
+        int year, int round, string account, HttpResponse response, IBudgetStore store, CancellationToken cancellationToken)
+    {
+        if (!RoundNumber.TryOf(round, out var roundNumber) || !AccountId.TryParse(account, out var id, out _))
+        {
+            return Problems.NotFound($"No estimate for account '{account}' in round {round} of {year}.");
+        }
+
+        var stored = await store.FindEstimate(year, roundNumber, id, cancellationToken);
+        if (stored is null)
+        {
+            return Problems.NotFound($"No estimate for account '{account}' in round {round} of {year}.");
+        }
+
+        response.Headers.ETag = ETagOf(stored.Version);
+        return TypedResults.Ok(EstimateDto.From(stored));
+    }
+
+    /// <summary>Records the estimate (anslået regnskab) of an account in a round. Changing an existing one needs If-Match.</summary>
+    public static async Task<Results<Ok<EstimateDto>, ValidationProblem, ProblemHttpResult>> PutEstimate(
+        int year, int round, string account, EstimateRequest request, HttpRequest httpRequest, HttpResponse response, EstimateRecording recording, CancellationToken cancellationToken)
+    {
+        if (!RoundNumber.TryOf(round, out var roundNumber))
+        {
+            return Problems.Invalid("round", $"round must be 1, 2 or 3, not {round}.");
+        }
+
+        if (!AccountId.TryParse(account, out var id, out var error))
+        {
+            return Problems.Invalid("account", error!);
+        }
+
+        var estimate = new AccountEstimate(
+            roundNumber,
+            id,
+            Amount.Of(request.Estimate),
+            request.Explanation ?? "",
+            OutYearConsequences.From(request.OutYears!.Select(Amount.Of).ToArray()),
+            request.RequestedAppropriation is { } requested ? Amount.Of(requested) : null);
+        var result = await recording.Record(year, estimate, ExpectedFrom(httpRequest.Headers.IfMatch), cancellationToken);
+        switch (result.Status)
+        {
+            case EstimateWriteStatus.Saved:
+                response.Headers.ETag = ETagOf(result.Saved!.Version);
+                return TypedResults.Ok(EstimateDto.From(result.Saved));
+            case EstimateWriteStatus.YearNotFound:
+                return Problems.NotFound($"Budget year {year} does not exist.");
+            case EstimateWriteStatus.AccountNotFound:
+                return Problems.NotFound($"Account '{id}' does not exist in {year}.");
+            case EstimateWriteStatus.PreconditionRequired:
+                return TypedResults.Problem(
+                    statusCode: StatusCodes.Status428PreconditionRequired,
+                    title: "Precondition required",
+                    detail: "An estimate is already recorded: send If-Match with its ETag (GET it first) so that no one else's change is overwritten.");
+            default:
+                return TypedResults.Problem(
+                    statusCode: StatusCodes.Status412PreconditionFailed,
+                    title: "Precondition failed",
+                    detail: "The estimate has changed since the ETag sent in If-Match: fetch it again and reapply the change.");
+        }
+    }
+
+    internal static string ETagOf(long version) => $"\"{version.ToString(CultureInfo.InvariantCulture)}\"";
+
+    private static ExpectedVersion ExpectedFrom(Microsoft.Extensions.Primitives.StringValues ifMatch)
+    {
+        if (ifMatch.Count == 0)
+        {
+            return new ExpectedVersion.None();
+        }
+
+        if (!EntityTagHeaderValue.TryParseList(ifMatch, out var tags) || tags.Count != 1)
+        {
+            return new ExpectedVersion.Unrecognised();
+        }
+
+        var tag = tags[0];
+        if (tag.Equals(EntityTagHeaderValue.Any))
+        {
+            return new ExpectedVersion.Any();
+        }
+
+        var value = tag.Tag.Value?.Trim('"');
+        return long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var version)
+            ? new ExpectedVersion.Exactly(version)
+            : new ExpectedVersion.Unrecognised();
+    }
+}

@@ -1,0 +1,137 @@
+using Budget.Api.Hosting;
+using Budget.Application.FollowUp;
+using Budget.Domain.Accounts;
+using Budget.Domain.Appropriations;
+using Budget.Domain.FollowUp;
+using Microsoft.AspNetCore.Http.HttpResults;
+using NodaTime;
+using NodaTime.Text;
+
+namespace Budget.Api.FollowUp;
+
+/// <summary>One row of the follow-up report; see the interchange contract, section 3. Amounts in kroner.</summary>
+public sealed record FollowUpRowDto(
+    string? Committee,
+    string? ActivityArea,
+    string? Account,
+    string? Group,
+    decimal OriginalBudget,
+    decimal PriorEstimateShifts,
+    decimal CarryOvers,
+    decimal CouncilDecisions,
+    decimal TechnicalReallocations,
+    decimal EstimateAppropriations,
+    decimal SupplementaryAppropriations,
+    decimal CorrectedBudget,
+    decimal Consumption,
+    decimal? ConsumptionPercent,
+    decimal Estimate,
+    decimal VarianceToCorrected,
+    decimal VarianceToOriginal,
+    IReadOnlyList<decimal> OutYears,
+    int EstimatesMissing,
+    string? AccountName = null,
+    string? Block = null)
+{
+    public static FollowUpRowDto From(FollowUpRow row) => From(row.Figures) with
+    {
+        Committee = row.Committee,
+        ActivityArea = row.ActivityArea,
+        Account = row.Account?.Id.Value,
+        Group = row.Group,
+        AccountName = row.Account?.Name,
+        Block = row.Block?.ToCode(),
+    };
+
+    public static FollowUpRowDto From(FollowUpFigures f) => new(
+        null, null, null, null,
+        f.OriginalBudget.Kroner,
+        f.Appropriations.PriorEstimateShifts.Kroner,
+        f.Appropriations.CarryOvers.Kroner,
+        f.Appropriations.CouncilDecisions.Kroner,
+        f.Appropriations.TechnicalReallocations.Kroner,
+        f.Appropriations.EstimateAppropriations.Kroner,
+        f.SupplementaryAppropriations.Kroner,
+        f.CorrectedBudget.Kroner,
+        f.Consumption.Kroner,
+        f.ConsumptionPercent,
+        f.Estimate.Kroner,
+        f.VarianceToCorrected.Kroner,
+        f.VarianceToOriginal.Kroner,
+        f.OutYears.ToList().Select(a => a.Kroner).ToArray(),
+        f.EstimatesMissing);
+}
+
+public sealed record FollowUpDto(int Year, int Round, LocalDate AsOf, string By, string Unit, IReadOnlyList<FollowUpRowDto> Rows, FollowUpRowDto Total);
+
+public static class FollowUpEndpoints
+{
+    private static readonly (string Code, FollowUpGrouping Grouping)[] Groupings =
+    [
+        ("account", FollowUpGrouping.Account),
+        ("activity-area", FollowUpGrouping.ActivityArea),
+        ("committee", FollowUpGrouping.Committee),
+        ("group", FollowUpGrouping.Group),
+        ("block", FollowUpGrouping.Block),
+        ("municipality", FollowUpGrouping.Municipality),
+    ];
+
+    public static IEndpointRouteBuilder MapFollowUpEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/budget-years/{year:int}").WithTags("Follow-up");
+        group.MapGet("/follow-up", GetFollowUp).WithName("GetFollowUp");
+        return app;
+    }
+
+    /// <summary>Follow-up report (budgetopfølgning) for a round, grouped, as of the round's cut-off or a given date.</summary>
+    public static async Task<Results<Ok<FollowUpDto>, ValidationProblem, ProblemHttpResult>> GetFollowUp(
+        int year, string? round, string? by, string? asOf, FollowUpQuery query, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var roundNumber = default(RoundNumber);
+        if (!int.TryParse(round, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var roundValue) || !RoundNumber.TryOf(roundValue, out roundNumber))
+        {
+            errors["round"] = [$"round must be 1, 2 or 3, not '{round}'"];
+        }
+
+        var grouping = Groupings.FirstOrDefault(g => g.Code == by);
+        if (grouping.Code is null)
+        {
+            errors["by"] = [$"by must be one of {string.Join(", ", Groupings.Select(g => g.Code))}, not '{by}'"];
+        }
+
+        LocalDate? date = null;
+        if (asOf is not null)
+        {
+            var parsed = LocalDatePattern.Iso.Parse(asOf);
+            if (parsed.Success)
+            {
+                date = parsed.Value;
+            }
+            else
+            {
+                errors["asOf"] = [$"asOf must be a date in the form yyyy-MM-dd, not '{asOf}'"];
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var report = await query.Report(year, roundNumber, grouping.Grouping, date, cancellationToken);
+        if (report is null)
+        {
+            return Problems.NotFound($"Budget year {year} does not exist.");
+        }
+
+        return TypedResults.Ok(new FollowUpDto(
+            report.Year,
+            report.Round.Value,
+            report.AsOf,
+            grouping.Code!,
+            "kr",
+            report.Rows.Select(FollowUpRowDto.From).ToArray(),
+            FollowUpRowDto.From(report.Total)));
+    }
+}

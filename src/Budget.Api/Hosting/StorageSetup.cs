@@ -1,0 +1,83 @@
+using Budget.Application;
+using Budget.Application.Datasets;
+using Budget.Data.Sqlite;
+using Microsoft.Data.Sqlite;
+using NodaTime;
+
+namespace Budget.Api.Hosting;
+
+/// <summary>The storage settings of interchange contract §1, resolved once at start-up.</summary>
+internal sealed record StorageSettings(string Provider, string ConnectionString, bool IsEmbeddedDefault, bool SeedDemo, string? DatabasePath)
+{
+    public const int DemoYear = 2014;
+
+    public static StorageSettings From(IConfiguration configuration)
+    {
+        var provider = (configuration["Budget:Provider"] ?? "sqlite").Trim().ToLowerInvariant();
+        var configured = configuration.GetConnectionString("Budget");
+        var isDefault = string.IsNullOrWhiteSpace(configured);
+        string connectionString;
+        string? path = null;
+        if (provider != "sqlite")
+        {
+            throw new InvalidOperationException($"Budget:Provider '{provider}' is not supported by this build; use 'sqlite'.");
+        }
+
+        if (isDefault)
+        {
+            path = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "budget-followup", "budget.db");
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            connectionString = new SqliteConnectionStringBuilder { DataSource = path }.ToString();
+        }
+        else
+        {
+            var builder = new SqliteConnectionStringBuilder(configured);
+            path = builder.DataSource;
+            connectionString = builder.ToString();
+        }
+
+        var seed = configuration.GetValue<bool?>("Budget:SeedDemo") ?? isDefault;
+        return new StorageSettings(provider, connectionString, isDefault, seed, path);
+    }
+}
+
+internal static class StorageSetup
+{
+    public static IServiceCollection AddBudgetStorage(this IServiceCollection services, StorageSettings settings)
+    {
+        services.AddSingleton(settings);
+        services.AddSingleton<IBudgetStore>(sp => new SqliteBudgetStore(settings.ConnectionString, sp.GetRequiredService<IClock>()));
+        return services;
+    }
+
+    /// <summary>Migrates the database and, when configured and the database has no year yet, loads the demo year.</summary>
+    public static async Task PrepareDatabase(this WebApplication app)
+    {
+        var settings = app.Services.GetRequiredService<StorageSettings>();
+        var store = app.Services.GetRequiredService<IBudgetStore>();
+        await store.Migrate(CancellationToken.None);
+        if (settings.SeedDemo && (await store.Years(CancellationToken.None)).Count == 0)
+        {
+            var outcome = await DemoDataset.Import(store, CancellationToken.None);
+            if (!outcome.Succeeded)
+            {
+                throw new InvalidOperationException("The demo dataset did not import: " + string.Join("; ", outcome.Errors.Select(e => $"{e.File}:{e.Line} {e.Column} {e.Message}")));
+            }
+
+            Console.WriteLine($"Loaded the demo year {StorageSettings.DemoYear}: {outcome.Counts}");
+        }
+    }
+}
+
+/// <summary>The demo year 2014 (data/demo, embedded): Lyngby-Taarbæk's employment committee, round 1.</summary>
+internal static class DemoDataset
+{
+    public static Task<ImportOutcome> Import(IBudgetStore store, CancellationToken cancellationToken)
+    {
+        var assembly = typeof(DemoDataset).Assembly;
+        var files = DatasetImport.FileNames
+            .Where(name => assembly.GetManifestResourceInfo($"demo/{name}.csv") is not null)
+            .ToDictionary(name => name, name => (Func<Stream>)(() => assembly.GetManifestResourceStream($"demo/{name}.csv")!));
+        return new DatasetImport(store).Run(StorageSettings.DemoYear, files, cancellationToken);
+    }
+}

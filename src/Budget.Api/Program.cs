@@ -1,0 +1,67 @@
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
+using Budget.Api.Appropriations;
+using Budget.Api.Datasets;
+using Budget.Api.Estimates;
+using Budget.Api.FollowUp;
+using Budget.Api.Hosting;
+using Budget.Api.Years;
+using Budget.Application.Datasets;
+using Budget.Application.Estimates;
+using Budget.Application.FollowUp;
+using FluentValidation;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using NodaTime;
+
+var builder = WebApplication.CreateBuilder(args);
+
+var storage = StorageSettings.From(builder.Configuration);
+builder.Services.AddBudgetStorage(storage);
+builder.Services.AddSingleton<IClock>(SystemClock.Instance);
+builder.Services.AddScoped<DatasetImport>();
+builder.Services.AddScoped<FollowUpQuery>();
+builder.Services.AddScoped<EstimateRecording>();
+
+// FluentValidation's DI package is not available here: validators are registered explicitly.
+builder.Services.AddSingleton<IValidator<MovementRequest>, MovementRequestValidator>();
+builder.Services.AddSingleton<IValidator<PostingRequest[]>, PostingRequestsValidator>();
+builder.Services.AddSingleton<IValidator<EstimateRequest>, EstimateRequestValidator>();
+
+builder.Services.AddProblemDetails();
+builder.Services.AddExceptionHandler<BudgetExceptionHandler>();
+builder.Services.ConfigureHttpJsonOptions(options =>
+{
+    // Danish names (æ, ø, å) are written as they are, not as \u escapes.
+    options.SerializerOptions.Encoder = JavaScriptEncoder.Create(UnicodeRanges.All);
+    options.SerializerOptions.Converters.Add(new LocalDateJsonConverter());
+    options.SerializerOptions.Converters.Add(new InstantJsonConverter());
+});
+builder.Services.AddOpenApi();
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+
+app.MapOpenApi();
+app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" })).WithTags("Health");
+app.MapYearEndpoints();
+app.MapDatasetEndpoints();
+app.MapFollowUpEndpoints();
+app.MapMovementEndpoints();
+app.MapEstimateEndpoints();
+
+await app.PrepareDatabase();
+
+app.Lifetime.ApplicationStarted.Register(() =>
+{
+    var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "http://localhost:5000";
+    Console.WriteLine($"Database: {storage.DatabasePath}");
+    Console.WriteLine($"Follow-up report: {address}/api/budget-years/{StorageSettings.DemoYear}/follow-up?round=1&by=activity-area");
+});
+
+await app.RunAsync();
+
+/// <summary>The API host; public so the tests' WebApplicationFactory can start it.</summary>
+public partial class Program;

@@ -1,0 +1,103 @@
+using Budget.Api.Hosting;
+using Budget.Application;
+using Budget.Domain.Accounts;
+using Budget.Domain.Appropriations;
+using Microsoft.AspNetCore.Http.HttpResults;
+using NodaTime;
+
+namespace Budget.Api.Years;
+
+public sealed record RoundCutoffDto(int Round, LocalDate Cutoff);
+
+public sealed record ActivityAreaDto(string Name, int Accounts);
+
+public sealed record CommitteeDto(string Name, IReadOnlyList<ActivityAreaDto> ActivityAreas);
+
+public sealed record BudgetYearDto(int Year, IReadOnlyList<RoundCutoffDto> Rounds, IReadOnlyList<CommitteeDto> Committees);
+
+public sealed record AccountDto(string Account, string Name, string Committee, string ActivityArea, string? Group, string Block, string? ChartNumber);
+
+public sealed record HistoryEntryDto(
+    string Type, LocalDate Date, Instant RecordedAt, string? Kind, int? Round, decimal Amount, string? Reference, string? DecidedBy,
+    string? Explanation, IReadOnlyList<decimal>? OutYears, long? Version);
+
+public static class YearEndpoints
+{
+    public static IEndpointRouteBuilder MapYearEndpoints(this IEndpointRouteBuilder app)
+    {
+        var years = app.MapGroup("/api/budget-years").WithTags("Budget years");
+        years.MapGet("/", ListYears);
+        years.MapGet("/{year:int}", GetYear);
+        years.MapGet("/{year:int}/committees", ListCommittees);
+        years.MapGet("/{year:int}/accounts", ListAccounts);
+        years.MapGet("/{year:int}/accounts/{account}/history", GetHistory);
+        return app;
+    }
+
+    public static async Task<Ok<int[]>> ListYears(IBudgetStore store, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await store.Years(cancellationToken)).ToArray());
+
+    public static async Task<Results<Ok<BudgetYearDto>, ProblemHttpResult>> GetYear(int year, IBudgetStore store, CancellationToken cancellationToken)
+    {
+        var calendar = await store.FindYear(year, cancellationToken);
+        if (calendar is null)
+        {
+            return Problems.NotFound($"Budget year {year} does not exist.");
+        }
+
+        var accounts = await store.Accounts(year, cancellationToken);
+        return TypedResults.Ok(new BudgetYearDto(
+            year,
+            RoundNumber.All.Select(r => new RoundCutoffDto(r.Value, calendar.CutoffOf(r))).ToArray(),
+            Committees(accounts)));
+    }
+
+    public static async Task<Results<Ok<CommitteeDto[]>, ProblemHttpResult>> ListCommittees(int year, IBudgetStore store, CancellationToken cancellationToken)
+    {
+        if (await store.FindYear(year, cancellationToken) is null)
+        {
+            return Problems.NotFound($"Budget year {year} does not exist.");
+        }
+
+        return TypedResults.Ok(Committees(await store.Accounts(year, cancellationToken)));
+    }
+
+    public static async Task<Results<Ok<AccountDto[]>, ProblemHttpResult>> ListAccounts(int year, string? committee, string? activityArea, IBudgetStore store, CancellationToken cancellationToken)
+    {
+        if (await store.FindYear(year, cancellationToken) is null)
+        {
+            return Problems.NotFound($"Budget year {year} does not exist.");
+        }
+
+        var accounts = (await store.Accounts(year, cancellationToken))
+            .Where(a => committee is null || a.Committee == committee)
+            .Where(a => activityArea is null || a.ActivityArea == activityArea);
+        return TypedResults.Ok(accounts.Select(ToDto).ToArray());
+    }
+
+    /// <summary>An account's movements and estimate versions in date order.</summary>
+    public static async Task<Results<Ok<HistoryEntryDto[]>, ProblemHttpResult>> GetHistory(int year, string account, IBudgetStore store, CancellationToken cancellationToken)
+    {
+        if (!AccountId.TryParse(account, out var id, out _) || (await store.Accounts(year, cancellationToken)).All(a => a.Id != id))
+        {
+            return Problems.NotFound($"Account '{account}' does not exist in {year}.");
+        }
+
+        var history = await store.History(year, id, cancellationToken);
+        return TypedResults.Ok(history.Select(h => new HistoryEntryDto(
+            h.Type, h.Date, h.RecordedAt, h.Kind?.ToCode(), h.Round?.Value, h.Amount.Kroner, h.Reference, h.DecidedBy, h.Explanation,
+            h.OutYears?.ToList().Select(a => a.Kroner).ToArray(), h.Version)).ToArray());
+    }
+
+    internal static AccountDto ToDto(Account a) =>
+        new(a.Id.Value, a.Name, a.Committee, a.ActivityArea, a.Group, a.Block.ToCode(), a.ChartNumber?.ToString());
+
+    private static CommitteeDto[] Committees(IEnumerable<Account> accounts) =>
+        accounts
+            .GroupBy(a => a.Committee)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => new CommitteeDto(
+                g.Key,
+                g.GroupBy(a => a.ActivityArea).OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => new ActivityAreaDto(a.Key, a.Count())).ToArray()))
+            .ToArray();
+}

@@ -1,0 +1,171 @@
+using System.Text;
+
+namespace Budget.Application.Datasets;
+
+/// <summary>One record of a CSV file with the line it starts on (line 1 = header).</summary>
+public sealed record CsvRecord(int Line, IReadOnlyList<string> Fields);
+
+/// <summary>
+/// A streaming RFC 4180 reader: quoted fields may hold separators, doubled quotes and line breaks. Reads strict
+/// UTF-8 (an optional BOM is skipped) and reports bytes that are not UTF-8 as <see cref="CsvFormatException"/>.
+/// A first line <c>sep=;</c> (the convention Excel writes) switches to the Danish flavour.
+/// </summary>
+public sealed class CsvRecordReader : IDisposable
+{
+    private readonly TextReader reader;
+    private int line = 1;
+    private bool started;
+
+    public CsvRecordReader(Stream stream)
+    {
+        reader = new StreamReader(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 16);
+    }
+
+    public char Separator { get; private set; } = ',';
+
+    /// <summary>True when the file declared the Danish flavour (<c>sep=;</c>): ';' separator, ',' decimals, '.' thousands.</summary>
+    public bool IsDanish => Separator == ';';
+
+    public CsvRecord? Read()
+    {
+        try
+        {
+            if (!started)
+            {
+                started = true;
+                if (reader.Peek() == '\uFEFF')
+                {
+                    reader.Read();
+                }
+
+                if (reader.Peek() == 's')
+                {
+                    var first = ReadRecordFrom(line);
+                    if (first is { Fields: [var only] } && only.StartsWith("sep=", StringComparison.Ordinal) && only.Length == 5)
+                    {
+                        Separator = only[4];
+                        if (Separator != ';')
+                        {
+                            throw new CsvFormatException(first.Line, $"only 'sep=;' (the Danish flavour) is understood, not '{only}'");
+                        }
+
+                        return ReadRecordFrom(line);
+                    }
+
+                    return first;
+                }
+            }
+
+            return ReadRecordFrom(line);
+        }
+        catch (DecoderFallbackException)
+        {
+            throw new CsvFormatException(line, "the file is not UTF-8 (save it as UTF-8, e.g. 'CSV UTF-8' in Excel)");
+        }
+    }
+
+    private CsvRecord? ReadRecordFrom(int startLine)
+    {
+        if (reader.Peek() < 0)
+        {
+            return null;
+        }
+
+        var fields = new List<string>();
+        var field = new StringBuilder();
+        var quoted = false;
+        var fieldStart = true;
+        while (true)
+        {
+            var c = reader.Read();
+            if (c < 0)
+            {
+                if (quoted)
+                {
+                    throw new CsvFormatException(startLine, "a quoted field is not closed before the end of the file");
+                }
+
+                fields.Add(field.ToString());
+                break;
+            }
+
+            var ch = (char)c;
+            if (quoted)
+            {
+                if (ch == '"')
+                {
+                    if (reader.Peek() == '"')
+                    {
+                        reader.Read();
+                        field.Append('"');
+                    }
+                    else
+                    {
+                        quoted = false;
+                        var next = reader.Peek();
+                        if (next >= 0 && next != Separator && next != '\r' && next != '\n')
+                        {
+                            throw new CsvFormatException(line, "a quoted field must end at a separator or the end of the line");
+                        }
+                    }
+                }
+                else
+                {
+                    if (ch == '\n')
+                    {
+                        line++;
+                    }
+
+                    field.Append(ch);
+                }
+
+                continue;
+            }
+
+            if (ch == '"' && fieldStart)
+            {
+                quoted = true;
+                fieldStart = false;
+                continue;
+            }
+
+            if (ch == Separator)
+            {
+                fields.Add(field.ToString());
+                field.Clear();
+                fieldStart = true;
+                continue;
+            }
+
+            if (ch is '\r' or '\n')
+            {
+                if (ch == '\r' && reader.Peek() == '\n')
+                {
+                    reader.Read();
+                }
+
+                line++;
+                fields.Add(field.ToString());
+                break;
+            }
+
+            if (ch == '"')
+            {
+                throw new CsvFormatException(line, "a quote may only start a field (quote the whole field and double inner quotes)");
+            }
+
+            field.Append(ch);
+            fieldStart = false;
+        }
+
+        return new CsvRecord(startLine, fields);
+    }
+
+    public void Dispose() => reader.Dispose();
+}
+
+/// <summary>The file breaks the CSV format itself at a line.</summary>
+public sealed class CsvFormatException(int line, string message) : Exception(message)
+{
+    public int Line { get; } = line;
+}

@@ -1,0 +1,233 @@
+using Budget.Domain.Money;
+using NodaTime;
+using NodaTime.Text;
+
+namespace Budget.Application.Datasets;
+
+/// <summary>
+/// A dataset file read by header name: required columns must be present, optional ones may be, anything else is
+/// an error. Rows stream; each row's fields are read through typed accessors that record errors with the row's
+/// line and column and return null.
+/// </summary>
+internal sealed class CsvTable : IDisposable
+{
+    private readonly CsvRecordReader reader;
+    private readonly Dictionary<string, int> columns;
+    private readonly ErrorList errors;
+
+    private CsvTable(string file, CsvRecordReader reader, Dictionary<string, int> columns, ErrorList errors)
+    {
+        File = file;
+        this.reader = reader;
+        this.columns = columns;
+        this.errors = errors;
+        Amounts = reader.IsDanish ? AmountText.Danish : AmountText.Invariant;
+    }
+
+    public string File { get; }
+
+    public AmountText Amounts { get; }
+
+    /// <summary>Opens a file and checks its header; null (with errors recorded) when the header is unusable.</summary>
+    public static CsvTable? Open(string file, Stream stream, IReadOnlyList<string> required, IReadOnlyList<string> optional, ErrorList errors)
+    {
+        var reader = new CsvRecordReader(stream);
+        CsvRecord? header;
+        try
+        {
+            header = reader.Read();
+        }
+        catch (CsvFormatException e)
+        {
+            errors.Add(new DatasetError(file, e.Line, null, e.Message));
+            reader.Dispose();
+            return null;
+        }
+
+        if (header is null)
+        {
+            errors.Add(new DatasetError(file, 1, null, "the file is empty: a header row is required"));
+            reader.Dispose();
+            return null;
+        }
+
+        var columns = new Dictionary<string, int>(StringComparer.Ordinal);
+        var ok = true;
+        for (var i = 0; i < header.Fields.Count; i++)
+        {
+            var name = header.Fields[i].Trim();
+            if (!required.Contains(name) && !optional.Contains(name))
+            {
+                errors.Add(new DatasetError(file, header.Line, name, $"unknown column '{name}' (expected {string.Join(", ", required.Concat(optional))})"));
+                ok = false;
+            }
+            else if (!columns.TryAdd(name, i))
+            {
+                errors.Add(new DatasetError(file, header.Line, name, $"column '{name}' appears twice"));
+                ok = false;
+            }
+        }
+
+        foreach (var name in required.Where(r => !columns.ContainsKey(r)))
+        {
+            errors.Add(new DatasetError(file, header.Line, name, $"required column '{name}' is missing"));
+            ok = false;
+        }
+
+        if (!ok)
+        {
+            reader.Dispose();
+            return null;
+        }
+
+        return new CsvTable(file, reader, columns, errors);
+    }
+
+    /// <summary>The data rows; a row with the wrong number of fields is recorded as an error and skipped.</summary>
+    public IEnumerable<CsvRow> Rows()
+    {
+        while (true)
+        {
+            CsvRecord? record;
+            try
+            {
+                record = reader.Read();
+            }
+            catch (CsvFormatException e)
+            {
+                errors.Add(new DatasetError(File, e.Line, null, e.Message));
+                yield break;
+            }
+
+            if (record is null)
+            {
+                yield break;
+            }
+
+            if (record.Fields is [""])
+            {
+                continue; // a blank line, e.g. at the end of the file
+            }
+
+            if (record.Fields.Count != columns.Count)
+            {
+                errors.Add(new DatasetError(File, record.Line, null, $"the row has {record.Fields.Count} fields, the header {columns.Count}"));
+                continue;
+            }
+
+            yield return new CsvRow(this, record);
+        }
+    }
+
+    internal string? Raw(CsvRecord record, string column) =>
+        columns.TryGetValue(column, out var index) ? record.Fields[index] : null;
+
+    internal void Error(CsvRecord record, string column, string message) =>
+        errors.Add(new DatasetError(File, record.Line, column, message));
+
+    public void Dispose() => reader.Dispose();
+}
+
+/// <summary>One data row; accessors return null and record an error when a field is invalid.</summary>
+internal sealed class CsvRow(CsvTable table, CsvRecord record)
+{
+    private static readonly LocalDatePattern IsoDate = LocalDatePattern.Iso;
+
+    public int Line => record.Line;
+
+    public bool HasErrors { get; private set; }
+
+    public string? Text(string column, bool required = true, int maxLength = 1000)
+    {
+        var value = table.Raw(record, column)?.Trim();
+        if (string.IsNullOrEmpty(value))
+        {
+            return required ? Fail(column, "a value is required") : null;
+        }
+
+        return value.Length > maxLength ? Fail(column, $"at most {maxLength} characters") : value;
+    }
+
+    public Amount? Amount(string column, bool required = true)
+    {
+        var value = table.Raw(record, column);
+        if (!required && string.IsNullOrWhiteSpace(value))
+        {
+            return Domain.Money.Amount.Zero;
+        }
+
+        if (table.Amounts.TryParse(value, out var amount, out var error))
+        {
+            return amount;
+        }
+
+        Fail(column, error!);
+        return null;
+    }
+
+    public LocalDate? Date(string column)
+    {
+        var value = table.Raw(record, column)?.Trim() ?? "";
+        var result = IsoDate.Parse(value);
+        if (result.Success)
+        {
+            return result.Value;
+        }
+
+        Fail(column, $"'{value}' is not a date in the form yyyy-MM-dd");
+        return null;
+    }
+
+    public int? Integer(string column, int min, int max)
+    {
+        var value = table.Raw(record, column)?.Trim() ?? "";
+        if (int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number) && number >= min && number <= max)
+        {
+            return number;
+        }
+
+        Fail(column, $"'{value}' is not a whole number from {min} to {max}");
+        return null;
+    }
+
+    public T? Fail<T>(string column, string message)
+        where T : class
+    {
+        HasErrors = true;
+        table.Error(record, column, message);
+        return null;
+    }
+
+    public string? Fail(string column, string message) => Fail<string>(column, message);
+
+    public void Reject(string column, string message)
+    {
+        HasErrors = true;
+        table.Error(record, column, message);
+    }
+}
+
+/// <summary>Errors of one import, bounded so a hopeless file does not exhaust memory.</summary>
+public sealed class ErrorList
+{
+    public const int Limit = 1000;
+
+    private readonly List<DatasetError> errors = [];
+
+    public int Count { get; private set; }
+
+    public bool Any => Count > 0;
+
+    public bool Full => Count >= Limit;
+
+    public IReadOnlyList<DatasetError> Items => errors;
+
+    public void Add(DatasetError error)
+    {
+        Count++;
+        if (errors.Count < Limit)
+        {
+            errors.Add(error);
+        }
+    }
+}

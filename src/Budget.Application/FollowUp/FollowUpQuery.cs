@@ -1,0 +1,23 @@
+using Budget.Domain.Appropriations;
+using Budget.Domain.FollowUp;
+using NodaTime;
+
+namespace Budget.Application.FollowUp;
+
+/// <summary>The follow-up of a stored year for a round, as of the round's cut-off unless a date is given.</summary>
+public sealed class FollowUpQuery(IBudgetStore store)
+{
+    /// <summary>Null when the year does not exist.</summary>
+    public async Task<FollowUpReport?> Report(int year, RoundNumber round, FollowUpGrouping by, LocalDate? asOf, CancellationToken cancellationToken)
+    {
+        var calendar = await store.FindYear(year, cancellationToken);
+        if (calendar is null)
+        {
+            return null;
+        }
+
+        var date = asOf ?? calendar.CutoffOf(round);
+        var facts = await store.AccountFacts(year, round, date, cancellationToken);
+        return FollowUpCalculator.Build(year, round, date, by, facts);
+    }
+}

@@ -1,0 +1,68 @@
+using Budget.Application;
+using Budget.Domain.Accounts;
+using Budget.Domain.Appropriations;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using NodaTime;
+
+namespace Budget.Data.Sqlite;
+
+/// <summary>One import in one SQLite transaction; rolled back on dispose unless committed.</summary>
+internal sealed class SqliteImportSession(
+    SqliteConnection connection,
+    SqliteTransaction transaction,
+    int year,
+    IReadOnlyDictionary<AccountId, Account> existingAccounts,
+    Instant startedAt) : IImportSession
+{
+    public IReadOnlyDictionary<AccountId, Account> ExistingAccounts => existingAccounts;
+
+    public async Task AddAccounts(IReadOnlyList<Account> accounts, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            INSERT INTO account (year, account_id, name, committee, activity_area, reporting_group, block)
+            VALUES (@Year, @AccountId, @Name, @Committee, @ActivityArea, @Group, @Block)
+            """;
+        await connection.ExecuteAsync(new CommandDefinition(
+            sql,
+            accounts.Select(a => new { Year = year, AccountId = a.Id.Value, a.Name, a.Committee, a.ActivityArea, a.Group, Block = a.Block.ToCode() }),
+            transaction,
+            cancellationToken: cancellationToken));
+    }
+
+    public async Task SetCutoff(RoundNumber round, LocalDate cutoff, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            INSERT INTO estimate_round (year, round, cutoff) VALUES (@Year, @Round, @Cutoff)
+            ON CONFLICT (year, round) DO UPDATE SET cutoff = excluded.cutoff
+            """;
+        await connection.ExecuteAsync(new CommandDefinition(sql, new { Year = year, Round = round.Value, Cutoff = cutoff.Iso() }, transaction, cancellationToken: cancellationToken));
+    }
+
+    public Task AddMovements(IReadOnlyList<AppropriationMovement> movements, CancellationToken cancellationToken) =>
+        SqliteBudgetStore.InsertMovements(connection, transaction, year, movements, startedAt, cancellationToken);
+
+    public Task AddPostings(IReadOnlyList<Posting> postings, CancellationToken cancellationToken)
+    {
+        SqliteBudgetStore.InsertPostings(connection, transaction, year, postings);
+        return Task.CompletedTask;
+    }
+
+    public async Task SaveEstimates(IReadOnlyList<AccountEstimate> estimates, CancellationToken cancellationToken)
+    {
+        const string currentVersion = "SELECT version FROM estimate WHERE year = @Year AND round = @Round AND account_id = @AccountId";
+        foreach (var estimate in estimates)
+        {
+            var version = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(currentVersion, new { Year = year, Round = estimate.Round.Value, AccountId = estimate.Account.Value }, transaction, cancellationToken: cancellationToken));
+            await SqliteBudgetStore.SaveEstimate(connection, transaction, year, estimate, version, startedAt, cancellationToken);
+        }
+    }
+
+    public async Task Commit(CancellationToken cancellationToken) => await transaction.CommitAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        await transaction.DisposeAsync();
+        await connection.DisposeAsync();
+    }
+}

@@ -1,0 +1,96 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Budget.Api.Tests;
+
+/// <summary>The real API host over its own SQLite database file, removed afterwards.</summary>
+public sealed class BudgetApiFactory : WebApplicationFactory<Program>
+{
+    private readonly string directory = Path.Combine(Path.GetTempPath(), "budget-tests", Guid.NewGuid().ToString("N"));
+
+    public BudgetApiFactory(bool seedDemo = true)
+    {
+        SeedDemo = seedDemo;
+        Directory.CreateDirectory(directory);
+    }
+
+    public bool SeedDemo { get; }
+
+    public string DatabasePath => Path.Combine(directory, "budget.db");
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("ConnectionStrings:Budget", $"Data Source={DatabasePath}");
+        builder.UseSetting("Budget:SeedDemo", SeedDemo ? "true" : "false");
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open by the OS is left in the temp folder.
+        }
+    }
+}
+
+internal static class Http
+{
+    public static async Task<JsonNode> Json(this HttpResponseMessage response) =>
+        JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
+    private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
+
+    public static StringContent JsonBody(object body) =>
+        new(JsonSerializer.Serialize(body, Web), Encoding.UTF8, "application/json");
+
+    /// <summary>A multipart dataset body: one part per file, named as the contract says.</summary>
+    public static MultipartFormDataContent Dataset(params (string Name, string Csv)[] files) =>
+        DatasetBytes(files.Select(f => (f.Name, Encoding.UTF8.GetBytes(f.Csv))).ToArray());
+
+    public static MultipartFormDataContent DatasetBytes(params (string Name, byte[] Bytes)[] files)
+    {
+        var content = new MultipartFormDataContent();
+        foreach (var (name, bytes) in files)
+        {
+            var part = new ByteArrayContent(bytes);
+            part.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+            content.Add(part, name, name + ".csv");
+        }
+
+        return content;
+    }
+
+    /// <summary>The dataset files of a folder under data/ of the repository.</summary>
+    public static MultipartFormDataContent DatasetFolder(string relative)
+    {
+        var folder = Path.Combine(RepositoryRoot(), relative);
+        return DatasetBytes(Directory.GetFiles(folder, "*.csv").Select(f => (Path.GetFileNameWithoutExtension(f), File.ReadAllBytes(f))).ToArray());
+    }
+
+    public static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Budget.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new InvalidOperationException("Budget.sln not found above the test binaries.");
+    }
+
+    public static decimal Thousands(this JsonNode? amount, string because = "")
+    {
+        var kroner = amount!.GetValue<decimal>();
+        return decimal.Round(kroner / 1000m, 0, MidpointRounding.AwayFromZero);
+    }
+}
