@@ -6,8 +6,10 @@ namespace Budget.Application.Datasets;
 public sealed record CsvRecord(int Line, IReadOnlyList<string> Fields);
 
 /// <summary>
-/// A streaming RFC 4180 reader: quoted fields may hold separators, doubled quotes and line breaks. Reads strict
-/// UTF-8 (an optional BOM is skipped) and reports bytes that are not UTF-8 as <see cref="CsvFormatException"/>.
+/// A streaming RFC 4180 reader: quoted fields may hold separators, doubled quotes and line breaks. Reads UTF-8
+/// (an optional BOM is skipped); bytes that are not UTF-8 decode to U+FFFD, and the first record holding one is
+/// refused with its line as <see cref="CsvFormatException"/> (a throwing decoder would fail a whole buffer at once
+/// and so name the wrong line).
 /// A first line <c>sep=;</c> (the convention Excel writes) switches to the Danish flavour.
 /// </summary>
 public sealed class CsvRecordReader : IDisposable
@@ -18,7 +20,7 @@ public sealed class CsvRecordReader : IDisposable
 
     public CsvRecordReader(Stream stream)
     {
-        reader = new StreamReader(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 16);
+        reader = new StreamReader(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false), detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 16);
     }
 
     public char Separator { get; private set; } = ',';
@@ -28,40 +30,46 @@ public sealed class CsvRecordReader : IDisposable
 
     public CsvRecord? Read()
     {
-        try
+        var record = ReadDeclared();
+        if (record is not null && record.Fields.Any(f => f.Contains('\uFFFD', StringComparison.Ordinal)))
         {
-            if (!started)
-            {
-                started = true;
-                if (reader.Peek() == '\uFEFF')
-                {
-                    reader.Read();
-                }
+            throw new CsvFormatException(record.Line, "the file is not UTF-8 (save it as UTF-8, e.g. 'CSV UTF-8' in Excel)");
+        }
 
-                if (reader.Peek() == 's')
-                {
-                    var first = ReadRecordFrom(line);
-                    if (first is { Fields: [var only] } && only.StartsWith("sep=", StringComparison.Ordinal) && only.Length == 5)
-                    {
-                        Separator = only[4];
-                        if (Separator != ';')
-                        {
-                            throw new CsvFormatException(first.Line, $"only 'sep=;' (the Danish flavour) is understood, not '{only}'");
-                        }
+        return record;
+    }
 
-                        return ReadRecordFrom(line);
-                    }
-
-                    return first;
-                }
-            }
-
+    private CsvRecord? ReadDeclared()
+    {
+        if (started)
+        {
             return ReadRecordFrom(line);
         }
-        catch (DecoderFallbackException)
+
+        started = true;
+        if (reader.Peek() == '\uFEFF')
         {
-            throw new CsvFormatException(line, "the file is not UTF-8 (save it as UTF-8, e.g. 'CSV UTF-8' in Excel)");
+            reader.Read();
         }
+
+        if (reader.Peek() != 's')
+        {
+            return ReadRecordFrom(line);
+        }
+
+        var first = ReadRecordFrom(line);
+        if (first is not { Fields: [var only] } || !only.StartsWith("sep=", StringComparison.Ordinal) || only.Length != 5)
+        {
+            return first;
+        }
+
+        Separator = only[4];
+        if (Separator != ';')
+        {
+            throw new CsvFormatException(first.Line, $"only 'sep=;' (the Danish flavour) is understood, not '{only}'");
+        }
+
+        return ReadRecordFrom(line);
     }
 
     private CsvRecord? ReadRecordFrom(int startLine)
