@@ -7,7 +7,7 @@ namespace Budget.Api.Hosting;
 internal static class AmountRules
 {
     /// <summary>Larger amounts than this (10 billion kr.) are refused: no municipal account comes near, and øre stay far inside a long.</summary>
-    public const decimal MaxKroner = 10_000_000_000_000m;
+    public const decimal MaxKroner = 9_999_999_999_999.99m;
 
     public static IRuleBuilderOptions<T, decimal> IsKroner<T>(this IRuleBuilder<T, decimal> rule) =>
         rule.Must(v => decimal.Round(v, 2) == v).WithMessage("'{PropertyName}' has more than 2 decimals.")

@@ -31,6 +31,7 @@ internal sealed class BudgetExceptionHandler(IProblemDetailsService problemDetai
             BadHttpRequestException { InnerException: JsonException json } => (400, "The request body is not valid JSON for this endpoint", json.Message, FieldOf(json)),
             BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.Message, null),
             BudgetRuleException rule => (422, "Budget rule violated", rule.Message, null),
+            OverflowException => (422, "Amounts too large", "The amounts involved are too large to add up in øre.", null),
             _ => (500, "An unexpected error occurred", "The error has been logged.", (Dictionary<string, string[]>?)null),
         };
         if (status == 500)

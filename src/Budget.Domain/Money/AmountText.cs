@@ -18,6 +18,12 @@ public sealed class AmountText
         this.thousandsSeparator = thousandsSeparator;
     }
 
+    /// <summary>
+    /// At most 10.000 billion kr. (13 digits): no municipal figure comes near, and millions of such amounts still
+    /// sum inside a long of øre.
+    /// </summary>
+    public const int MaxIntegerDigits = 13;
+
     public static AmountText Invariant { get; } = new('.', null);
 
     public static AmountText Danish { get; } = new(',', '.');
@@ -74,9 +80,9 @@ public sealed class AmountText
             return false;
         }
 
-        if (integerPart.Length > 15)
+        if (integerPart.TrimStart('0').Length > MaxIntegerDigits)
         {
-            error = $"'{value}' is too large";
+            error = $"'{value}' is too large (at most {MaxIntegerDigits} digits before the decimals)";
             return false;
         }
 

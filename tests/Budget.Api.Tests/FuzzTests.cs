@@ -1,0 +1,86 @@
+using System.Net;
+using System.Text;
+
+namespace Budget.Api.Tests;
+
+/// <summary>
+/// A small bounded fuzzer (fixed seed): malformed bodies, headers and query values to every endpoint. No input may
+/// produce a 5xx, and every 4xx must be ProblemDetails. The full-size run belongs to the benchmark scripts.
+/// </summary>
+public sealed class FuzzTests : IClassFixture<PublishedFiguresTests.DemoApi>
+{
+    private static readonly string[] Fragments =
+    [
+        "", "{", "}", "[]", "null", "\"", "\\u0000", "1e400", "-0", "9999999999999999999999999", "0.001", "\"2014-02-30\"",
+        "{\"account\":null}", "{\"estimate\":1,\"outYears\":[1,2,3,4,5]}", "æøå", "\u2028", "NaN", "true", "'; DROP TABLE account; --",
+        "{\"account\":\"5.57.73\",\"kind\":\"carry_over\",\"amount\":1e30,\"decidedOn\":\"2014-01-01\"}",
+        "[{\"account\":\"5.57.73\",\"postedOn\":\"2014-01-01\",\"amount\":99999999999999}]",
+        "{\"estimate\":-9999999999999.99,\"outYears\":[9999999999999.99,9999999999999.99,9999999999999.99,9999999999999.99]}",
+    ];
+
+    private static readonly string[] QueryValues = ["", "0", "-1", "4", "1.5", "x", "%00", "2014-02-30", "99999-01-01", "account%27", "activity-area", "1 OR 1=1"];
+
+    // TestServer throws on a decoded NUL in the path (Kestrel answers 400 itself), so path segments do without it.
+    private static readonly string[] PathValues = QueryValues.Where(v => v != "%00").ToArray();
+
+    private readonly HttpClient client;
+
+    public FuzzTests(PublishedFiguresTests.DemoApi api) => client = api.Factory.CreateClient();
+
+    [Fact]
+    public async Task Six_hundred_malformed_requests_get_no_5xx_and_only_problem_details()
+    {
+        var random = new Random(20141);
+        var failures = new List<string>();
+        for (var i = 0; i < 600; i++)
+        {
+            var request = Next(random);
+            var description = $"{request.Method} {request.RequestUri}";
+            var response = await client.SendAsync(request);
+            var status = (int)response.StatusCode;
+            if (status >= 500)
+            {
+                failures.Add($"{status} for {description}");
+            }
+            else if (status >= 400 && response.Content.Headers.ContentType?.MediaType != "application/problem+json")
+            {
+                failures.Add($"{status} without ProblemDetails for {description}");
+            }
+        }
+
+        failures.Should().BeEmpty();
+    }
+
+    private static HttpRequestMessage Next(Random random)
+    {
+        string Pick(string[] values) => values[random.Next(values.Length)];
+        string Garbage() => string.Concat(Enumerable.Range(0, random.Next(1, 4)).Select(_ => Pick(Fragments)));
+        var year = random.Next(4) == 0 ? Pick(["0", "-5", "2014x", "99999999999", "2014"]) : "2014";
+        var account = Uri.EscapeDataString(Pick(["5.57.73", "", "x", new string('9', 80), "5.57.73%2F..", "æ"]));
+        switch (random.Next(6))
+        {
+            case 0:
+                return new HttpRequestMessage(HttpMethod.Get, $"/api/budget-years/{year}/follow-up?round={Pick(QueryValues)}&by={Pick(QueryValues)}&asOf={Pick(QueryValues)}");
+            case 1:
+                return new HttpRequestMessage(HttpMethod.Post, $"/api/budget-years/{year}/movements") { Content = new StringContent(Garbage(), Encoding.UTF8, Pick(["application/json", "text/plain", "application/xml"])) };
+            case 2:
+                return new HttpRequestMessage(HttpMethod.Post, $"/api/budget-years/{year}/postings") { Content = new StringContent(Garbage(), Encoding.UTF8, "application/json") };
+            case 3:
+            {
+                var request = new HttpRequestMessage(HttpMethod.Put, $"/api/budget-years/{year}/rounds/{Pick(PathValues)}/estimates/{account}") { Content = new StringContent(Garbage(), Encoding.UTF8, "application/json") };
+                request.Headers.TryAddWithoutValidation("If-Match", Pick(["", "*", "\"1\"", "W/\"1\"", "garbage", "\"1\", \"2\""]));
+                return request;
+            }
+
+            case 4:
+            {
+                var content = new MultipartFormDataContent();
+                content.Add(new ByteArrayContent(Encoding.UTF8.GetBytes(Garbage() + "\n" + Garbage())), Pick(["accounts", "postings", "movements", "estimates", "rounds", "x"]), "f.csv");
+                return new HttpRequestMessage(HttpMethod.Post, $"/api/budget-years/{year}/dataset") { Content = content };
+            }
+
+            default:
+                return new HttpRequestMessage(new HttpMethod(Pick(["GET", "DELETE", "PATCH"])), $"/api/budget-years/{year}/accounts/{account}/history");
+        }
+    }
+}
