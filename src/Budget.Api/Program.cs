@@ -1,14 +1,20 @@
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using Budget.Api.Appropriations;
+using Budget.Api.Audit;
 using Budget.Api.Datasets;
 using Budget.Api.Estimates;
 using Budget.Api.FollowUp;
 using Budget.Api.Hosting;
+using Budget.Api.Security;
+using Budget.Api.Users;
+using Budget.Api.Workflow;
 using Budget.Api.Years;
 using Budget.Application.Datasets;
 using Budget.Application.Estimates;
 using Budget.Application.FollowUp;
+using Budget.Application.Users;
+using Budget.Application.Workflow;
 using FluentValidation;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -19,14 +25,20 @@ var builder = WebApplication.CreateBuilder(args);
 var storage = StorageSettings.From(builder.Configuration);
 builder.Services.AddBudgetStorage(storage);
 builder.Services.AddSingleton<IClock>(SystemClock.Instance);
+builder.Services.AddBudgetAccess(AuthSettings.From(builder.Configuration, storage.IsEmbeddedDefault));
 builder.Services.AddScoped<DatasetImport>();
 builder.Services.AddScoped<FollowUpQuery>();
 builder.Services.AddScoped<EstimateRecording>();
+builder.Services.AddScoped<RoundWorkflow>();
+builder.Services.AddScoped<UserAdministration>();
 
 // FluentValidation's DI package is not available here: validators are registered explicitly.
 builder.Services.AddSingleton<IValidator<MovementRequest>, MovementRequestValidator>();
 builder.Services.AddSingleton<IValidator<PostingRequest[]>, PostingRequestsValidator>();
 builder.Services.AddSingleton<IValidator<EstimateRequest>, EstimateRequestValidator>();
+builder.Services.AddSingleton<IValidator<RecommendRequest>, RecommendRequestValidator>();
+builder.Services.AddSingleton<IValidator<ApproveRequest>, ApproveRequestValidator>();
+builder.Services.AddSingleton<IValidator<UserRequest>, UserRequestValidator>();
 
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<BudgetExceptionHandler>();
@@ -43,14 +55,19 @@ var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
 
-app.MapOpenApi();
-app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" })).WithTags("Health");
+app.MapOpenApi().AllowAnonymous();
+app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" })).WithTags("Health").AllowAnonymous();
 app.MapYearEndpoints();
 app.MapDatasetEndpoints();
 app.MapFollowUpEndpoints();
 app.MapMovementEndpoints();
 app.MapEstimateEndpoints();
+app.MapRoundEndpoints();
+app.MapAuditEndpoints();
+app.MapUserEndpoints();
 
 await app.PrepareDatabase();
 

@@ -1,3 +1,6 @@
+using Budget.Application.Audit;
+using Budget.Application.Users;
+using Budget.Application.Workflow;
 using Budget.Domain.Accounts;
 using Budget.Domain.Appropriations;
 using Budget.Domain.FollowUp;
@@ -23,9 +26,26 @@ public sealed record AccountHistoryEntry(
     OutYearConsequences? OutYears,
     long? Version);
 
+public enum EstimateSaveStatus
+{
+    Saved,
+
+    /// <summary>Another write changed the estimate first (the expected version is not current).</summary>
+    VersionConflict,
+
+    /// <summary>The round is no longer open: its estimates are locked.</summary>
+    RoundLocked,
+}
+
+public sealed record EstimateSaveResult(EstimateSaveStatus Status, StoredEstimate? Saved, RoundState State);
+
+/// <summary>An audit entry as read back, with its position in the trail.</summary>
+public sealed record AuditRecord(long Id, AuditEntry Entry);
+
 /// <summary>
-/// Durable storage of budget years. Movements and postings are append-only; the corrected budget and consumption
-/// are never stored but aggregated from them as of a date. Implemented per database provider.
+/// Durable storage of budget years. Movements, postings and the audit trail are append-only; the corrected budget
+/// and consumption are never stored but aggregated as of a date. Every write takes the audit entry that records it
+/// and stores both in one transaction. Implemented per database provider.
 /// </summary>
 public interface IBudgetStore
 {
@@ -41,23 +61,53 @@ public interface IBudgetStore
     /// <summary>Per account: appropriations by kind decided and consumption posted on or before <paramref name="asOf"/>, and the round's estimate.</summary>
     Task<IReadOnlyList<AccountFacts>> AccountFacts(int year, RoundNumber round, LocalDate asOf, CancellationToken cancellationToken);
 
-    Task AddMovement(int year, AppropriationMovement movement, CancellationToken cancellationToken);
+    Task AddMovement(int year, AppropriationMovement movement, AuditEntry audit, CancellationToken cancellationToken);
 
     /// <summary>Adds postings in one transaction.</summary>
-    Task AddPostings(int year, IReadOnlyList<Posting> postings, CancellationToken cancellationToken);
+    Task AddPostings(int year, IReadOnlyList<Posting> postings, AuditEntry audit, CancellationToken cancellationToken);
 
     Task<StoredEstimate?> FindEstimate(int year, RoundNumber round, AccountId account, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Records an estimate if the stored version is still <paramref name="expectedVersion"/> (null: none stored yet);
-    /// returns the new stored estimate, or null when another write came first.
+    /// Records an estimate if the round is open and the stored version is still <paramref name="expectedVersion"/>
+    /// (null: none stored yet). The audit entry is completed with the stored before/after by <paramref name="audit"/>.
     /// </summary>
-    Task<StoredEstimate?> SaveEstimate(int year, AccountEstimate estimate, long? expectedVersion, CancellationToken cancellationToken);
+    Task<EstimateSaveResult> SaveEstimate(int year, AccountEstimate estimate, long? expectedVersion, Func<StoredEstimate?, StoredEstimate, AuditEntry> audit, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<AccountHistoryEntry>> History(int year, AccountId account, CancellationToken cancellationToken);
 
     /// <summary>Opens an all-or-nothing import into a year (created when absent): nothing is visible until <see cref="IImportSession.Commit"/>.</summary>
     Task<IImportSession> BeginImport(int year, CancellationToken cancellationToken);
+
+    /// <summary>The round's state (open when never changed) and the committees that have recommended it.</summary>
+    Task<RoundStatus?> RoundStatus(int year, RoundNumber round, CancellationToken cancellationToken);
+
+    /// <summary>Moves a round from one of the <paramref name="expected"/> states to <paramref name="target"/>; false when its state is another (someone came first).</summary>
+    Task<bool> ChangeRoundState(int year, RoundNumber round, IReadOnlySet<RoundState> expected, RoundState target, AuditEntry audit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records a committee's recommendation of a submitted round; when every committee in <paramref name="allCommittees"/>
+    /// has recommended, the round becomes recommended. False when the round is not submitted.
+    /// </summary>
+    Task<bool> Recommend(int year, RoundNumber round, string committee, IReadOnlySet<string> allCommittees, AuditEntry audit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// In one transaction: checks the round is recommended, derives the movements from the round's facts as of its
+    /// cut-off with <paramref name="appropriations"/>, stores them, marks the round approved and audits it.
+    /// Null when the round is not recommended.
+    /// </summary>
+    Task<IReadOnlyList<AppropriationMovement>?> Approve(int year, RoundNumber round, Func<IReadOnlyList<AccountFacts>, IReadOnlyList<AppropriationMovement>> appropriations, Func<IReadOnlyList<AppropriationMovement>, AuditEntry> audit, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<AuditRecord>> Audit(int? year, Instant? since, Instant? until, string? target, CancellationToken cancellationToken);
+
+    Task<StoredUser> CreateUser(string name, IReadOnlyList<string> roles, IReadOnlyList<string>? committees, string keyHash, AuditEntry audit, CancellationToken cancellationToken);
+
+    Task<StoredUser?> FindUserByKeyHash(string keyHash, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<StoredUser>> Users(CancellationToken cancellationToken);
+
+    /// <summary>Revokes a user's key; false when there is no such active user.</summary>
+    Task<bool> RevokeUser(long id, AuditEntry audit, CancellationToken cancellationToken);
 }
 
 /// <summary>One import transaction. Disposing without committing leaves the database as it was.</summary>
@@ -65,6 +115,9 @@ public interface IImportSession : IAsyncDisposable
 {
     /// <summary>The year's accounts before this import.</summary>
     IReadOnlyDictionary<AccountId, Account> ExistingAccounts { get; }
+
+    /// <summary>The state of each round before this import (open when never changed).</summary>
+    IReadOnlyDictionary<RoundNumber, RoundState> RoundStates { get; }
 
     Task AddAccounts(IReadOnlyList<Account> accounts, CancellationToken cancellationToken);
 
@@ -77,5 +130,5 @@ public interface IImportSession : IAsyncDisposable
     /// <summary>Records estimates, replacing the round's current estimate of an account (a new version).</summary>
     Task SaveEstimates(IReadOnlyList<AccountEstimate> estimates, CancellationToken cancellationToken);
 
-    Task Commit(CancellationToken cancellationToken);
+    Task Commit(AuditEntry audit, CancellationToken cancellationToken);
 }

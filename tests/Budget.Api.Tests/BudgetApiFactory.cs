@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Budget.Api.Tests;
 
@@ -22,10 +23,39 @@ public sealed class BudgetApiFactory : WebApplicationFactory<Program>
 
     public string DatabasePath => Path.Combine(directory, "budget.db");
 
+    /// <summary>The administrator key every client of this factory sends unless it says otherwise.</summary>
+    public const string BootstrapKey = "test-bootstrap-key";
+
+    public FakeClock Clock { get; } = new(NodaTime.Instant.FromUtc(2014, 4, 10, 9, 0));
+
+    /// <summary>A client without any key.</summary>
+    public HttpClient Anonymous()
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Remove("X-Api-Key");
+        return client;
+    }
+
+    /// <summary>A client sending <paramref name="apiKey"/>.</summary>
+    public HttpClient WithKey(string apiKey)
+    {
+        var client = Anonymous();
+        client.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+        return client;
+    }
+
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        client.DefaultRequestHeaders.Add("X-Api-Key", BootstrapKey);
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("ConnectionStrings:Budget", $"Data Source={DatabasePath}");
         builder.UseSetting("Budget:SeedDemo", SeedDemo ? "true" : "false");
+        builder.UseSetting("Auth:BootstrapKey", BootstrapKey);
+        builder.ConfigureServices(services => services.AddSingleton<NodaTime.IClock>(Clock));
     }
 
     protected override void Dispose(bool disposing)
@@ -41,6 +71,18 @@ public sealed class BudgetApiFactory : WebApplicationFactory<Program>
             // A file still held open by the OS is left in the temp folder.
         }
     }
+}
+
+/// <summary>A clock the tests move by hand, so audit instants are exact.</summary>
+public sealed class FakeClock(NodaTime.Instant now) : NodaTime.IClock
+{
+    private long ticks = now.ToUnixTimeTicks();
+
+    public NodaTime.Instant GetCurrentInstant() => NodaTime.Instant.FromUnixTimeTicks(Interlocked.Read(ref ticks));
+
+    public void Advance(NodaTime.Duration by) => Interlocked.Add(ref ticks, (long)by.TotalTicks);
+
+    public void Set(NodaTime.Instant instant) => Interlocked.Exchange(ref ticks, instant.ToUnixTimeTicks());
 }
 
 internal static class Http

@@ -1,5 +1,8 @@
+using System.Security.Claims;
 using Budget.Api.Hosting;
+using Budget.Api.Security;
 using Budget.Application;
+using Budget.Application.Audit;
 using Budget.Domain.Accounts;
 using Budget.Domain.Appropriations;
 using Budget.Domain.Money;
@@ -49,7 +52,7 @@ public static class MovementEndpoints
 {
     public static IEndpointRouteBuilder MapMovementEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/budget-years/{year:int}").WithTags("Appropriations").AddEndpointFilter<ValidationFilter>();
+        var group = app.MapGroup("/api/budget-years/{year:int}").WithTags("Appropriations").AddEndpointFilter<ValidationFilter>().RequireAuthorization(Access.Finance);
         group.MapPost("/movements", AddMovement);
         group.MapPost("/postings", AddPostings);
         return app;
@@ -57,7 +60,7 @@ public static class MovementEndpoints
 
     /// <summary>Records an appropriation movement. Movements are never edited: a correction is another movement.</summary>
     public static async Task<Results<Created<MovementDto>, ValidationProblem, ProblemHttpResult>> AddMovement(
-        int year, MovementRequest request, IBudgetStore store, CancellationToken cancellationToken)
+        int year, MovementRequest request, ClaimsPrincipal user, IBudgetStore store, IClock clock, CancellationToken cancellationToken)
     {
         if (await store.FindYear(year, cancellationToken) is null)
         {
@@ -71,15 +74,15 @@ public static class MovementEndpoints
         }
 
         var movement = new AppropriationMovement(account, MovementKindCodes.Parse(request.Kind!), Amount.Of(request.Amount), request.DecidedOn!.Value, request.Reference, request.DecidedBy);
-        await store.AddMovement(year, movement, cancellationToken);
-        return TypedResults.Created(
-            $"/api/budget-years/{year}/accounts/{Uri.EscapeDataString(account.Value)}/history",
-            new MovementDto(account.Value, movement.Kind.ToCode(), movement.Amount.Kroner, movement.DecidedOn, movement.Reference, movement.DecidedBy));
+        var dto = new MovementDto(account.Value, movement.Kind.ToCode(), movement.Amount.Kroner, movement.DecidedOn, movement.Reference, movement.DecidedBy);
+        var audit = AuditEntry.Of(year, clock.GetCurrentInstant(), user.ToActor().Name, "movement.add", $"budget-years/{year}/accounts/{account}", null, dto);
+        await store.AddMovement(year, movement, audit, cancellationToken);
+        return TypedResults.Created($"/api/budget-years/{year}/accounts/{Uri.EscapeDataString(account.Value)}/history", dto);
     }
 
     /// <summary>Adds postings (consumption), all or none.</summary>
     public static async Task<Results<Ok<PostingsAddedDto>, ValidationProblem, ProblemHttpResult>> AddPostings(
-        int year, PostingRequest[] request, IBudgetStore store, CancellationToken cancellationToken)
+        int year, PostingRequest[] request, ClaimsPrincipal user, IBudgetStore store, IClock clock, CancellationToken cancellationToken)
     {
         if (await store.FindYear(year, cancellationToken) is null)
         {
@@ -108,7 +111,13 @@ public static class MovementEndpoints
         }
 
         var postings = request.Select(p => new Posting(AccountId.Parse(p.Account!), p.PostedOn!.Value, Amount.Of(p.Amount))).ToArray();
-        await store.AddPostings(year, postings, cancellationToken);
+        var audit = AuditEntry.Of(year, clock.GetCurrentInstant(), user.ToActor().Name, "postings.add", $"budget-years/{year}/postings", null, new
+        {
+            postings = postings.Length,
+            amount = postings.Aggregate(Amount.Zero, (sum, p) => sum + p.Amount).Kroner,
+            accounts = postings.Select(p => p.Account.Value).Distinct().Order(StringComparer.Ordinal).ToArray(),
+        });
+        await store.AddPostings(year, postings, audit, cancellationToken);
         return TypedResults.Ok(new PostingsAddedDto(postings.Length));
     }
 }

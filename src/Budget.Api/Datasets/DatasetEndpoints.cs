@@ -1,3 +1,5 @@
+using System.Security.Claims;
+using Budget.Api.Security;
 using Budget.Application.Datasets;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -15,6 +17,7 @@ public static class DatasetEndpoints
     {
         app.MapPost("/api/budget-years/{year:int}/dataset", ImportDataset)
             .WithTags("Datasets")
+            .RequireAuthorization(Access.Finance)
             .WithName("ImportDataset")
             .DisableAntiforgery()
             .WithMetadata(new RequestSizeLimitAttribute(MaxDatasetBytes))
@@ -23,7 +26,7 @@ public static class DatasetEndpoints
     }
 
     /// <summary>Imports a dataset (multipart: one part per CSV file, named accounts, movements, postings, estimates, rounds), all or nothing.</summary>
-    public static async Task<Results<Ok<ImportCountsDto>, ProblemHttpResult>> ImportDataset(int year, HttpRequest request, DatasetImport import, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<ImportCountsDto>, ProblemHttpResult>> ImportDataset(int year, HttpRequest request, ClaimsPrincipal user, DatasetImport import, CancellationToken cancellationToken)
     {
         if (!request.HasFormContentType)
         {
@@ -47,10 +50,10 @@ public static class DatasetEndpoints
         }
 
         var files = form.Files.ToDictionary(PartName, f => (Func<Stream>)f.OpenReadStream, StringComparer.Ordinal);
-        var outcome = await import.Run(year, files, cancellationToken);
+        var outcome = await import.Run(year, files, user.ToActor(), cancellationToken);
         return outcome.Succeeded
             ? TypedResults.Ok(new ImportCountsDto(outcome.Counts!.Accounts, outcome.Counts.Movements, outcome.Counts.Postings, outcome.Counts.Estimates))
-            : Invalid(outcome.Errors, outcome.ErrorCount);
+            : Invalid([.. outcome.Errors], outcome.ErrorCount);
     }
 
     private static string PartName(IFormFile file)
@@ -59,10 +62,10 @@ public static class DatasetEndpoints
         return name.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? name[..^4] : name;
     }
 
-    private static ProblemHttpResult Invalid(IReadOnlyList<DatasetError> errors, int? total = null) =>
+    private static ProblemHttpResult Invalid(DatasetError[] errors, int? total = null) =>
         TypedResults.Problem(
             title: "The dataset was not imported",
-            detail: $"{total ?? errors.Count} error(s); nothing was stored." + (total > errors.Count ? $" The first {errors.Count} are listed." : ""),
+            detail: $"{total ?? errors.Length} error(s); nothing was stored." + (total > errors.Length ? $" The first {errors.Length} are listed." : ""),
             statusCode: StatusCodes.Status400BadRequest,
             extensions: new Dictionary<string, object?>
             {

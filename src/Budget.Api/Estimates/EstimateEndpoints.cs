@@ -1,7 +1,10 @@
 using System.Globalization;
+using System.Security.Claims;
 using Budget.Api.Hosting;
+using Budget.Api.Security;
 using Budget.Application;
 using Budget.Application.Estimates;
+using Budget.Application.Workflow;
 using Budget.Domain.Accounts;
 using Budget.Domain.Appropriations;
 using Budget.Domain.Money;
@@ -46,8 +49,8 @@ public static class EstimateEndpoints
     public static IEndpointRouteBuilder MapEstimateEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/budget-years/{year:int}/rounds/{round:int}/estimates").WithTags("Estimates");
-        group.MapGet("/{account}", GetEstimate);
-        group.MapPut("/{account}", PutEstimate).AddEndpointFilter<ValidationFilter>();
+        group.MapGet("/{account}", GetEstimate).RequireAuthorization(Access.Read);
+        group.MapPut("/{account}", PutEstimate).AddEndpointFilter<ValidationFilter>().RequireAuthorization(Access.Estimates);
         return app;
     }
 
@@ -71,7 +74,7 @@ public static class EstimateEndpoints
 
     /// <summary>Records the estimate (anslået regnskab) of an account in a round. Changing an existing one needs If-Match.</summary>
     public static async Task<Results<Ok<EstimateDto>, ValidationProblem, ProblemHttpResult>> PutEstimate(
-        int year, int round, string account, EstimateRequest request, HttpRequest httpRequest, HttpResponse response, EstimateRecording recording, CancellationToken cancellationToken)
+        int year, int round, string account, EstimateRequest request, HttpRequest httpRequest, HttpResponse response, ClaimsPrincipal user, EstimateRecording recording, CancellationToken cancellationToken)
     {
         if (!RoundNumber.TryOf(round, out var roundNumber))
         {
@@ -90,7 +93,7 @@ public static class EstimateEndpoints
             request.Explanation ?? "",
             OutYearConsequences.From(request.OutYears!.Select(Amount.Of).ToArray()),
             request.RequestedAppropriation is { } requested ? Amount.Of(requested) : null);
-        var result = await recording.Record(year, estimate, ExpectedFrom(httpRequest.Headers.IfMatch), cancellationToken);
+        var result = await recording.Record(year, estimate, ExpectedFrom(httpRequest.Headers.IfMatch), user.ToActor(), cancellationToken);
         switch (result.Status)
         {
             case EstimateWriteStatus.Saved:
@@ -100,6 +103,13 @@ public static class EstimateEndpoints
                 return Problems.NotFound($"Budget year {year} does not exist.");
             case EstimateWriteStatus.AccountNotFound:
                 return Problems.NotFound($"Account '{id}' does not exist in {year}.");
+            case EstimateWriteStatus.Forbidden:
+                return TypedResults.Problem(
+                    statusCode: StatusCodes.Status403Forbidden,
+                    title: "Forbidden",
+                    detail: $"{user.Identity?.Name} may only record estimates for the committees it is limited to, and account '{id}' belongs to another.");
+            case EstimateWriteStatus.RoundLocked:
+                return Problems.Conflict($"Round {round} of {year} is {result.State!.Value.ToCode()}: its estimates are locked. Finance can reopen a submitted round.");
             case EstimateWriteStatus.PreconditionRequired:
                 return TypedResults.Problem(
                     statusCode: StatusCodes.Status428PreconditionRequired,

@@ -1,4 +1,5 @@
 using Budget.Api.Hosting;
+using Budget.Api.Security;
 using Budget.Application.FollowUp;
 using Budget.Domain.Accounts;
 using Budget.Domain.Appropriations;
@@ -64,6 +65,33 @@ public sealed record FollowUpRowDto(
 
 public sealed record FollowUpDto(int Year, int Round, LocalDate AsOf, string By, string Unit, IReadOnlyList<FollowUpRowDto> Rows, FollowUpRowDto Total);
 
+public sealed record RoundFiguresDto(int Round, LocalDate AsOf, decimal CorrectedBudget, decimal Estimate, decimal VarianceToCorrected, int EstimatesMissing, string? Explanation);
+
+public sealed record RoundChangeDto(int From, int To, decimal CorrectedBudget, decimal Estimate, decimal VarianceToCorrected);
+
+public sealed record RoundComparisonRowDto(
+    string? Committee,
+    string? ActivityArea,
+    string? Account,
+    string? Group,
+    string? AccountName,
+    string? Block,
+    IReadOnlyList<RoundFiguresDto?> Rounds,
+    IReadOnlyList<RoundChangeDto> Changes)
+{
+    public static RoundComparisonRowDto From(RoundComparisonRow row) => new(
+        row.Committee,
+        row.ActivityArea,
+        row.Account?.Id.Value,
+        row.Group,
+        row.Account?.Name,
+        row.Block?.ToCode(),
+        row.Rounds.Select(r => r is null ? null : new RoundFiguresDto(r.Round.Value, r.AsOf, r.CorrectedBudget.Kroner, r.Estimate.Kroner, r.VarianceToCorrected.Kroner, r.EstimatesMissing, r.Explanation)).ToArray(),
+        row.Changes.Select(c => new RoundChangeDto(c.From.Value, c.To.Value, c.CorrectedBudget.Kroner, c.Estimate.Kroner, c.VarianceToCorrected.Kroner)).ToArray());
+}
+
+public sealed record RoundComparisonDto(int Year, string By, string Unit, IReadOnlyList<int> Reported, IReadOnlyList<RoundComparisonRowDto> Rows, RoundComparisonRowDto Total);
+
 public static class FollowUpEndpoints
 {
     private static readonly (string Code, FollowUpGrouping Grouping)[] Groupings =
@@ -78,8 +106,9 @@ public static class FollowUpEndpoints
 
     public static IEndpointRouteBuilder MapFollowUpEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/budget-years/{year:int}").WithTags("Follow-up");
+        var group = app.MapGroup("/api/budget-years/{year:int}").WithTags("Follow-up").RequireAuthorization(Access.Read);
         group.MapGet("/follow-up", GetFollowUp).WithName("GetFollowUp");
+        group.MapGet("/round-comparison", GetRoundComparison).WithName("GetRoundComparison");
         return app;
     }
 
@@ -133,5 +162,30 @@ public static class FollowUpEndpoints
             "kr",
             report.Rows.Select(FollowUpRowDto.From).ToArray(),
             FollowUpRowDto.From(report.Total)));
+    }
+
+    /// <summary>Estimate and variance per row in rounds 1–3, each as of its cut-off, and what changed between them.</summary>
+    public static async Task<Results<Ok<RoundComparisonDto>, ValidationProblem, ProblemHttpResult>> GetRoundComparison(
+        int year, string? by, FollowUpQuery query, CancellationToken cancellationToken)
+    {
+        var grouping = Groupings.FirstOrDefault(g => g.Code == by);
+        if (grouping.Code is null)
+        {
+            return Problems.Invalid("by", $"by must be one of {string.Join(", ", Groupings.Select(g => g.Code))}, not '{by}'");
+        }
+
+        var report = await query.Comparison(year, grouping.Grouping, cancellationToken);
+        if (report is null)
+        {
+            return Problems.NotFound($"Budget year {year} does not exist.");
+        }
+
+        return TypedResults.Ok(new RoundComparisonDto(
+            report.Year,
+            grouping.Code,
+            "kr",
+            report.Reported.Select(r => r.Value).ToArray(),
+            report.Rows.Select(RoundComparisonRowDto.From).ToArray(),
+            RoundComparisonRowDto.From(report.Total)));
     }
 }

@@ -1,5 +1,6 @@
 using Budget.Application;
 using Budget.Application.Datasets;
+using Budget.Application.Users;
 using Budget.Data.Sqlite;
 using Microsoft.Data.Sqlite;
 using NodaTime;
@@ -58,7 +59,7 @@ internal static class StorageSetup
         await store.Migrate(CancellationToken.None);
         if (settings.SeedDemo && (await store.Years(CancellationToken.None)).Count == 0)
         {
-            var outcome = await DemoDataset.Import(store, CancellationToken.None);
+            var outcome = await DemoDataset.Import(store, app.Services.GetRequiredService<IClock>(), CancellationToken.None);
             if (!outcome.Succeeded)
             {
                 throw new InvalidOperationException("The demo dataset did not import: " + string.Join("; ", outcome.Errors.Select(e => $"{e.File}:{e.Line} {e.Column} {e.Message}")));
@@ -72,12 +73,12 @@ internal static class StorageSetup
 /// <summary>The demo year 2014 (data/demo, embedded): Lyngby-Taarbæk's employment committee, round 1.</summary>
 internal static class DemoDataset
 {
-    public static Task<ImportOutcome> Import(IBudgetStore store, CancellationToken cancellationToken)
+    public static Task<ImportOutcome> Import(IBudgetStore store, IClock clock, CancellationToken cancellationToken)
     {
         var assembly = typeof(DemoDataset).Assembly;
         var files = DatasetImport.FileNames
             .Where(name => assembly.GetManifestResourceInfo($"demo/{name}.csv") is not null)
             .ToDictionary(name => name, name => (Func<Stream>)(() => assembly.GetManifestResourceStream($"demo/{name}.csv")!));
-        return new DatasetImport(store).Run(StorageSettings.DemoYear, files, cancellationToken);
+        return new DatasetImport(store, clock).Run(StorageSettings.DemoYear, files, Actor.System, cancellationToken);
     }
 }

@@ -1,4 +1,5 @@
 using Budget.Api.Hosting;
+using Budget.Api.Security;
 using Budget.Application;
 using Budget.Domain.Accounts;
 using Budget.Domain.Appropriations;
@@ -25,7 +26,7 @@ public static class YearEndpoints
 {
     public static IEndpointRouteBuilder MapYearEndpoints(this IEndpointRouteBuilder app)
     {
-        var years = app.MapGroup("/api/budget-years").WithTags("Budget years");
+        var years = app.MapGroup("/api/budget-years").WithTags("Budget years").RequireAuthorization(Access.Read);
         years.MapGet("/", ListYears);
         years.MapGet("/{year:int}", GetYear);
         years.MapGet("/{year:int}/committees", ListCommittees);

@@ -1,6 +1,10 @@
+using Budget.Application.Audit;
+using Budget.Application.Users;
+using Budget.Application.Workflow;
 using Budget.Domain;
 using Budget.Domain.Accounts;
 using Budget.Domain.Appropriations;
+using NodaTime;
 
 namespace Budget.Application.Datasets;
 
@@ -18,7 +22,7 @@ public sealed record ImportOutcome(ImportCounts? Counts, IReadOnlyList<DatasetEr
 /// every file is validated row by row and on any error nothing is stored. Files stream; postings are written in
 /// batches inside the one transaction, so a file of millions of rows is never held in memory.
 /// </summary>
-public sealed class DatasetImport(IBudgetStore store)
+public sealed class DatasetImport(IBudgetStore store, IClock clock)
 {
     public const string AccountsFile = "accounts";
     public const string MovementsFile = "movements";
@@ -33,7 +37,7 @@ public sealed class DatasetImport(IBudgetStore store)
     /// <summary>Reports rows read so far (file, rows), for progress display.</summary>
     public Action<string, long>? Progress { get; init; }
 
-    public async Task<ImportOutcome> Run(int year, IReadOnlyDictionary<string, Func<Stream>> files, CancellationToken cancellationToken)
+    public async Task<ImportOutcome> Run(int year, IReadOnlyDictionary<string, Func<Stream>> files, Actor actor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(files);
         var errors = new ErrorList();
@@ -43,6 +47,7 @@ public sealed class DatasetImport(IBudgetStore store)
             return Failed(errors);
         }
 
+        ArgumentNullException.ThrowIfNull(actor);
         foreach (var name in files.Keys.Where(n => !FileNames.Contains(n)))
         {
             errors.Add(new DatasetError(name, 0, null, $"unknown file '{name}' (expected {string.Join(", ", FileNames)})"));
@@ -75,7 +80,7 @@ public sealed class DatasetImport(IBudgetStore store)
 
         if (files.TryGetValue(RoundsFile, out var rounds))
         {
-            foreach (var (round, cutoff) in ReadRounds(rounds, year, errors))
+            foreach (var (round, cutoff) in ReadRounds(rounds, year, session.RoundStates, errors))
             {
                 if (!errors.Any)
                 {
@@ -94,7 +99,7 @@ public sealed class DatasetImport(IBudgetStore store)
 
         if (files.TryGetValue(EstimatesFile, out var estimates))
         {
-            var read = ReadEstimates(estimates, known, errors);
+            var read = ReadEstimates(estimates, known, session.RoundStates, errors);
             if (!errors.Any)
             {
                 await session.SaveEstimates(read, cancellationToken);
@@ -116,7 +121,9 @@ public sealed class DatasetImport(IBudgetStore store)
             return Failed(errors);
         }
 
-        await session.Commit(cancellationToken);
+        var audit = AuditEntry.Of(year, clock.GetCurrentInstant(), actor.Name, "dataset.import", $"budget-years/{year}", null,
+            new { files = files.Keys.Order(StringComparer.Ordinal).ToArray(), counts });
+        await session.Commit(audit, cancellationToken);
         return new ImportOutcome(counts, [], 0);
     }
 
@@ -209,7 +216,7 @@ public sealed class DatasetImport(IBudgetStore store)
         return added;
     }
 
-    private static List<(RoundNumber Round, NodaTime.LocalDate Cutoff)> ReadRounds(Func<Stream> open, int year, ErrorList errors)
+    private static List<(RoundNumber Round, NodaTime.LocalDate Cutoff)> ReadRounds(Func<Stream> open, int year, IReadOnlyDictionary<RoundNumber, RoundState> states, ErrorList errors)
     {
         var result = new List<(RoundNumber, NodaTime.LocalDate)>();
         var seen = new HashSet<int>();
@@ -231,6 +238,11 @@ public sealed class DatasetImport(IBudgetStore store)
             if (round is { } r && !seen.Add(r))
             {
                 row.Reject("round", $"round {r} appears twice");
+            }
+
+            if (round is { } locked && states.GetValueOrDefault(RoundNumber.Of(locked)) != RoundState.Open)
+            {
+                row.Reject("round", $"round {locked} is {states[RoundNumber.Of(locked)].ToCode()}: its cut-off can no longer change");
             }
 
             if (!row.HasErrors)
@@ -296,7 +308,7 @@ public sealed class DatasetImport(IBudgetStore store)
         }
     }
 
-    private static List<AccountEstimate> ReadEstimates(Func<Stream> open, Dictionary<AccountId, Account> known, ErrorList errors)
+    private static List<AccountEstimate> ReadEstimates(Func<Stream> open, Dictionary<AccountId, Account> known, IReadOnlyDictionary<RoundNumber, RoundState> states, ErrorList errors)
     {
         var result = new List<AccountEstimate>();
         var seen = new HashSet<(int, AccountId)>();
@@ -317,6 +329,11 @@ public sealed class DatasetImport(IBudgetStore store)
             if (round is { } r && account is { } a && !seen.Add((r, a)))
             {
                 row.Reject("account", $"account {a} has two estimates for round {r}");
+            }
+
+            if (round is { } locked && states.GetValueOrDefault(RoundNumber.Of(locked)) != RoundState.Open)
+            {
+                row.Reject("round", $"round {locked} is {states[RoundNumber.Of(locked)].ToCode()}: its estimates are locked");
             }
 
             if (!row.HasErrors)

@@ -1,4 +1,8 @@
+using Budget.Application.Audit;
+using Budget.Application.Users;
+using Budget.Application.Workflow;
 using Budget.Domain.Appropriations;
+using NodaTime;
 
 namespace Budget.Application.Estimates;
 
@@ -32,27 +36,40 @@ public enum EstimateWriteStatus
 
     /// <summary>The writer's version is not the current one (HTTP 412): someone else wrote in between.</summary>
     PreconditionFailed,
+
+    /// <summary>The round is submitted or later: estimates are locked (HTTP 409).</summary>
+    RoundLocked,
+
+    /// <summary>The writer is limited to other committees (HTTP 403).</summary>
+    Forbidden,
 }
 
-public sealed record EstimateWriteResult(EstimateWriteStatus Status, StoredEstimate? Saved = null);
+public sealed record EstimateWriteResult(EstimateWriteStatus Status, StoredEstimate? Saved = null, RoundState? State = null);
 
 /// <summary>
 /// Records a consultant's estimate for a round and account with optimistic concurrency: the first estimate needs
 /// no precondition, every change of an existing one must name the version it changes.
 /// </summary>
-public sealed class EstimateRecording(IBudgetStore store)
+public sealed class EstimateRecording(IBudgetStore store, IClock clock)
 {
-    public async Task<EstimateWriteResult> Record(int year, AccountEstimate estimate, ExpectedVersion expected, CancellationToken cancellationToken)
+    public async Task<EstimateWriteResult> Record(int year, AccountEstimate estimate, ExpectedVersion expected, Actor actor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(estimate);
+        ArgumentNullException.ThrowIfNull(actor);
         if (await store.FindYear(year, cancellationToken) is null)
         {
             return new EstimateWriteResult(EstimateWriteStatus.YearNotFound);
         }
 
-        if ((await store.Accounts(year, cancellationToken)).All(a => a.Id != estimate.Account))
+        var account = (await store.Accounts(year, cancellationToken)).FirstOrDefault(a => a.Id == estimate.Account);
+        if (account is null)
         {
             return new EstimateWriteResult(EstimateWriteStatus.AccountNotFound);
+        }
+
+        if (!actor.MayActFor(account.Committee))
+        {
+            return new EstimateWriteResult(EstimateWriteStatus.Forbidden);
         }
 
         var current = await store.FindEstimate(year, estimate.Round, estimate.Account, cancellationToken);
@@ -79,9 +96,30 @@ public sealed class EstimateRecording(IBudgetStore store)
                 throw new ArgumentOutOfRangeException(nameof(expected));
         }
 
-        var saved = await store.SaveEstimate(year, estimate, version, cancellationToken);
-        return saved is null
-            ? new EstimateWriteResult(EstimateWriteStatus.PreconditionFailed)
-            : new EstimateWriteResult(EstimateWriteStatus.Saved, saved);
+        var at = clock.GetCurrentInstant();
+        var result = await store.SaveEstimate(year, estimate, version, (before, after) => AuditEntry.Of(
+            year, at, actor.Name, "estimate.record", $"budget-years/{year}/rounds/{estimate.Round}/estimates/{estimate.Account}",
+            before is null ? null : Describe(before), Describe(after)), cancellationToken);
+        return result.Status switch
+        {
+            EstimateSaveStatus.Saved => new EstimateWriteResult(EstimateWriteStatus.Saved, result.Saved),
+            EstimateSaveStatus.RoundLocked => new EstimateWriteResult(EstimateWriteStatus.RoundLocked, State: result.State),
+            _ => new EstimateWriteResult(EstimateWriteStatus.PreconditionFailed),
+        };
+    }
+
+    /// <summary>An estimate as the audit trail shows it: amounts in kroner.</summary>
+    public static object Describe(StoredEstimate stored)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        var e = stored.Estimate;
+        return new
+        {
+            version = stored.Version,
+            estimate = e.Estimate.Kroner,
+            explanation = e.Explanation,
+            outYears = e.OutYears.ToList().Select(a => a.Kroner).ToArray(),
+            requestedAppropriation = e.RequestedAppropriation?.Kroner,
+        };
     }
 }

@@ -20,4 +20,23 @@ public sealed class FollowUpQuery(IBudgetStore store)
         var facts = await store.AccountFacts(year, round, date, cancellationToken);
         return FollowUpCalculator.Build(year, round, date, by, facts);
     }
+
+    /// <summary>Each round as of its own cut-off, side by side; null when the year does not exist.</summary>
+    public async Task<RoundComparisonReport?> Comparison(int year, FollowUpGrouping by, CancellationToken cancellationToken)
+    {
+        var calendar = await store.FindYear(year, cancellationToken);
+        if (calendar is null)
+        {
+            return null;
+        }
+
+        var rounds = new Dictionary<RoundNumber, (LocalDate AsOf, IReadOnlyList<AccountFacts> Facts)>();
+        foreach (var round in RoundNumber.All)
+        {
+            var cutoff = calendar.CutoffOf(round);
+            rounds[round] = (cutoff, await store.AccountFacts(year, round, cutoff, cancellationToken));
+        }
+
+        return RoundComparison.Build(year, by, rounds);
+    }
 }

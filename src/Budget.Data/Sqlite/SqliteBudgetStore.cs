@@ -1,4 +1,6 @@
 using Budget.Application;
+using Budget.Application.Audit;
+using Budget.Application.Workflow;
 using Budget.Domain.Accounts;
 using Budget.Domain.Appropriations;
 using Budget.Domain.FollowUp;
@@ -10,7 +12,7 @@ using NodaTime;
 namespace Budget.Data.Sqlite;
 
 /// <summary>The budget store on an embedded SQLite database (the default provider). A connection per operation.</summary>
-public sealed class SqliteBudgetStore(string connectionString, IClock clock) : IBudgetStore
+public sealed partial class SqliteBudgetStore(string connectionString, IClock clock) : IBudgetStore
 {
     internal IClock Clock => clock;
 
@@ -85,6 +87,15 @@ public sealed class SqliteBudgetStore(string connectionString, IClock clock) : I
 
     public async Task<IReadOnlyList<AccountFacts>> AccountFacts(int year, RoundNumber round, LocalDate asOf, CancellationToken cancellationToken)
     {
+        await using var connection = await Open(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: true);
+        var facts = await AccountFacts(connection, transaction, year, round, asOf, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return facts;
+    }
+
+    internal static async Task<IReadOnlyList<AccountFacts>> AccountFacts(SqliteConnection connection, SqliteTransaction transaction, int year, RoundNumber round, LocalDate asOf, CancellationToken cancellationToken)
+    {
         const string movementsSql = """
             SELECT account_id AS AccountId, kind AS Kind, SUM(amount_ore) AS AmountOre
             FROM movement
@@ -102,8 +113,6 @@ public sealed class SqliteBudgetStore(string connectionString, IClock clock) : I
             FROM estimate WHERE year = @Year AND round = @Round
             """;
 
-        await using var connection = await Open(cancellationToken);
-        await using var transaction = connection.BeginTransaction(deferred: true);
         var parameters = new { Year = year, AsOf = asOf.Iso(), Round = round.Value };
         var accounts = await Accounts(connection, transaction, year, cancellationToken);
         var appropriations = new Dictionary<string, AppropriationsByKind>(StringComparer.Ordinal);
@@ -117,7 +126,6 @@ public sealed class SqliteBudgetStore(string connectionString, IClock clock) : I
             .ToDictionary(r => r.AccountId, r => Amount.FromOre(r.AmountOre), StringComparer.Ordinal);
         var estimates = (await connection.QueryAsync<EstimateRow>(new CommandDefinition(estimatesSql, parameters, transaction, cancellationToken: cancellationToken)))
             .ToDictionary(r => r.AccountId, r => r.ToEstimate(), StringComparer.Ordinal);
-        await transaction.CommitAsync(cancellationToken);
 
         return accounts
             .Select(a => new AccountFacts(
@@ -128,11 +136,12 @@ public sealed class SqliteBudgetStore(string connectionString, IClock clock) : I
             .ToArray();
     }
 
-    public async Task AddMovement(int year, AppropriationMovement movement, CancellationToken cancellationToken)
+    public async Task AddMovement(int year, AppropriationMovement movement, AuditEntry audit, CancellationToken cancellationToken)
     {
         await using var connection = await Open(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        await InsertMovements(connection, transaction, year, [movement], clock.GetCurrentInstant(), cancellationToken);
+        await InsertMovements(connection, transaction, year, [movement], audit.At, cancellationToken);
+        await InsertAudit(connection, transaction, audit, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 
@@ -160,11 +169,12 @@ public sealed class SqliteBudgetStore(string connectionString, IClock clock) : I
             cancellationToken: cancellationToken));
     }
 
-    public async Task AddPostings(int year, IReadOnlyList<Posting> postings, CancellationToken cancellationToken)
+    public async Task AddPostings(int year, IReadOnlyList<Posting> postings, AuditEntry audit, CancellationToken cancellationToken)
     {
         await using var connection = await Open(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         InsertPostings(connection, transaction, year, postings);
+        await InsertAudit(connection, transaction, audit, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 
@@ -196,26 +206,42 @@ public sealed class SqliteBudgetStore(string connectionString, IClock clock) : I
 
     public async Task<StoredEstimate?> FindEstimate(int year, RoundNumber round, AccountId account, CancellationToken cancellationToken)
     {
+        await using var connection = await Open(cancellationToken);
+        return await FindEstimate(connection, null, year, round, account, cancellationToken);
+    }
+
+    private static async Task<StoredEstimate?> FindEstimate(SqliteConnection connection, SqliteTransaction? transaction, int year, RoundNumber round, AccountId account, CancellationToken cancellationToken)
+    {
         const string sql = $"""
             SELECT {EstimateRow.Columns}
             FROM estimate WHERE year = @Year AND round = @Round AND account_id = @AccountId
             """;
-        await using var connection = await Open(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<EstimateRow>(new CommandDefinition(sql, new { Year = year, Round = round.Value, AccountId = account.Value }, cancellationToken: cancellationToken));
+        var row = await connection.QuerySingleOrDefaultAsync<EstimateRow>(new CommandDefinition(sql, new { Year = year, Round = round.Value, AccountId = account.Value }, transaction, cancellationToken: cancellationToken));
         return row is null ? null : new StoredEstimate(year, row.ToEstimate(), row.Version, Text.ToInstant(row.RecordedAt));
     }
 
-    public async Task<StoredEstimate?> SaveEstimate(int year, AccountEstimate estimate, long? expectedVersion, CancellationToken cancellationToken)
+    public async Task<EstimateSaveResult> SaveEstimate(int year, AccountEstimate estimate, long? expectedVersion, Func<StoredEstimate?, StoredEstimate, AuditEntry> audit, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(estimate);
+        ArgumentNullException.ThrowIfNull(audit);
         await using var connection = await Open(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        var saved = await SaveEstimate(connection, transaction, year, estimate, expectedVersion, clock.GetCurrentInstant(), cancellationToken);
-        if (saved is not null)
+        var state = await RoundStateOf(connection, transaction, year, estimate.Round, cancellationToken);
+        if (state != RoundState.Open)
         {
-            await transaction.CommitAsync(cancellationToken);
+            return new EstimateSaveResult(EstimateSaveStatus.RoundLocked, null, state);
         }
 
-        return saved;
+        var before = await FindEstimate(connection, transaction, year, estimate.Round, estimate.Account, cancellationToken);
+        var saved = await SaveEstimate(connection, transaction, year, estimate, expectedVersion, clock.GetCurrentInstant(), cancellationToken);
+        if (saved is null)
+        {
+            return new EstimateSaveResult(EstimateSaveStatus.VersionConflict, null, state);
+        }
+
+        await InsertAudit(connection, transaction, audit(before, saved), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new EstimateSaveResult(EstimateSaveStatus.Saved, saved, state);
     }
 
     /// <summary>
@@ -307,7 +333,13 @@ public sealed class SqliteBudgetStore(string connectionString, IClock clock) : I
             const string ensureYear = "INSERT INTO budget_year (year, created_at) VALUES (@Year, @At) ON CONFLICT (year) DO NOTHING";
             await connection.ExecuteAsync(new CommandDefinition(ensureYear, new { Year = year, At = clock.GetCurrentInstant().Iso() }, transaction, cancellationToken: cancellationToken));
             var existing = await Accounts(connection, transaction, year, cancellationToken);
-            return new SqliteImportSession(connection, transaction, year, existing.ToDictionary(a => a.Id), clock.GetCurrentInstant());
+            var states = new Dictionary<RoundNumber, RoundState>();
+            foreach (var round in RoundNumber.All)
+            {
+                states[round] = await RoundStateOf(connection, transaction, year, round, cancellationToken);
+            }
+
+            return new SqliteImportSession(connection, transaction, year, existing.ToDictionary(a => a.Id), states, clock.GetCurrentInstant());
         }
         catch
         {

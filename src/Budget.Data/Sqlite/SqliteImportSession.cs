@@ -1,4 +1,6 @@
 using Budget.Application;
+using Budget.Application.Audit;
+using Budget.Application.Workflow;
 using Budget.Domain.Accounts;
 using Budget.Domain.Appropriations;
 using Dapper;
@@ -13,9 +15,12 @@ internal sealed class SqliteImportSession(
     SqliteTransaction transaction,
     int year,
     IReadOnlyDictionary<AccountId, Account> existingAccounts,
+    IReadOnlyDictionary<RoundNumber, RoundState> roundStates,
     Instant startedAt) : IImportSession
 {
     public IReadOnlyDictionary<AccountId, Account> ExistingAccounts => existingAccounts;
+
+    public IReadOnlyDictionary<RoundNumber, RoundState> RoundStates => roundStates;
 
     public async Task AddAccounts(IReadOnlyList<Account> accounts, CancellationToken cancellationToken)
     {
@@ -58,7 +63,11 @@ internal sealed class SqliteImportSession(
         }
     }
 
-    public async Task Commit(CancellationToken cancellationToken) => await transaction.CommitAsync(cancellationToken);
+    public async Task Commit(AuditEntry audit, CancellationToken cancellationToken)
+    {
+        await SqliteBudgetStore.InsertAudit(connection, transaction, audit, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
 
     public async ValueTask DisposeAsync()
     {

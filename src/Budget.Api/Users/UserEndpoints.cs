@@ -1,0 +1,64 @@
+using System.Security.Claims;
+using Budget.Api.Hosting;
+using Budget.Api.Security;
+using Budget.Application;
+using Budget.Application.Users;
+using FluentValidation;
+using Microsoft.AspNetCore.Http.HttpResults;
+using NodaTime;
+
+namespace Budget.Api.Users;
+
+public sealed record UserRequest(string? Name, string[]? Roles, string[]? Committees);
+
+public sealed record UserDto(long Id, string Name, IReadOnlyList<string> Roles, IReadOnlyList<string>? Committees, Instant CreatedAt, Instant? RevokedAt)
+{
+    public static UserDto From(StoredUser user) => new(user.Id, user.Name, user.Roles, user.Committees, user.CreatedAt, user.RevokedAt);
+}
+
+/// <summary>Contract §5: <c>{id, name, roles, apiKey}</c>; the key is shown here once and never again.</summary>
+public sealed record CreatedUserDto(long Id, string Name, IReadOnlyList<string> Roles, IReadOnlyList<string>? Committees, string ApiKey);
+
+internal sealed class UserRequestValidator : AbstractValidator<UserRequest>
+{
+    private static readonly HashSet<string> Known = [.. RoleCodes.All, RoleCodes.Administrator];
+
+    public UserRequestValidator()
+    {
+        RuleFor(u => u.Name).NotEmpty().MaximumLength(200);
+        RuleFor(u => u.Roles).NotEmpty().WithMessage("'Roles' must name at least one role.")
+            .Must(r => r is null || r.Distinct(StringComparer.Ordinal).Count() == r.Length).WithMessage("'Roles' names a role twice.");
+        RuleForEach(u => u.Roles).Must(Known.Contains).WithMessage($"'{{PropertyValue}}' is not a role; roles are {string.Join(", ", Known)}.");
+        RuleFor(u => u.Committees).Must(c => c is null || c.Length > 0).WithMessage("'Committees' must name at least one committee, or be left out for all.");
+        RuleForEach(u => u.Committees).NotEmpty().MaximumLength(200).Must(c => c is null || !c.Contains('\n', StringComparison.Ordinal)).WithMessage("A committee name is one line.");
+    }
+}
+
+public static class UserEndpoints
+{
+    public static IEndpointRouteBuilder MapUserEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/users").WithTags("Users").RequireAuthorization(Access.Administrator).AddEndpointFilter<ValidationFilter>();
+        group.MapPost("/", CreateUser);
+        group.MapGet("/", ListUsers);
+        group.MapDelete("/{id:long}", RevokeUser);
+        return app;
+    }
+
+    /// <summary>Creates a user and returns its API key, once.</summary>
+    public static async Task<Created<CreatedUserDto>> CreateUser(UserRequest request, ClaimsPrincipal user, UserAdministration users, CancellationToken cancellationToken)
+    {
+        var issued = await users.Create(request.Name!.Trim(), request.Roles!, request.Committees, user.ToActor(), cancellationToken);
+        var created = issued.User;
+        return TypedResults.Created($"/api/users/{created.Id}", new CreatedUserDto(created.Id, created.Name, created.Roles, created.Committees, issued.ApiKey));
+    }
+
+    public static async Task<Ok<UserDto[]>> ListUsers(IBudgetStore store, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await store.Users(cancellationToken)).Select(UserDto.From).ToArray());
+
+    /// <summary>Revokes a user's key at once; the user stays listed (with revokedAt) for the audit trail.</summary>
+    public static async Task<Results<NoContent, ProblemHttpResult>> RevokeUser(long id, ClaimsPrincipal user, UserAdministration users, CancellationToken cancellationToken) =>
+        await users.Revoke(id, user.ToActor(), cancellationToken)
+            ? TypedResults.NoContent()
+            : Problems.NotFound($"There is no active user {id}.");
+}
