@@ -87,9 +87,10 @@ public interface IBudgetStore
 
     /// <summary>
     /// Records a committee's recommendation of a submitted round; when every committee in <paramref name="allCommittees"/>
-    /// has recommended, the round becomes recommended. False when the round is not submitted.
+    /// has recommended, the round becomes recommended; <paramref name="audit"/> is given the resulting state.
+    /// False when the round is not submitted.
     /// </summary>
-    Task<bool> Recommend(int year, RoundNumber round, string committee, IReadOnlySet<string> allCommittees, AuditEntry audit, CancellationToken cancellationToken);
+    Task<bool> Recommend(int year, RoundNumber round, string committee, IReadOnlySet<string> allCommittees, Func<RoundState, AuditEntry> audit, CancellationToken cancellationToken);
 
     /// <summary>
     /// In one transaction: checks the round is recommended, derives the movements from the round's facts as of its

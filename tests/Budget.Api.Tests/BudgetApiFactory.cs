@@ -13,13 +13,23 @@ public sealed class BudgetApiFactory : WebApplicationFactory<Program>
 {
     private readonly string directory = Path.Combine(Path.GetTempPath(), "budget-tests", Guid.NewGuid().ToString("N"));
 
-    public BudgetApiFactory(bool seedDemo = true)
+    /// <param name="kestrel">Serve over real HTTP on a loopback port instead of the in-memory test server.</param>
+    public BudgetApiFactory(bool seedDemo = true, bool? anonymousRead = null, bool kestrel = false)
     {
         SeedDemo = seedDemo;
+        AnonymousRead = anonymousRead;
         Directory.CreateDirectory(directory);
+        if (kestrel)
+        {
+            UseKestrel(0);
+            StartServer();
+        }
     }
 
     public bool SeedDemo { get; }
+
+    /// <summary>Auth:AnonymousRead; null leaves the default (false: a connection string is configured).</summary>
+    public bool? AnonymousRead { get; }
 
     public string DatabasePath => Path.Combine(directory, "budget.db");
 
@@ -55,6 +65,10 @@ public sealed class BudgetApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("ConnectionStrings:Budget", $"Data Source={DatabasePath}");
         builder.UseSetting("Budget:SeedDemo", SeedDemo ? "true" : "false");
         builder.UseSetting("Auth:BootstrapKey", BootstrapKey);
+        if (AnonymousRead is { } anonymous)
+        {
+            builder.UseSetting("Auth:AnonymousRead", anonymous ? "true" : "false");
+        }
         builder.ConfigureServices(services => services.AddSingleton<NodaTime.IClock>(Clock));
     }
 
@@ -87,6 +101,11 @@ public sealed class FakeClock(NodaTime.Instant now) : NodaTime.IClock
 
 internal static class Http
 {
+    private static readonly JsonSerializerOptions Readable = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>Compact JSON with Danish letters as they are, for comparing whole objects.</summary>
+    public static string Text(this JsonNode? node) => node?.ToJsonString(Readable) ?? "null";
+
     public static async Task<JsonNode> Json(this HttpResponseMessage response) =>
         JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
 

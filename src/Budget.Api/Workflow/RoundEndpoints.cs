@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Text.Json.Serialization;
 using Budget.Api.Hosting;
 using Budget.Api.Security;
 using Budget.Application.Workflow;
@@ -16,7 +17,7 @@ public sealed record ApproveRequest(LocalDate? DecidedOn, string? Reference);
 public sealed record GrantedDto(string Account, decimal Amount, LocalDate DecidedOn, string? Reference, string? DecidedBy);
 
 /// <summary>Contract §5: <c>{round, cutoff, state}</c>, plus who has recommended and, after approval, what was granted.</summary>
-public sealed record RoundDto(int Round, LocalDate Cutoff, string State, IReadOnlyList<string> RecommendedBy, IReadOnlyList<GrantedDto>? Granted = null)
+public sealed record RoundDto(int Round, LocalDate Cutoff, string State, IReadOnlyList<string> RecommendedBy, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<GrantedDto>? Granted = null)
 {
     public static RoundDto From(RoundStatus status, IReadOnlyList<AppropriationMovement>? granted = null) => new(
         status.Round.Value,

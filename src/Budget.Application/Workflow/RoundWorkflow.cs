@@ -71,8 +71,14 @@ public sealed class RoundWorkflow(IBudgetStore store, IClock clock)
             return new WorkflowResult(WorkflowStatus.Forbidden, status, Message: $"{actor.Name} may not recommend for {committee}.");
         }
 
-        var audit = AuditEntry.Of(year, clock.GetCurrentInstant(), actor.Name, "round.recommend", Target(year, round), new { state = status.State.ToCode() }, new { committee });
-        var done = await store.Recommend(year, round, committee, committees, audit, cancellationToken);
+        var at = clock.GetCurrentInstant();
+        var done = await store.Recommend(
+            year,
+            round,
+            committee,
+            committees,
+            state => AuditEntry.Of(year, at, actor.Name, "round.recommend", Target(year, round), new { state = RoundState.Submitted.ToCode() }, new { state = state.ToCode(), committee }),
+            cancellationToken);
         var after = await store.RoundStatus(year, round, cancellationToken);
         return new WorkflowResult(done ? WorkflowStatus.Done : WorkflowStatus.WrongState, after);
     }

@@ -87,7 +87,7 @@ public sealed partial class SqliteBudgetStore
         await connection.ExecuteAsync(new CommandDefinition(sql, new { Year = year, Round = round.Value, State = state.ToCode(), At = at.Iso() }, transaction, cancellationToken: cancellationToken));
     }
 
-    public async Task<bool> Recommend(int year, RoundNumber round, string committee, IReadOnlySet<string> allCommittees, AuditEntry audit, CancellationToken cancellationToken)
+    public async Task<bool> Recommend(int year, RoundNumber round, string committee, IReadOnlySet<string> allCommittees, Func<RoundState, AuditEntry> audit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(allCommittees);
         ArgumentNullException.ThrowIfNull(audit);
@@ -103,16 +103,19 @@ public sealed partial class SqliteBudgetStore
             VALUES (@Year, @Round, @Committee, @User, @At)
             ON CONFLICT (year, round, committee) DO UPDATE SET recommended_by = excluded.recommended_by, recommended_at = excluded.recommended_at
             """;
-        var parameters = new { Year = year, Round = round.Value, Committee = committee, audit.User, At = audit.At.Iso() };
+        var recommendedState = RoundState.Submitted;
+        var entry = audit(RoundState.Recommended);
+        var parameters = new { Year = year, Round = round.Value, Committee = committee, entry.User, At = entry.At.Iso() };
         await connection.ExecuteAsync(new CommandDefinition(record, parameters, transaction, cancellationToken: cancellationToken));
         var recommended = (await connection.QueryAsync<string>(new CommandDefinition(
             "SELECT committee FROM committee_recommendation WHERE year = @Year AND round = @Round", parameters, transaction, cancellationToken: cancellationToken))).ToHashSet(StringComparer.Ordinal);
         if (allCommittees.IsSubsetOf(recommended))
         {
-            await SetRoundState(connection, transaction, year, round, RoundState.Recommended, audit.At, cancellationToken);
+            recommendedState = RoundState.Recommended;
+            await SetRoundState(connection, transaction, year, round, RoundState.Recommended, entry.At, cancellationToken);
         }
 
-        await InsertAudit(connection, transaction, audit, cancellationToken);
+        await InsertAudit(connection, transaction, audit(recommendedState), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return true;
     }
