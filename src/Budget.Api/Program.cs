@@ -6,6 +6,7 @@ using Budget.Api.Datasets;
 using Budget.Api.Estimates;
 using Budget.Api.FollowUp;
 using Budget.Api.Hosting;
+using Budget.Api.Refusion;
 using Budget.Api.Security;
 using Budget.Api.Users;
 using Budget.Api.Workflow;
@@ -26,6 +27,8 @@ var storage = StorageSettings.From(builder.Configuration);
 builder.Services.AddBudgetStorage(storage);
 builder.Services.AddSingleton<IClock>(SystemClock.Instance);
 builder.Services.AddBudgetAccess(AuthSettings.From(builder.Configuration, storage.IsEmbeddedDefault));
+// Invalid rule data stops the start-up here, with every problem listed (file, line, column).
+builder.Services.AddSingleton(RuleSetup.Load(builder.Configuration));
 builder.Services.AddScoped<DatasetImport>();
 builder.Services.AddScoped<FollowUpQuery>();
 builder.Services.AddScoped<EstimateRecording>();
@@ -39,6 +42,9 @@ builder.Services.AddSingleton<IValidator<EstimateRequest>, EstimateRequestValida
 builder.Services.AddSingleton<IValidator<RecommendRequest>, RecommendRequestValidator>();
 builder.Services.AddSingleton<IValidator<ApproveRequest>, ApproveRequestValidator>();
 builder.Services.AddSingleton<IValidator<UserRequest>, UserRequestValidator>();
+builder.Services.AddSingleton<IValidator<RefusionRequest>, RefusionRequestValidator>();
+builder.Services.AddSingleton<IValidator<OperatingCapRequest>, OperatingCapRequestValidator>();
+builder.Services.AddSingleton<IValidator<CentralRefusionRequest>, CentralRefusionRequestValidator>();
 
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<BudgetExceptionHandler>();
@@ -68,6 +74,7 @@ app.MapEstimateEndpoints();
 app.MapRoundEndpoints();
 app.MapAuditEndpoints();
 app.MapUserEndpoints();
+app.MapRefusionEndpoints();
 
 await app.PrepareDatabase();
 

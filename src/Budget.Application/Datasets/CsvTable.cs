@@ -190,6 +190,23 @@ internal sealed class CsvRow(CsvTable table, CsvRecord record)
         return null;
     }
 
+    /// <summary>A plain decimal (rates, persons): invariant form, at most <paramref name="decimals"/> decimals, within [min, max].</summary>
+    public decimal? Decimal(string column, decimal min, decimal max, int decimals)
+    {
+        var value = table.Raw(record, column)?.Trim() ?? "";
+        if (decimal.TryParse(value, System.Globalization.NumberStyles.AllowDecimalPoint | System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var number)
+            && number >= min && number <= max && decimal.Round(number, decimals) == number)
+        {
+            return number;
+        }
+
+        Fail(column, $"'{value}' is not a number from {min} to {max} with at most {decimals} decimals");
+        return null;
+    }
+
+    /// <summary>The raw trimmed text, empty when absent.</summary>
+    public string Raw(string column) => table.Raw(record, column)?.Trim() ?? "";
+
     public T? Fail<T>(string column, string message)
         where T : class
     {

@@ -1,0 +1,208 @@
+using Budget.Api.Hosting;
+using Budget.Api.Security;
+using Budget.Application.Refusion;
+using Budget.Domain.Money;
+using Budget.Domain.Refusion;
+using FluentValidation;
+using Microsoft.AspNetCore.Http.HttpResults;
+using NodaTime;
+
+namespace Budget.Api.Refusion;
+
+public sealed record RefusionCaseRequest(string? Id, string? Benefit, string? RuleSet, int FirstWeekAnciennity, string? Activity, decimal[]? WeeklyAmounts);
+
+/// <summary>Contract §6; <c>date</c> (optional extension) picks the rates valid on that date within the rule set.</summary>
+public sealed record RefusionRequest(RefusionCaseRequest[]? Cases, LocalDate? Date);
+
+public sealed record RefusionWeekDto(int Week, int Anciennity, decimal Rate, decimal Amount, decimal Refusion);
+
+public sealed record RefusionCaseDto(string Id, decimal Gross, decimal Refusion, decimal Net, IReadOnlyList<RefusionWeekDto> Weeks, string RuleSet, string Source);
+
+public sealed record RefusionTotalDto(decimal Gross, decimal Refusion, decimal Net)
+{
+    public static RefusionTotalDto From(RefusionTotals totals) => new(totals.Gross.Kroner, totals.Refusion.Kroner, totals.Net.Kroner);
+}
+
+public sealed record RefusionResponse(IReadOnlyList<RefusionCaseDto> Cases, RefusionTotalDto Total);
+
+/// <summary>Contract §6; <c>capSet</c> (optional extension) picks another of the year's sources than the one in force.</summary>
+public sealed record OperatingCapRequest(int Year, string? Group, decimal FullYearPersons, decimal Costs, string? CapSet);
+
+public sealed record OperatingCapResponse(decimal CapPerPerson, decimal Cap, decimal RefundableCosts, decimal Refusion, string CapSet, decimal Rate, string Source);
+
+public sealed record CentralRefusionRequest(int Year, decimal Costs, string? Scheme);
+
+public sealed record CentralRefusionResponse(string Scheme, int Year, decimal Costs, decimal Refusion, decimal Net, string Source);
+
+internal sealed class RefusionRequestValidator : AbstractValidator<RefusionRequest>
+{
+    public const int MaxCases = 10_000;
+    public const int MaxWeeks = 520;
+
+    public RefusionRequestValidator()
+    {
+        RuleFor(r => r.Cases).NotEmpty().WithMessage("'Cases' must hold at least one case.")
+            .Must(c => c is null || c.Length <= MaxCases).WithMessage($"At most {MaxCases} cases per request.");
+        RuleForEach(r => r.Cases).ChildRules(c =>
+        {
+            c.RuleFor(x => x.Id).NotEmpty().MaximumLength(200);
+            c.RuleFor(x => x.Benefit).NotEmpty();
+            c.RuleFor(x => x.RuleSet).NotEmpty();
+            c.RuleFor(x => x.FirstWeekAnciennity).InclusiveBetween(1, 10_000);
+            c.RuleFor(x => x.Activity).Must(a => a is null || ActivityCodes.TryParse(a, out _))
+                .WithMessage($"'{{PropertyValue}}' is not an activity; activities are {string.Join(", ", ActivityCodes.All)}.");
+            c.RuleFor(x => x.WeeklyAmounts).NotEmpty().WithMessage("'WeeklyAmounts' must hold at least one week.")
+                .Must(w => w is null || w.Length <= MaxWeeks).WithMessage($"At most {MaxWeeks} weeks per case.");
+            c.RuleForEach(x => x.WeeklyAmounts).IsKroner();
+        });
+    }
+}
+
+internal sealed class OperatingCapRequestValidator : AbstractValidator<OperatingCapRequest>
+{
+    public OperatingCapRequestValidator()
+    {
+        RuleFor(r => r.Group).NotEmpty();
+        RuleFor(r => r.FullYearPersons).InclusiveBetween(0m, 1_000_000m).Must(p => decimal.Round(p, 4) == p).WithMessage("'FullYearPersons' has at most 4 decimals.");
+        RuleFor(r => r.Costs).IsKroner().GreaterThanOrEqualTo(0m);
+    }
+}
+
+internal sealed class CentralRefusionRequestValidator : AbstractValidator<CentralRefusionRequest>
+{
+    public CentralRefusionRequestValidator() => RuleFor(r => r.Costs).IsKroner().GreaterThanOrEqualTo(0m);
+}
+
+/// <summary>State refusion (statsrefusion) of benefits, the operating cap (driftsloft) and the central refusion scheme, from the rule data.</summary>
+public static class RefusionEndpoints
+{
+    public static IEndpointRouteBuilder MapRefusionEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/refusion").WithTags("Refusion").AddEndpointFilter<ValidationFilter>().RequireAuthorization(Access.Read);
+        group.MapPost("/calculate", Calculate);
+        group.MapPost("/operating-cap", OperatingCap);
+        group.MapPost("/central", Central);
+        group.MapGet("/rules", ListRules);
+        return app;
+    }
+
+    /// <summary>Per case and week: anciennity, rate and refusion; per case and in total gross, refusion and net.</summary>
+    public static Results<Ok<RefusionResponse>, ValidationProblem> Calculate(RefusionRequest request, RefusionRuleBook rules)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var results = new List<(RefusionCaseResult Result, RefusionRule Rule)>();
+        for (var i = 0; i < request.Cases!.Length; i++)
+        {
+            var item = request.Cases[i];
+            Activity? activity = item.Activity is null ? null : ActivityCodes.TryParse(item.Activity, out var parsed) ? parsed : null;
+            var (rule, error) = rules.Find(item.RuleSet!, item.Benefit!, activity, request.Date);
+            if (error is not null)
+            {
+                errors[error.Field == "date" ? "Date" : $"Cases[{i}].{char.ToUpperInvariant(error.Field[0])}{error.Field[1..]}"] = [error.Message];
+                continue;
+            }
+
+            results.Add((RefusionCases.Calculate(item.Id!, rule!, item.FirstWeekAnciennity, item.WeeklyAmounts!.Select(Amount.Of).ToArray()), rule!));
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors, title: "A case names something the rule data does not have");
+        }
+
+        var total = results.Aggregate(RefusionTotals.None, (sum, r) => sum + r.Result.Totals);
+        return TypedResults.Ok(new RefusionResponse(
+            results.Select(r => new RefusionCaseDto(
+                r.Result.Id,
+                r.Result.Totals.Gross.Kroner,
+                r.Result.Totals.Refusion.Kroner,
+                r.Result.Totals.Net.Kroner,
+                r.Result.Weeks.Select(w => new RefusionWeekDto(w.Week, w.Anciennity, w.Rate.Percent, w.Amount.Kroner, w.Refusion.Kroner)).ToArray(),
+                r.Rule.RuleSet,
+                r.Rule.Validity.Source)).ToArray(),
+            RefusionTotalDto.From(total)));
+    }
+
+    /// <summary>cap = persons × amount per person for the year and group; refusion = the rate (50 %) of the lesser of costs and cap.</summary>
+    public static Results<Ok<OperatingCapResponse>, ValidationProblem> OperatingCap(OperatingCapRequest request, RefusionRuleBook rules)
+    {
+        var forGroup = rules.Caps.Where(c => c.Group == request.Group).ToArray();
+        if (forGroup.Length == 0)
+        {
+            return Problems.Invalid("group", $"'{request.Group}' is not a cap group; groups are {string.Join(", ", rules.Caps.Select(c => c.Group).Distinct())}.");
+        }
+
+        var forYear = forGroup.Where(c => c.Year == request.Year).ToArray();
+        if (forYear.Length == 0)
+        {
+            return Problems.Invalid("year", $"The rule data has no cap for {request.Group} in {request.Year}; it has {string.Join(", ", forGroup.Select(c => c.Year).Distinct().Order())}.");
+        }
+
+        var cap = request.CapSet is null ? forYear.Single(c => c.InForce) : forYear.FirstOrDefault(c => c.CapSet == request.CapSet);
+        if (cap is null)
+        {
+            return Problems.Invalid("capSet", $"'{request.CapSet}' has no cap for {request.Group} in {request.Year}; sets are {string.Join(", ", forYear.Select(c => c.CapSet))}.");
+        }
+
+        var result = OperatingCaps.Calculate(cap, request.FullYearPersons, Amount.Of(request.Costs));
+        return TypedResults.Ok(new OperatingCapResponse(cap.PerPerson.Kroner, result.CapAmount.Kroner, result.RefundableCosts.Kroner, result.Refusion.Kroner, cap.CapSet, cap.Rate.Percent, cap.Source));
+    }
+
+    /// <summary>The central refusion scheme for a costly single case: marginal rates above each threshold of the year.</summary>
+    public static Results<Ok<CentralRefusionResponse>, ValidationProblem> Central(CentralRefusionRequest request, RefusionRuleBook rules)
+    {
+        var schemes = rules.Thresholds.Where(t => request.Scheme is null || t.Scheme == request.Scheme).ToArray();
+        if (schemes.Length == 0)
+        {
+            return Problems.Invalid("scheme", $"'{request.Scheme}' is not a scheme; schemes are {string.Join(", ", rules.Thresholds.Select(t => t.Scheme).Distinct())}.");
+        }
+
+        var scheme = schemes.FirstOrDefault(t => t.Year == request.Year);
+        if (scheme is null)
+        {
+            return Problems.Invalid("year", $"The rule data has no thresholds for {request.Year}; it has {string.Join(", ", schemes.Select(t => t.Year).Distinct().Order())}.");
+        }
+
+        var costs = Amount.Of(request.Costs);
+        var refusion = scheme.RefusionOf(costs);
+        return TypedResults.Ok(new CentralRefusionResponse(scheme.Scheme, scheme.Year, costs.Kroner, refusion.Kroner, (costs - refusion).Kroner, scheme.Source));
+    }
+
+    /// <summary>Every rule in the loaded data with its bands, period and source: what the calculations use.</summary>
+    public static Ok<object> ListRules(RefusionRuleBook rules) => TypedResults.Ok<object>(new
+    {
+        rules = rules.Rules.Select(r => new
+        {
+            ruleSet = r.RuleSet,
+            benefit = r.Benefit,
+            activity = r.Activity?.ToCode(),
+            measure = r.Measure == RateMeasure.CoFinancing ? "cofinancing" : "refusion",
+            shape = r.Schedule switch { FlatRate => "flat", Staircase => "staircase", CutOffAfter => "cut-off", _ => "other" },
+            bands = r.Schedule.Bands.Select(b => new { fromWeek = b.FromWeek, toWeek = b.ToWeek, rate = b.Rate.Percent }),
+            validFrom = r.Validity.From,
+            validTo = r.Validity.To,
+            source = r.Validity.Source,
+        }),
+        operatingCaps = rules.Caps.Select(c => new { capSet = c.CapSet, year = c.Year, group = c.Group, capPerPerson = c.PerPerson.Kroner, rate = c.Rate.Percent, inForce = c.InForce, source = c.Source }),
+        centralRefusion = rules.Thresholds.Select(t => new { scheme = t.Scheme, year = t.Year, bands = t.Bands.Select(b => new { above = b.Above.Kroner, rate = b.Rate.Percent }), source = t.Source }),
+        mentorFrames = rules.MentorFrames.Select(f => new { year = f.Year, targetGroup = f.TargetGroup, rate = f.Rate.Percent, frame = f.Frame.Kroner, source = f.Source }),
+    });
+}
+
+/// <summary>Loads the rule data at start-up: from <c>Budget:RulesPath</c> when set, else the copy embedded from data/rules.</summary>
+internal static class RuleSetup
+{
+    public static RefusionRuleBook Load(IConfiguration configuration)
+    {
+        var folder = configuration["Budget:RulesPath"];
+        if (!string.IsNullOrWhiteSpace(folder))
+        {
+            return RuleData.LoadFolder(folder);
+        }
+
+        var assembly = typeof(RuleSetup).Assembly;
+        return RuleData.Load(RuleData.FileNames
+            .Where(n => assembly.GetManifestResourceInfo($"rules/{n}.csv") is not null)
+            .ToDictionary(n => n, n => (Func<Stream>)(() => assembly.GetManifestResourceStream($"rules/{n}.csv")!)));
+    }
+}

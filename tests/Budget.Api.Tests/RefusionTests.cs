@@ -1,0 +1,279 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using Budget.Application.Refusion;
+
+namespace Budget.Api.Tests;
+
+/// <summary>Contract §6 over HTTP, with the shipped rule data of data/rules.</summary>
+public sealed class RefusionTests(PublishedFiguresTests.DemoApi api) : IClassFixture<PublishedFiguresTests.DemoApi>
+{
+    private readonly HttpClient client = api.Factory.CreateClient();
+
+    private async Task<JsonNode> Calculate(object request)
+    {
+        var response = await client.PostAsync("/api/refusion/calculate", Http.JsonBody(request));
+        response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        return await response.Json();
+    }
+
+    private static object Case(string benefit, string ruleSet, int firstWeek, string? activity, params decimal[] weekly) =>
+        new { id = "c1", benefit, ruleSet, firstWeekAnciennity = firstWeek, activity, weeklyAmounts = weekly };
+
+    [Fact]
+    public async Task The_contract_example_gets_80_percent_in_the_first_weeks_of_the_2016_staircase()
+    {
+        var result = await Calculate(new { cases = new[] { Case("kontanthjaelp", "2016", 1, "passive", 3000, 3000, 3000) } });
+
+        var weeks = result["cases"]![0]!["weeks"]!.AsArray();
+        weeks.Select(w => w.Text()).Should().Equal(
+            "{\"week\":1,\"anciennity\":1,\"rate\":80,\"amount\":3000,\"refusion\":2400}",
+            "{\"week\":2,\"anciennity\":2,\"rate\":80,\"amount\":3000,\"refusion\":2400}",
+            "{\"week\":3,\"anciennity\":3,\"rate\":80,\"amount\":3000,\"refusion\":2400}");
+        result["total"].Text().Should().Be("{\"gross\":9000,\"refusion\":7200,\"net\":1800}");
+    }
+
+    [Fact]
+    public async Task The_staircase_steps_down_at_weeks_5_27_and_53()
+    {
+        var weekly = Enumerable.Repeat(1000m, 56).ToArray();
+
+        var result = await Calculate(new { cases = new[] { Case("sygedagpenge", "2016", 1, null, weekly) } });
+
+        var rates = result["cases"]![0]!["weeks"]!.AsArray().Select(w => w!["rate"]!.GetValue<decimal>()).ToArray();
+        rates[..4].Should().AllBeEquivalentTo(80m);
+        rates[4..26].Should().AllBeEquivalentTo(40m);
+        rates[26..52].Should().AllBeEquivalentTo(30m);
+        rates[52..].Should().AllBeEquivalentTo(20m);
+        result["total"]!["refusion"]!.GetValue<decimal>().Should().Be(4 * 800m + 22 * 400m + 26 * 300m + 4 * 200m);
+    }
+
+    [Fact]
+    public async Task Dagpenge_after_2016_are_co_financed_20_60_70_80_so_the_states_share_is_the_rest()
+    {
+        var result = await Calculate(new { cases = new[] { Case("dagpenge", "2016", 4, null, 5000, 5000, 5000) } });
+
+        result["cases"]![0]!["weeks"]!.AsArray().Select(w => w!["rate"]!.GetValue<decimal>()).Should().Equal(80m, 40m, 40m);
+        result["total"].Text().Should().Be("{\"gross\":15000,\"refusion\":8000,\"net\":7000}");
+    }
+
+    [Theory]
+    [InlineData("kontanthjaelp", "passive", 10, 30)]
+    [InlineData("kontanthjaelp", "job-oriented", 10, 50)]
+    [InlineData("kontanthjaelp", "education", 10, 50)]
+    [InlineData("dagpenge", "passive", 4, 100)]
+    [InlineData("dagpenge", "passive", 5, 30)]
+    [InlineData("dagpenge", "job-oriented", 5, 50)]
+    [InlineData("sygedagpenge", "passive", 4, 100)]
+    [InlineData("sygedagpenge", "passive", 8, 50)]
+    [InlineData("sygedagpenge", "passive", 9, 30)]
+    [InlineData("sygedagpenge", "job-oriented", 9, 50)]
+    [InlineData("sygedagpenge", "job-oriented", 52, 50)]
+    [InlineData("sygedagpenge", "job-oriented", 53, 0)]
+    [InlineData("revalidering", "job-oriented", 1, 65)]
+    [InlineData("revalidering", "education", 1, 50)]
+    [InlineData("fleksloentilskud", "passive", 100, 65)]
+    public async Task The_pre_2016_table_gives_the_rate_by_benefit_activity_and_week(string benefit, string activity, int week, decimal rate)
+    {
+        var result = await Calculate(new { cases = new[] { Case(benefit, "pre2016", week, activity, 1000) } });
+
+        result["cases"]![0]!["weeks"]![0]!["rate"]!.GetValue<decimal>().Should().Be(rate);
+        result["cases"]![0]!["refusion"]!.GetValue<decimal>().Should().Be(10m * rate);
+    }
+
+    [Fact]
+    public async Task Ledighedsydelse_refusion_stops_after_18_months_on_the_benefit()
+    {
+        var result = await Calculate(new { cases = new[] { Case("ledighedsydelse", "pre2016", 76, "passive", 3200, 3200, 3200, 3200, 3200) } });
+
+        var weeks = result["cases"]![0]!["weeks"]!.AsArray();
+        weeks.Select(w => (int)w!["anciennity"]!).Should().Equal(76, 77, 78, 79, 80);
+        weeks.Select(w => w!["rate"]!.GetValue<decimal>()).Should().Equal(30m, 30m, 30m, 0m, 0m);
+        result["total"].Text().Should().Be("{\"gross\":16000,\"refusion\":2880,\"net\":13120}");
+    }
+
+    [Fact]
+    public async Task The_Allerod_flexjob_example_costs_about_130000_a_year_a_saving_of_about_37000()
+    {
+        // Domain.md §6 (Allerød, 2015): flexjob wage 65.000 + subsidy 185.000 − 65 % refusion of the subsidy, against
+        // 167.000 for ledighedsydelse past 18 months (no refusion). The subsidy is paid weekly: 51 × 3.557,69 + 3.557,81.
+        var subsidy = Enumerable.Repeat(3_557.69m, 51).Append(3_557.81m).ToArray();
+        var ledighedsydelse = Enumerable.Repeat(3_211.54m, 51).Append(3_211.46m).ToArray();
+
+        var result = await Calculate(new
+        {
+            cases = new object[]
+            {
+                new { id = "flexjob", benefit = "fleksloentilskud", ruleSet = "pre2016", firstWeekAnciennity = 1, weeklyAmounts = subsidy },
+                new { id = "ledighedsydelse", benefit = "ledighedsydelse", ruleSet = "pre2016", firstWeekAnciennity = 79, activity = "passive", weeklyAmounts = ledighedsydelse },
+            },
+        });
+
+        var flexjob = result["cases"]![0]!;
+        flexjob["gross"]!.GetValue<decimal>().Should().Be(185_000m);
+        flexjob["refusion"]!.GetValue<decimal>().Should().Be(120_250.08m, "65 % of each week, rounded to øre: 51 × 2.312,50 + 2.312,58");
+        var flexjobCost = 65_000m + flexjob["net"]!.GetValue<decimal>();
+        var ledighedsydelseCost = result["cases"]![1]!["net"]!.GetValue<decimal>();
+        flexjobCost.Should().Be(129_749.92m);
+        ledighedsydelseCost.Should().Be(167_000m);
+        decimal.Round(flexjobCost / 1000m).Should().Be(130m);
+        decimal.Round((ledighedsydelseCost - flexjobCost) / 1000m).Should().Be(37m);
+    }
+
+    [Fact]
+    public async Task Unknown_rule_set_benefit_or_activity_are_a_400_naming_each()
+    {
+        var response = await client.PostAsync("/api/refusion/calculate", Http.JsonBody(new
+        {
+            cases = new[]
+            {
+                Case("kontanthjaelp", "2017", 1, "passive", 1),
+                Case("boligstoette", "2016", 1, "passive", 1),
+                Case("kontanthjaelp", "pre2016", 1, null, 1),
+                Case("revalidering", "pre2016", 1, "passive", 1),
+                Case("kontanthjaelp", "2016", 1, "dancing", 1),
+            },
+        }));
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+        var errors = (await response.Json())["errors"]!;
+        ((string?)errors["Cases[4].Activity"]![0]).Should().Be("'dancing' is not an activity; activities are passive, job-oriented, education.");
+
+        var lookups = await client.PostAsync("/api/refusion/calculate", Http.JsonBody(new { cases = new[] { Case("kontanthjaelp", "2017", 1, "passive", 1), Case("boligstoette", "2016", 1, "passive", 1), Case("kontanthjaelp", "pre2016", 1, null, 1), Case("revalidering", "pre2016", 1, "passive", 1) } }));
+        var named = (await lookups.Json())["errors"]!;
+        ((string?)named["Cases[0].RuleSet"]![0]).Should().Be("'2017' is not a rule set; known: 2016, pre2016.");
+        ((string?)named["Cases[1].Benefit"]![0]).Should().StartWith("'boligstoette' is not a benefit of rule set 2016; known: dagpenge, fleksloentilskud,");
+        ((string?)named["Cases[2].Activity"]![0]).Should().Be("The pre2016 rate for kontanthjaelp depends on the activity: give one of passive, job-oriented, education.");
+        ((string?)named["Cases[3].Activity"]![0]).Should().Be("Rule set pre2016 has no rate for revalidering in activity 'passive'; it has job-oriented, education.");
+    }
+
+    [Theory]
+    [InlineData(100, 1_500_000, "{\"capPerPerson\":10757,\"cap\":1075700,\"refundableCosts\":1075700,\"refusion\":537850")]
+    [InlineData(100, 800_000, "{\"capPerPerson\":10757,\"cap\":1075700,\"refundableCosts\":800000,\"refusion\":400000")]
+    public async Task The_operating_cap_for_2014_binds_only_above_persons_times_10757(decimal persons, decimal costs, string expected)
+    {
+        var response = await client.PostAsync("/api/refusion/operating-cap", Http.JsonBody(new { year = 2014, group = "kontanthjaelp-dagpenge", fullYearPersons = persons, costs }));
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await response.Json()).Text().Should().StartWith(expected);
+    }
+
+    [Fact]
+    public async Task Every_cap_value_the_sources_give_can_be_chosen_and_the_other_group_has_its_own()
+    {
+        async Task<JsonNode> Cap(object body) => await (await client.PostAsync("/api/refusion/operating-cap", Http.JsonBody(body))).Json();
+
+        var other = await Cap(new { year = 2014, group = "revalidering-ledighedsydelse-sygedagpenge", fullYearPersons = 10, costs = 1_000_000 });
+        var financeAct = await Cap(new { year = 2014, group = "kontanthjaelp-dagpenge", fullYearPersons = 10, costs = 1_000_000, capSet = "finanslov-2014" });
+        var reduced = await Cap(new { year = 2014, group = "revalidering-ledighedsydelse-sygedagpenge", fullYearPersons = 10, costs = 1_000_000, capSet = "reduceret-2014" });
+        var later = await Cap(new { year = 2016, group = "kontanthjaelp-dagpenge", fullYearPersons = 10, costs = 1_000_000 });
+        var unknown = await client.PostAsync("/api/refusion/operating-cap", Http.JsonBody(new { year = 2014, group = "boligstoette", fullYearPersons = 10, costs = 1 }));
+        var noYear = await client.PostAsync("/api/refusion/operating-cap", Http.JsonBody(new { year = 2030, group = "kontanthjaelp-dagpenge", fullYearPersons = 10, costs = 1 }));
+
+        other["refusion"]!.GetValue<decimal>().Should().Be(52_925m);
+        financeAct["refusion"]!.GetValue<decimal>().Should().Be(59_175m);
+        reduced["refusion"]!.GetValue<decimal>().Should().Be(57_145m);
+        ((string?)later["capSet"]).Should().Be("finanslov-2014");
+        unknown.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        ((string?)(await unknown.Json())["errors"]!["group"]![0]).Should().StartWith("'boligstoette' is not a cap group");
+        noYear.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await noYear.Json())["errors"]!["year"].Should().NotBeNull();
+    }
+
+    [Fact]
+    public async Task The_rules_in_force_are_listed_with_their_shape_period_and_source()
+    {
+        var rules = await (await client.GetAsync("/api/refusion/rules")).Json();
+
+        var ledighedsydelse = rules["rules"]!.AsArray().Single(r => (string?)r!["ruleSet"] == "pre2016" && (string?)r["benefit"] == "ledighedsydelse" && (string?)r["activity"] == "passive")!;
+        ((string?)ledighedsydelse["shape"]).Should().Be("cut-off");
+        ((string?)ledighedsydelse["validTo"]).Should().Be("2016-01-03");
+        rules["rules"]!.AsArray().Count(r => (string?)r!["shape"] == "staircase").Should().Be(12, "9 benefits on the 2016 staircase and pre-2016 dagpenge in 3 activities");
+        rules["mentorFrames"]!.AsArray().Select(f => f!["frame"]!.GetValue<decimal>()).Should().AllBeEquivalentTo(2_130_576m);
+    }
+}
+
+/// <summary>The rule data is validated as a whole when it is loaded; invalid data stops the start-up.</summary>
+public sealed class RuleDataTests : IDisposable
+{
+    private readonly string folder = Path.Combine(Path.GetTempPath(), "budget-rules", Guid.NewGuid().ToString("N"));
+
+    public RuleDataTests()
+    {
+        Directory.CreateDirectory(folder);
+        foreach (var file in Directory.GetFiles(Path.Combine(Http.RepositoryRoot(), "data", "rules"), "*.csv"))
+        {
+            File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+        }
+    }
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
+
+    private void Append(string file, string lines) => File.AppendAllText(Path.Combine(folder, file + ".csv"), lines, Encoding.UTF8);
+
+    private RuleDataException Failure() => ((Action)(() => RuleData.LoadFolder(folder))).Should().Throw<RuleDataException>().Which;
+
+    [Fact]
+    public void The_shipped_rule_data_loads()
+    {
+        var book = RuleData.LoadFolder(folder);
+
+        book.RuleSets.Should().Equal("2016", "pre2016");
+        book.Caps.Should().HaveCount(12);
+    }
+
+    [Fact]
+    public void An_overlapping_period_is_refused_naming_both_lines()
+    {
+        Append("refusion-rates", "2016,kontanthjaelp,*,1,,25,refusion,2020-01-01,,a later law\n");
+
+        Failure().Errors.Should().ContainSingle().Which.Message.Should().Be("2016 kontanthjaelp (any activity) valid 2020-01-01– overlaps line 26 (2016 kontanthjaelp (any activity) valid 2016-01-04–)");
+    }
+
+    [Fact]
+    public void A_new_period_after_the_old_one_ends_needs_no_code()
+    {
+        var lines = File.ReadAllLines(Path.Combine(folder, "refusion-rates.csv"))
+            .Select(l => l.StartsWith("2016,kontanthjaelp,", StringComparison.Ordinal) ? l.Replace("2016-01-04,,", "2016-01-04,2026-12-31,", StringComparison.Ordinal) : l)
+            .Append("2016,kontanthjaelp,*,1,12,75,refusion,2027-01-01,,next year's law")
+            .Append("2016,kontanthjaelp,*,13,,25,refusion,2027-01-01,,next year's law");
+        File.WriteAllLines(Path.Combine(folder, "refusion-rates.csv"), lines);
+
+        var book = RuleData.LoadFolder(folder);
+
+        book.Find("2016", "kontanthjaelp", null, new NodaTime.LocalDate(2027, 3, 1)).Rule!.RefusionAt(12).Percent.Should().Be(75m);
+        book.Find("2016", "kontanthjaelp", null, new NodaTime.LocalDate(2026, 3, 1)).Rule!.RefusionAt(12).Percent.Should().Be(40m);
+        book.Find("2016", "kontanthjaelp", null).Rule!.RefusionAt(13).Percent.Should().Be(25m, "without a date the latest period applies");
+    }
+
+    [Theory]
+    [InlineData("refusion-rates", "2016,x,*,1,,101,refusion,2016-01-04,,s\n", "rate", "'101' is not a number from 0 to 100 with at most 2 decimals")]
+    [InlineData("refusion-rates", "2016,x,*,1,4,80,refusion,2016-01-04,,s\n2016,x,*,6,,40,refusion,2016-01-04,,s\n", "from_week", "2016 x (any activity): weeks 5–5 are not covered between weeks 1–4 and weeks 6+.")]
+    [InlineData("refusion-rates", "2016,x,*,1,,40,refusion,2016-01-04,2015-01-01,s\n", "valid_to", "2015-01-01 is before valid_from 2016-01-04")]
+    [InlineData("refusion-rates", "2016,x,walking,1,,40,refusion,2016-01-04,,s\n", "activity", "'walking' is not an activity (passive, job-oriented, education, or * for any)")]
+    [InlineData("operating-caps", "other,2014,kontanthjaelp-dagpenge,12000,50,yes,s\n", "in_force", "kontanthjaelp-dagpenge in 2014 has 2 caps in force; exactly one must be")]
+    [InlineData("operating-caps", "other,2014,kontanthjaelp-dagpenge,-5,50,no,s\n", "amount_per_person", "the cap per person must be positive")]
+    public void Invalid_rule_data_is_refused_with_file_line_column_and_reason(string file, string lines, string column, string message)
+    {
+        Append(file, lines);
+
+        var error = Failure().Errors.Should().ContainSingle().Which;
+
+        error.File.Should().Be(file);
+        error.Column.Should().Be(column);
+        error.Message.Should().Be(message);
+        error.Line.Should().BeGreaterThan(1);
+    }
+
+    [Fact]
+    public void The_api_does_not_start_on_invalid_rule_data_and_says_why()
+    {
+        Append("refusion-rates", "2016,x,*,1,,101,refusion,2016-01-04,,s\n");
+        using var factory = new BudgetApiFactory(seedDemo: false);
+
+        var start = () => factory.WithWebHostBuilder(b => b.UseSetting("Budget:RulesPath", folder)).CreateClient();
+
+        start.Should().Throw<RuleDataException>().WithMessage("The refusion rule data is invalid:\n  refusion-rates.csv line 62, rate: '101' is not a number from 0 to 100 with at most 2 decimals");
+    }
+}
