@@ -51,7 +51,9 @@ def w(name, header, rows):
 def kr(ore): 
     s=f"{abs(ore)//100}" + ("" if ore%100==0 else f".{abs(ore)%100:02d}")
     return ("-" if ore<0 else "")+s
-w("accounts",["committee","activity_area","account","name","group","block"],[(C,a[2],a[0],a[1],a[3],"drift") for a in acc])
+# Benefit accounts whose net figures are after state refusion (data/rules: codes of refusion-rates.csv).
+BENEFIT={"5.57.73":"kontanthjaelp","5.57.78":"dagpenge","5.57.71":"sygedagpenge","5.58.80":"revalidering","5.58.81":"fleksloentilskud"}
+w("accounts",["committee","activity_area","account","name","group","block","refusion_benefit"],[(C,a[2],a[0],a[1],a[3],"drift",BENEFIT.get(a[0],"")) for a in acc])
 mov=[];post=[];est=[]
 tot={}
 for a in acc:

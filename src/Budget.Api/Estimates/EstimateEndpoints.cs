@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
+using System.Text.Json.Serialization;
 using Budget.Api.Hosting;
 using Budget.Api.Security;
 using Budget.Application;
@@ -8,6 +9,7 @@ using Budget.Application.Workflow;
 using Budget.Domain.Accounts;
 using Budget.Domain.Appropriations;
 using Budget.Domain.Money;
+using Budget.Domain.Refusion;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
@@ -15,9 +17,26 @@ using NodaTime;
 
 namespace Budget.Api.Estimates;
 
-public sealed record EstimateRequest(decimal Estimate, string? Explanation, decimal[]? OutYears, decimal? RequestedAppropriation);
+public sealed record PersonsRequest(int AnciennityWeek, string? Activity, decimal FullYearPersons);
 
-public sealed record EstimateDto(int Year, int Round, string Account, decimal Estimate, string Explanation, IReadOnlyList<decimal> OutYears, decimal? RequestedAppropriation, long Version, Instant RecordedAt)
+/// <summary>Extension of contract §4 for refusion-bearing benefit accounts: the gross payments and persons by anciennity band.</summary>
+public sealed record GrossRequestDto(decimal Amount, PersonsRequest[]? Persons);
+
+/// <summary>Contract §4; give <c>estimate</c> (net), or for a benefit account <c>gross</c>, from which the net is derived.</summary>
+public sealed record EstimateRequest(decimal? Estimate, string? Explanation, decimal[]? OutYears, decimal? RequestedAppropriation, GrossRequestDto? Gross = null);
+
+public sealed record GrossDto(decimal Amount, decimal Refusion, decimal Net, string RuleSet, IReadOnlyList<PersonsRequest> Persons)
+{
+    public static GrossDto? From(GrossBasis? basis) => basis is null ? null : new(
+        basis.Gross.Kroner,
+        basis.Refusion.Kroner,
+        basis.Net.Kroner,
+        basis.RuleSet,
+        basis.Persons.Select(p => new PersonsRequest(p.AnciennityWeek, p.Activity?.ToCode(), p.FullYearPersons)).ToArray());
+}
+
+public sealed record EstimateDto(int Year, int Round, string Account, decimal Estimate, string Explanation, IReadOnlyList<decimal> OutYears, decimal? RequestedAppropriation, long Version, Instant RecordedAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] GrossDto? Gross = null)
 {
     public static EstimateDto From(StoredEstimate stored) => new(
         stored.Year,
@@ -28,14 +47,25 @@ public sealed record EstimateDto(int Year, int Round, string Account, decimal Es
         stored.Estimate.OutYears.ToList().Select(a => a.Kroner).ToArray(),
         stored.Estimate.RequestedAppropriation?.Kroner,
         stored.Version,
-        stored.RecordedAt);
+        stored.RecordedAt,
+        GrossDto.From(stored.Estimate.Basis));
 }
 
 internal sealed class EstimateRequestValidator : AbstractValidator<EstimateRequest>
 {
     public EstimateRequestValidator()
     {
-        RuleFor(e => e.Estimate).IsKroner();
+        RuleFor(e => e.Estimate).NotNull().When(e => e.Gross is null).WithMessage("'Estimate' is required (or, for a benefit account, 'Gross').");
+        RuleFor(e => e.Estimate).Null().When(e => e.Gross is not null).WithMessage("Give 'Estimate' or 'Gross', not both: with 'Gross' the estimate is derived.");
+        RuleFor(e => e.Estimate!.Value).IsKroner().When(e => e.Estimate is not null);
+        RuleFor(e => e.Gross!.Amount).IsKroner().OverridePropertyName("Gross.Amount").When(e => e.Gross is not null);
+        RuleFor(e => e.Gross!.Persons).NotEmpty().OverridePropertyName("Gross.Persons").WithMessage("'Gross.Persons' must give the full-year persons of at least one anciennity band.").When(e => e.Gross is not null);
+        RuleForEach(e => e.Gross!.Persons).ChildRules(p =>
+        {
+            p.RuleFor(x => x.AnciennityWeek).InclusiveBetween(1, 10_000);
+            p.RuleFor(x => x.FullYearPersons).InclusiveBetween(0m, 1_000_000m).Must(v => decimal.Round(v, 4) == v).WithMessage("'FullYearPersons' has at most 4 decimals.");
+            p.RuleFor(x => x.Activity).Must(a => a is null || ActivityCodes.TryParse(a, out _)).WithMessage($"'{{PropertyValue}}' is not an activity; activities are {string.Join(", ", ActivityCodes.All)}.");
+        }).OverridePropertyName("Gross.Persons").When(e => e.Gross?.Persons is not null);
         RuleFor(e => e.Explanation).MaximumLength(4000);
         RuleFor(e => e.OutYears).NotNull().WithMessage("'OutYears' is required: 4 amounts (next budget year and three out-years).")
             .Must(y => y is null || y.Length == OutYearConsequences.Count).WithMessage("'OutYears' must hold exactly 4 amounts.");
@@ -89,11 +119,14 @@ public static class EstimateEndpoints
         var estimate = new AccountEstimate(
             roundNumber,
             id,
-            Amount.Of(request.Estimate),
+            Amount.Of(request.Estimate ?? 0m),
             request.Explanation ?? "",
             OutYearConsequences.From(request.OutYears!.Select(Amount.Of).ToArray()),
             request.RequestedAppropriation is { } requested ? Amount.Of(requested) : null);
-        var result = await recording.Record(year, estimate, ExpectedFrom(httpRequest.Headers.IfMatch), user.ToActor(), cancellationToken);
+        var gross = request.Gross is { } g
+            ? new GrossRequest(Amount.Of(g.Amount), g.Persons!.Select(p => new PersonsInBand(p.AnciennityWeek, p.Activity is null ? null : ActivityCodes.TryParse(p.Activity, out var a) ? a : null, p.FullYearPersons)).ToArray())
+            : null;
+        var result = await recording.Record(year, estimate, ExpectedFrom(httpRequest.Headers.IfMatch), user.ToActor(), cancellationToken, gross);
         switch (result.Status)
         {
             case EstimateWriteStatus.Saved:
@@ -103,6 +136,8 @@ public static class EstimateEndpoints
                 return Problems.NotFound($"Budget year {year} does not exist.");
             case EstimateWriteStatus.AccountNotFound:
                 return Problems.NotFound($"Account '{id}' does not exist in {year}.");
+            case EstimateWriteStatus.Invalid:
+                return Problems.Invalid(result.Field!, result.Message!);
             case EstimateWriteStatus.Forbidden:
                 return TypedResults.Problem(
                     statusCode: StatusCodes.Status403Forbidden,

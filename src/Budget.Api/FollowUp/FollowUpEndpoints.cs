@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Budget.Api.Hosting;
 using Budget.Api.Security;
 using Budget.Application.FollowUp;
@@ -32,7 +33,9 @@ public sealed record FollowUpRowDto(
     IReadOnlyList<decimal> OutYears,
     int EstimatesMissing,
     string? AccountName = null,
-    string? Block = null)
+    string? Block = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] decimal? BenefitGross = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] decimal? BenefitRefusion = null)
 {
     public static FollowUpRowDto From(FollowUpRow row) => From(row.Figures) with
     {
@@ -60,7 +63,9 @@ public sealed record FollowUpRowDto(
         f.VarianceToCorrected.Kroner,
         f.VarianceToOriginal.Kroner,
         f.OutYears.ToList().Select(a => a.Kroner).ToArray(),
-        f.EstimatesMissing);
+        f.EstimatesMissing,
+        BenefitGross: f.Benefit?.Gross.Kroner,
+        BenefitRefusion: f.Benefit?.Refusion.Kroner);
 }
 
 public sealed record FollowUpDto(int Year, int Round, LocalDate AsOf, string By, string Unit, IReadOnlyList<FollowUpRowDto> Rows, FollowUpRowDto Total);

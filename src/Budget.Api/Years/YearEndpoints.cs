@@ -16,7 +16,7 @@ public sealed record CommitteeDto(string Name, IReadOnlyList<ActivityAreaDto> Ac
 
 public sealed record BudgetYearDto(int Year, IReadOnlyList<RoundCutoffDto> Rounds, IReadOnlyList<CommitteeDto> Committees);
 
-public sealed record AccountDto(string Account, string Name, string Committee, string ActivityArea, string? Group, string Block, string? ChartNumber);
+public sealed record AccountDto(string Account, string Name, string Committee, string ActivityArea, string? Group, string Block, string? ChartNumber, string? RefusionBenefit = null);
 
 public sealed record HistoryEntryDto(
     string Type, LocalDate Date, Instant RecordedAt, string? Kind, int? Round, decimal Amount, string? Reference, string? DecidedBy,
@@ -91,7 +91,7 @@ public static class YearEndpoints
     }
 
     internal static AccountDto ToDto(Account a) =>
-        new(a.Id.Value, a.Name, a.Committee, a.ActivityArea, a.Group, a.Block.ToCode(), a.ChartNumber?.ToString());
+        new(a.Id.Value, a.Name, a.Committee, a.ActivityArea, a.Group, a.Block.ToCode(), a.ChartNumber?.ToString(), a.RefusionBenefit);
 
     private static CommitteeDto[] Committees(IEnumerable<Account> accounts) =>
         accounts

@@ -22,7 +22,7 @@ public sealed record ImportOutcome(ImportCounts? Counts, IReadOnlyList<DatasetEr
 /// every file is validated row by row and on any error nothing is stored. Files stream; postings are written in
 /// batches inside the one transaction, so a file of millions of rows is never held in memory.
 /// </summary>
-public sealed class DatasetImport(IBudgetStore store, IClock clock)
+public sealed class DatasetImport(IBudgetStore store, IClock clock, Domain.Refusion.RefusionRuleBook? rules = null)
 {
     public const string AccountsFile = "accounts";
     public const string MovementsFile = "movements";
@@ -69,7 +69,7 @@ public sealed class DatasetImport(IBudgetStore store, IClock clock)
 
         if (files.TryGetValue(AccountsFile, out var accounts))
         {
-            var added = ReadAccounts(accounts, known, errors);
+            var added = ReadAccounts(accounts, known, rules?.Rules.Select(r => r.Benefit).ToHashSet(StringComparer.Ordinal), errors);
             if (!errors.Any)
             {
                 await session.AddAccounts(added, cancellationToken);
@@ -165,11 +165,12 @@ public sealed class DatasetImport(IBudgetStore store, IClock clock)
         return count;
     }
 
-    private static List<Account> ReadAccounts(Func<Stream> open, Dictionary<AccountId, Account> known, ErrorList errors)
+    /// <param name="benefits">The benefits of the rule data, which <c>refusion_benefit</c> must name; null skips the check.</param>
+    private static List<Account> ReadAccounts(Func<Stream> open, Dictionary<AccountId, Account> known, HashSet<string>? benefits, ErrorList errors)
     {
         var added = new List<Account>();
         var inFile = new HashSet<AccountId>();
-        using var table = CsvTable.Open(AccountsFile, open(), ["committee", "activity_area", "account", "name"], ["group", "block"], errors);
+        using var table = CsvTable.Open(AccountsFile, open(), ["committee", "activity_area", "account", "name"], ["group", "block", "refusion_benefit"], errors);
         if (table is null)
         {
             return added;
@@ -189,12 +190,18 @@ public sealed class DatasetImport(IBudgetStore store, IClock clock)
                 row.Reject("block", $"unknown block '{blockCode}' (expected {string.Join(", ", BlockCodes.All)})");
             }
 
+            var benefit = row.Text("refusion_benefit", required: false, maxLength: 100);
+            if (benefit is not null && benefits is not null && !benefits.Contains(benefit))
+            {
+                row.Reject("refusion_benefit", $"'{benefit}' is not a benefit of the refusion rule data (expected {string.Join(", ", benefits.Order(StringComparer.Ordinal))})");
+            }
+
             if (row.HasErrors || id is not { } accountId)
             {
                 continue;
             }
 
-            var account = new Account(accountId, name!, committee!, area!, group, block);
+            var account = new Account(accountId, name!, committee!, area!, group, block) { RefusionBenefit = benefit };
             if (!inFile.Add(accountId))
             {
                 row.Reject("account", $"account {accountId} appears twice in the file");

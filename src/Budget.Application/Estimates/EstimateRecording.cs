@@ -1,7 +1,10 @@
 using Budget.Application.Audit;
 using Budget.Application.Users;
 using Budget.Application.Workflow;
+using Budget.Domain.Accounts;
 using Budget.Domain.Appropriations;
+using Budget.Domain.Money;
+using Budget.Domain.Refusion;
 using NodaTime;
 
 namespace Budget.Application.Estimates;
@@ -42,17 +45,24 @@ public enum EstimateWriteStatus
 
     /// <summary>The writer is limited to other committees (HTTP 403).</summary>
     Forbidden,
+
+    /// <summary>A request value breaks a rule (HTTP 400 naming <see cref="EstimateWriteResult.Field"/>).</summary>
+    Invalid,
 }
 
-public sealed record EstimateWriteResult(EstimateWriteStatus Status, StoredEstimate? Saved = null, RoundState? State = null);
+public sealed record EstimateWriteResult(EstimateWriteStatus Status, StoredEstimate? Saved = null, RoundState? State = null, string? Field = null, string? Message = null);
+
+/// <summary>An estimate given as consultants think of a benefit: gross payments and full-year persons by anciennity band.</summary>
+public sealed record GrossRequest(Amount Gross, IReadOnlyList<PersonsInBand> Persons);
 
 /// <summary>
 /// Records a consultant's estimate for a round and account with optimistic concurrency: the first estimate needs
 /// no precondition, every change of an existing one must name the version it changes.
 /// </summary>
-public sealed class EstimateRecording(IBudgetStore store, IClock clock)
+public sealed class EstimateRecording(IBudgetStore store, IClock clock, RefusionRuleBook? rules = null)
 {
-    public async Task<EstimateWriteResult> Record(int year, AccountEstimate estimate, ExpectedVersion expected, Actor actor, CancellationToken cancellationToken)
+    /// <param name="gross">When given, the estimate is its net: the gross less the refusion the rules in force on 1 January of the year give the persons.</param>
+    public async Task<EstimateWriteResult> Record(int year, AccountEstimate estimate, ExpectedVersion expected, Actor actor, CancellationToken cancellationToken, GrossRequest? gross = null)
     {
         ArgumentNullException.ThrowIfNull(estimate);
         ArgumentNullException.ThrowIfNull(actor);
@@ -70,6 +80,17 @@ public sealed class EstimateRecording(IBudgetStore store, IClock clock)
         if (!actor.MayActFor(account.Committee))
         {
             return new EstimateWriteResult(EstimateWriteStatus.Forbidden);
+        }
+
+        if (gross is not null)
+        {
+            var (basis, invalid) = Derive(year, account, gross);
+            if (invalid is not null)
+            {
+                return invalid;
+            }
+
+            estimate = estimate with { Estimate = basis!.Net, Basis = basis };
         }
 
         var current = await store.FindEstimate(year, estimate.Round, estimate.Account, cancellationToken);
@@ -108,6 +129,38 @@ public sealed class EstimateRecording(IBudgetStore store, IClock clock)
         };
     }
 
+    private (GrossBasis? Basis, EstimateWriteResult? Invalid) Derive(int year, Account account, GrossRequest gross)
+    {
+        static EstimateWriteResult Invalid(string field, string message) => new(EstimateWriteStatus.Invalid, Field: field, Message: message);
+        if (account.RefusionBenefit is not { } benefit || rules is null)
+        {
+            return (null, Invalid("gross", $"Account '{account.Id}' is not marked as a refusion-bearing benefit (refusion_benefit in accounts.csv): give its net estimate."));
+        }
+
+        var on = new LocalDate(year, 1, 1);
+        var ruleSet = rules.RuleSetInForce(benefit, on);
+        if (ruleSet is null)
+        {
+            return (null, Invalid("gross", $"The rule data has no single rule set for {benefit} in force on {on:yyyy-MM-dd}."));
+        }
+
+        for (var i = 0; i < gross.Persons.Count; i++)
+        {
+            var (_, error) = rules.Find(ruleSet, benefit, gross.Persons[i].Activity, on);
+            if (error is not null)
+            {
+                return (null, Invalid($"gross.persons[{i}].{error.Field}", error.Message));
+            }
+        }
+
+        if (gross.Persons.Sum(p => p.FullYearPersons) <= 0m)
+        {
+            return (null, Invalid("gross.persons", "The full-year persons add up to 0: the gross cannot be split over them."));
+        }
+
+        return (GrossBasis.Derive(gross.Gross, gross.Persons, ruleSet, p => rules.Find(ruleSet, benefit, p.Activity, on).Rule!.RefusionAt(p.AnciennityWeek)), null);
+    }
+
     /// <summary>An estimate as the audit trail shows it: amounts in kroner.</summary>
     public static object Describe(StoredEstimate stored)
     {
@@ -120,6 +173,8 @@ public sealed class EstimateRecording(IBudgetStore store, IClock clock)
             explanation = e.Explanation,
             outYears = e.OutYears.ToList().Select(a => a.Kroner).ToArray(),
             requestedAppropriation = e.RequestedAppropriation?.Kroner,
+            gross = e.Basis?.Gross.Kroner,
+            refusion = e.Basis?.Refusion.Kroner,
         };
     }
 }

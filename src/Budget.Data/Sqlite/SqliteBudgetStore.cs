@@ -77,7 +77,7 @@ public sealed partial class SqliteBudgetStore(string connectionString, IClock cl
     {
         const string sql = """
             SELECT account_id AS AccountId, name AS Name, committee AS Committee, activity_area AS ActivityArea,
-                   reporting_group AS ReportingGroup, block AS Block
+                   reporting_group AS ReportingGroup, block AS Block, refusion_benefit AS RefusionBenefit
             FROM account WHERE year = @Year
             ORDER BY committee, activity_area, account_id
             """;
@@ -251,20 +251,20 @@ public sealed partial class SqliteBudgetStore(string connectionString, IClock cl
     internal static async Task<StoredEstimate?> SaveEstimate(SqliteConnection connection, SqliteTransaction transaction, int year, AccountEstimate estimate, long? expectedVersion, Instant recordedAt, CancellationToken cancellationToken)
     {
         const string insert = """
-            INSERT INTO estimate (year, round, account_id, estimate_ore, explanation, out_year_1_ore, out_year_2_ore, out_year_3_ore, out_year_4_ore, requested_ore, version, recorded_at)
-            VALUES (@Year, @Round, @AccountId, @EstimateOre, @Explanation, @OutYear1, @OutYear2, @OutYear3, @OutYear4, @RequestedOre, 1, @RecordedAt)
+            INSERT INTO estimate (year, round, account_id, estimate_ore, explanation, out_year_1_ore, out_year_2_ore, out_year_3_ore, out_year_4_ore, requested_ore, version, recorded_at, gross_ore, refusion_ore, basis)
+            VALUES (@Year, @Round, @AccountId, @EstimateOre, @Explanation, @OutYear1, @OutYear2, @OutYear3, @OutYear4, @RequestedOre, 1, @RecordedAt, @GrossOre, @RefusionOre, @Basis)
             ON CONFLICT (year, round, account_id) DO NOTHING
             """;
         const string update = """
             UPDATE estimate
             SET estimate_ore = @EstimateOre, explanation = @Explanation, out_year_1_ore = @OutYear1, out_year_2_ore = @OutYear2,
                 out_year_3_ore = @OutYear3, out_year_4_ore = @OutYear4, requested_ore = @RequestedOre,
-                version = version + 1, recorded_at = @RecordedAt
+                version = version + 1, recorded_at = @RecordedAt, gross_ore = @GrossOre, refusion_ore = @RefusionOre, basis = @Basis
             WHERE year = @Year AND round = @Round AND account_id = @AccountId AND version = @ExpectedVersion
             """;
         const string history = """
-            INSERT INTO estimate_version (year, round, account_id, version, estimate_ore, explanation, out_year_1_ore, out_year_2_ore, out_year_3_ore, out_year_4_ore, requested_ore, recorded_at)
-            SELECT year, round, account_id, version, estimate_ore, explanation, out_year_1_ore, out_year_2_ore, out_year_3_ore, out_year_4_ore, requested_ore, recorded_at
+            INSERT INTO estimate_version (year, round, account_id, version, estimate_ore, explanation, out_year_1_ore, out_year_2_ore, out_year_3_ore, out_year_4_ore, requested_ore, recorded_at, gross_ore, refusion_ore, basis)
+            SELECT year, round, account_id, version, estimate_ore, explanation, out_year_1_ore, out_year_2_ore, out_year_3_ore, out_year_4_ore, requested_ore, recorded_at, gross_ore, refusion_ore, basis
             FROM estimate WHERE year = @Year AND round = @Round AND account_id = @AccountId
             """;
         var parameters = new
@@ -281,6 +281,9 @@ public sealed partial class SqliteBudgetStore(string connectionString, IClock cl
             RequestedOre = estimate.RequestedAppropriation?.Ore,
             RecordedAt = recordedAt.Iso(),
             ExpectedVersion = expectedVersion,
+            GrossOre = estimate.Basis?.Gross.Ore,
+            RefusionOre = estimate.Basis?.Refusion.Ore,
+            Basis = BasisJson.Write(estimate.Basis),
         };
         var changed = await connection.ExecuteAsync(new CommandDefinition(expectedVersion is null ? insert : update, parameters, transaction, cancellationToken: cancellationToken));
         if (changed == 0)

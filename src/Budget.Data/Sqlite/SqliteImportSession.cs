@@ -25,12 +25,12 @@ internal sealed class SqliteImportSession(
     public async Task AddAccounts(IReadOnlyList<Account> accounts, CancellationToken cancellationToken)
     {
         const string sql = """
-            INSERT INTO account (year, account_id, name, committee, activity_area, reporting_group, block)
-            VALUES (@Year, @AccountId, @Name, @Committee, @ActivityArea, @Group, @Block)
+            INSERT INTO account (year, account_id, name, committee, activity_area, reporting_group, block, refusion_benefit)
+            VALUES (@Year, @AccountId, @Name, @Committee, @ActivityArea, @Group, @Block, @RefusionBenefit)
             """;
         await connection.ExecuteAsync(new CommandDefinition(
             sql,
-            accounts.Select(a => new { Year = year, AccountId = a.Id.Value, a.Name, a.Committee, a.ActivityArea, a.Group, Block = a.Block.ToCode() }),
+            accounts.Select(a => new { Year = year, AccountId = a.Id.Value, a.Name, a.Committee, a.ActivityArea, a.Group, Block = a.Block.ToCode(), a.RefusionBenefit }),
             transaction,
             cancellationToken: cancellationToken));
     }

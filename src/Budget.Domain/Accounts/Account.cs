@@ -34,6 +34,9 @@ public sealed record Account
 
     public Block Block { get; }
 
+    /// <summary>The benefit (rule data code, e.g. <c>kontanthjaelp</c>) whose state refusion the account's net figures are after; null when none.</summary>
+    public string? RefusionBenefit { get; init; }
+
     public ChartNumber? ChartNumber => Id.ChartNumber;
 
     private static string RequireText(string? value, string what)

@@ -68,6 +68,8 @@ public sealed record RoundCalendar
 /// A consultant's estimate (anslået regnskab) of what an account will end the year at, in one round, with the
 /// explanation of the variance and its consequences for the out-years. <see cref="RequestedAppropriation"/> is
 /// what the consultant asks the council to grant; absent means the whole variance to the corrected budget.
+/// For a refusion-bearing benefit the estimate may come from a <see cref="Basis"/> (gross and persons): then
+/// <see cref="Estimate"/> is its net.
 /// </summary>
 public sealed record AccountEstimate(
     RoundNumber Round,
@@ -75,4 +77,5 @@ public sealed record AccountEstimate(
     Amount Estimate,
     string Explanation,
     OutYearConsequences OutYears,
-    Amount? RequestedAppropriation = null);
+    Amount? RequestedAppropriation = null,
+    Refusion.GrossBasis? Basis = null);

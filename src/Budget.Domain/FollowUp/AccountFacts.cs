@@ -40,5 +40,6 @@ public sealed record AccountFacts(Account Account, AppropriationsByKind Appropri
         Consumption,
         Estimate?.Estimate ?? Appropriations.CorrectedBudget,
         Estimate?.OutYears ?? OutYearConsequences.None,
-        Estimate is null ? 1 : 0);
+        Estimate is null ? 1 : 0,
+        Estimate?.Basis is { } basis ? new Refusion.RefusionTotals(basis.Gross, basis.Refusion) : null);
 }

@@ -7,13 +7,16 @@ namespace Budget.Domain.FollowUp;
 /// Every column of a budget follow-up (budgetopfølgning) for one row: the appropriation columns, consumption
 /// (forbrug), the estimate (anslået regnskab) and out-year consequences. Variances and percentages are derived.
 /// Sign: + = extra cost / lower income (merudgift/mindreindtægt), − = lower cost / extra income.
+/// <see cref="Benefit"/> is the gross and refusion behind the estimates that were given as gross (benefit accounts);
+/// null when none of the row's estimates was.
 /// </summary>
 public sealed record FollowUpFigures(
     AppropriationsByKind Appropriations,
     Amount Consumption,
     Amount Estimate,
     OutYearConsequences OutYears,
-    int EstimatesMissing)
+    int EstimatesMissing,
+    Refusion.RefusionTotals? Benefit = null)
 {
     public static FollowUpFigures Empty { get; } = new(AppropriationsByKind.None, Amount.Zero, Amount.Zero, OutYearConsequences.None, 0);
 
@@ -41,7 +44,8 @@ public sealed record FollowUpFigures(
             left.Consumption + right.Consumption,
             left.Estimate + right.Estimate,
             left.OutYears + right.OutYears,
-            left.EstimatesMissing + right.EstimatesMissing);
+            left.EstimatesMissing + right.EstimatesMissing,
+            left.Benefit is null ? right.Benefit : right.Benefit is null ? left.Benefit : left.Benefit + right.Benefit);
     }
 
     public static FollowUpFigures Add(FollowUpFigures left, FollowUpFigures right) => left + right;
