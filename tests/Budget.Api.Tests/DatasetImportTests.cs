@@ -94,7 +94,7 @@ public sealed class DatasetImportTests : IDisposable
         status.Should().Be(HttpStatusCode.BadRequest);
         Errors(body).Should().BeEquivalentTo(new (string, int, string?, string)[]
         {
-            ("accounts", 1, "colour", "unknown column 'colour' (expected committee, activity_area, account, name, group, block)"),
+            ("accounts", 1, "colour", "unknown column 'colour' (expected committee, activity_area, account, name, group, block, refusion_benefit)"),
             ("accounts", 1, "activity_area", "required column 'activity_area' is missing"),
         });
     }

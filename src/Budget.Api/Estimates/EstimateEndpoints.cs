@@ -57,7 +57,7 @@ internal sealed class EstimateRequestValidator : AbstractValidator<EstimateReque
     {
         RuleFor(e => e.Estimate).NotNull().When(e => e.Gross is null).WithMessage("'Estimate' is required (or, for a benefit account, 'Gross').");
         RuleFor(e => e.Estimate).Null().When(e => e.Gross is not null).WithMessage("Give 'Estimate' or 'Gross', not both: with 'Gross' the estimate is derived.");
-        RuleFor(e => e.Estimate!.Value).IsKroner().When(e => e.Estimate is not null);
+        RuleFor(e => e.Estimate!.Value).IsKroner().OverridePropertyName("Estimate").When(e => e.Estimate is not null);
         RuleFor(e => e.Gross!.Amount).IsKroner().OverridePropertyName("Gross.Amount").When(e => e.Gross is not null);
         RuleFor(e => e.Gross!.Persons).NotEmpty().OverridePropertyName("Gross.Persons").WithMessage("'Gross.Persons' must give the full-year persons of at least one anciennity band.").When(e => e.Gross is not null);
         RuleForEach(e => e.Gross!.Persons).ChildRules(p =>
@@ -70,7 +70,7 @@ internal sealed class EstimateRequestValidator : AbstractValidator<EstimateReque
         RuleFor(e => e.OutYears).NotNull().WithMessage("'OutYears' is required: 4 amounts (next budget year and three out-years).")
             .Must(y => y is null || y.Length == OutYearConsequences.Count).WithMessage("'OutYears' must hold exactly 4 amounts.");
         RuleForEach(e => e.OutYears).IsKroner();
-        RuleFor(e => e.RequestedAppropriation!.Value).IsKroner().When(e => e.RequestedAppropriation is not null);
+        RuleFor(e => e.RequestedAppropriation!.Value).IsKroner().OverridePropertyName("RequestedAppropriation").When(e => e.RequestedAppropriation is not null);
     }
 }
 
