@@ -81,7 +81,7 @@ await app.PrepareDatabase();
 app.Lifetime.ApplicationStarted.Register(() =>
 {
     var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "http://localhost:5000";
-    Console.WriteLine($"Database: {storage.DatabasePath}");
+    Console.WriteLine(storage.DatabasePath is null ? $"Database: {storage.Provider}" : $"Database: {storage.DatabasePath}");
     Console.WriteLine($"Follow-up report: {address}/api/budget-years/{StorageSettings.DemoYear}/follow-up?round=1&by=activity-area");
 });
 

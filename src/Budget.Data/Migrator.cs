@@ -10,7 +10,8 @@ namespace Budget.Data;
 /// </summary>
 internal static class Migrator
 {
-    public static async Task Apply(DbConnection connection, string provider, CancellationToken cancellationToken)
+    /// <param name="outer">When given (PostgreSQL: DDL is transactional), every migration runs in it; otherwise each in its own.</param>
+    public static async Task Apply(DbConnection connection, string provider, CancellationToken cancellationToken, DbTransaction? outer = null)
     {
         const string journal = """
             CREATE TABLE IF NOT EXISTS schema_migration (
@@ -19,8 +20,8 @@ internal static class Migrator
                 applied_at  TEXT NOT NULL
             )
             """;
-        await connection.ExecuteAsync(new CommandDefinition(journal, cancellationToken: cancellationToken));
-        var applied = (await connection.QueryAsync<long>(new CommandDefinition("SELECT version FROM schema_migration", cancellationToken: cancellationToken))).ToHashSet();
+        await connection.ExecuteAsync(new CommandDefinition(journal, transaction: outer, cancellationToken: cancellationToken));
+        var applied = (await connection.QueryAsync<long>(new CommandDefinition("SELECT version FROM schema_migration", transaction: outer, cancellationToken: cancellationToken))).ToHashSet();
 
         foreach (var (version, name, sql) in Migrations(provider))
         {
@@ -29,11 +30,24 @@ internal static class Migrator
                 continue;
             }
 
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            await connection.ExecuteAsync(new CommandDefinition(sql, transaction: transaction, cancellationToken: cancellationToken));
-            const string record = "INSERT INTO schema_migration (version, name, applied_at) VALUES (@Version, @Name, @AppliedAt)";
-            await connection.ExecuteAsync(new CommandDefinition(record, new { Version = version, Name = name, AppliedAt = DateTimeOffset.UtcNow.ToString("O") }, transaction, cancellationToken: cancellationToken));
-            await transaction.CommitAsync(cancellationToken);
+            var transaction = outer ?? await connection.BeginTransactionAsync(cancellationToken);
+            try
+            {
+                await connection.ExecuteAsync(new CommandDefinition(sql, transaction: transaction, cancellationToken: cancellationToken));
+                const string record = "INSERT INTO schema_migration (version, name, applied_at) VALUES (@Version, @Name, @AppliedAt)";
+                await connection.ExecuteAsync(new CommandDefinition(record, new { Version = version, Name = name, AppliedAt = DateTimeOffset.UtcNow.ToString("O") }, transaction, cancellationToken: cancellationToken));
+                if (outer is null)
+                {
+                    await transaction.CommitAsync(cancellationToken);
+                }
+            }
+            finally
+            {
+                if (outer is null)
+                {
+                    await transaction.DisposeAsync();
+                }
+            }
         }
     }
 

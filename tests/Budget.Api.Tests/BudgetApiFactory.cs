@@ -8,10 +8,20 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Budget.Api.Tests;
 
-/// <summary>The real API host over its own SQLite database file, removed afterwards.</summary>
+/// <summary>
+/// The real API host over its own database, removed afterwards: a SQLite file, or, when the environment says
+/// <c>BUDGET_TEST_PROVIDER=postgres</c>, a fresh database in the PostgreSQL server of <c>BUDGET_TEST_POSTGRES</c>
+/// (.ci/run starts a throwaway cluster and runs this whole suite once per provider).
+/// </summary>
 public sealed class BudgetApiFactory : WebApplicationFactory<Program>
 {
     private readonly string directory = Path.Combine(Path.GetTempPath(), "budget-tests", Guid.NewGuid().ToString("N"));
+    private readonly string? postgresDatabase;
+
+    public static bool OnPostgres => Environment.GetEnvironmentVariable("BUDGET_TEST_PROVIDER") == "postgres";
+
+    private static string PostgresServer => Environment.GetEnvironmentVariable("BUDGET_TEST_POSTGRES")
+        ?? throw new InvalidOperationException("BUDGET_TEST_PROVIDER=postgres needs BUDGET_TEST_POSTGRES, a connection string to a server where databases may be created (see .ci/run).");
 
     /// <param name="kestrel">Serve over real HTTP on a loopback port instead of the in-memory test server.</param>
     public BudgetApiFactory(bool seedDemo = true, bool? anonymousRead = null, bool kestrel = false)
@@ -19,6 +29,12 @@ public sealed class BudgetApiFactory : WebApplicationFactory<Program>
         SeedDemo = seedDemo;
         AnonymousRead = anonymousRead;
         Directory.CreateDirectory(directory);
+        if (OnPostgres)
+        {
+            postgresDatabase = "budget_test_" + Guid.NewGuid().ToString("N");
+            Postgres($"CREATE DATABASE {postgresDatabase}");
+        }
+
         if (kestrel)
         {
             UseKestrel(0);
@@ -32,6 +48,36 @@ public sealed class BudgetApiFactory : WebApplicationFactory<Program>
     public bool? AnonymousRead { get; }
 
     public string DatabasePath => Path.Combine(directory, "budget.db");
+
+    /// <summary>Whether any stored text holds <paramref name="text"/> (the SQLite file and its WAL, or every text column of PostgreSQL).</summary>
+    public bool DatabaseContains(string text)
+    {
+        if (postgresDatabase is null)
+        {
+            var bytes = Encoding.UTF8.GetBytes(text);
+            return Directory.GetFiles(directory).Any(f => File.ReadAllBytes(f).AsSpan().IndexOf(bytes) >= 0);
+        }
+
+        using var connection = new Npgsql.NpgsqlConnection(new Npgsql.NpgsqlConnectionStringBuilder(PostgresServer) { Database = postgresDatabase }.ToString());
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT count(*) FROM app_user WHERE position(@t in name || roles || coalesce(committees, '') || key_hash) > 0;
+            """;
+        command.Parameters.AddWithValue("t", text);
+        var users = (long)command.ExecuteScalar()!;
+        command.CommandText = "SELECT count(*) FROM audit_entry WHERE position(@t in coalesce(before, '') || coalesce(after, '') || target) > 0";
+        return users + (long)command.ExecuteScalar()! > 0;
+    }
+
+    private static void Postgres(string sql)
+    {
+        using var connection = new Npgsql.NpgsqlConnection(PostgresServer);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
 
     /// <summary>The administrator key every client of this factory sends unless it says otherwise.</summary>
     public const string BootstrapKey = "test-bootstrap-key";
@@ -62,7 +108,16 @@ public sealed class BudgetApiFactory : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseSetting("ConnectionStrings:Budget", $"Data Source={DatabasePath}");
+        if (postgresDatabase is not null)
+        {
+            builder.UseSetting("Budget:Provider", "postgres");
+            builder.UseSetting("ConnectionStrings:Budget", new Npgsql.NpgsqlConnectionStringBuilder(PostgresServer) { Database = postgresDatabase }.ToString());
+        }
+        else
+        {
+            builder.UseSetting("ConnectionStrings:Budget", $"Data Source={DatabasePath}");
+        }
+
         builder.UseSetting("Budget:SeedDemo", SeedDemo ? "true" : "false");
         builder.UseSetting("Auth:BootstrapKey", BootstrapKey);
         if (AnonymousRead is { } anonymous)
@@ -76,6 +131,12 @@ public sealed class BudgetApiFactory : WebApplicationFactory<Program>
     {
         base.Dispose(disposing);
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (postgresDatabase is not null)
+        {
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            Postgres($"DROP DATABASE IF EXISTS {postgresDatabase} WITH (FORCE)");
+        }
+
         try
         {
             Directory.Delete(directory, recursive: true);

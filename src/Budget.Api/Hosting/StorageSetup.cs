@@ -1,7 +1,7 @@
 using Budget.Application;
 using Budget.Application.Datasets;
 using Budget.Application.Users;
-using Budget.Data.Sqlite;
+using Budget.Data;
 using Microsoft.Data.Sqlite;
 using NodaTime;
 
@@ -19,9 +19,19 @@ internal sealed record StorageSettings(string Provider, string ConnectionString,
         var isDefault = string.IsNullOrWhiteSpace(configured);
         string connectionString;
         string? path = null;
-        if (provider != "sqlite")
+        if (!BudgetStores.Providers.Contains(provider))
         {
-            throw new InvalidOperationException($"Budget:Provider '{provider}' is not supported by this build; use 'sqlite'.");
+            throw new InvalidOperationException($"Budget:Provider '{provider}' is not one of {string.Join(", ", BudgetStores.Providers)}.");
+        }
+
+        if (provider == "postgres")
+        {
+            if (isDefault)
+            {
+                throw new InvalidOperationException("Budget:Provider 'postgres' needs an Npgsql connection string in ConnectionStrings:Budget.");
+            }
+
+            return new StorageSettings(provider, configured!, false, configuration.GetValue<bool?>("Budget:SeedDemo") ?? false, null);
         }
 
         if (isDefault)
@@ -47,7 +57,7 @@ internal static class StorageSetup
     public static IServiceCollection AddBudgetStorage(this IServiceCollection services, StorageSettings settings)
     {
         services.AddSingleton(settings);
-        services.AddSingleton<IBudgetStore>(sp => new SqliteBudgetStore(settings.ConnectionString, sp.GetRequiredService<IClock>()));
+        services.AddSingleton(sp => BudgetStores.Create(settings.Provider, settings.ConnectionString, sp.GetRequiredService<IClock>()));
         return services;
     }
 

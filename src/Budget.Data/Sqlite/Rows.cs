@@ -59,3 +59,14 @@ internal static class BasisJson
             Amount.FromOre(refusionOre.Value));
     }
 }
+
+internal sealed record UserRow(long Id, string Name, string Roles, string? Committees, string CreatedAt, string? RevokedAt)
+{
+    public Application.Users.StoredUser ToUser() => new(
+        Id,
+        Name,
+        Roles.Split(' ', StringSplitOptions.RemoveEmptyEntries),
+        Committees?.Split('\n'),
+        Text.ToInstant(CreatedAt),
+        RevokedAt is null ? null : Text.ToInstant(RevokedAt));
+}

@@ -225,15 +225,4 @@ public sealed partial class SqliteBudgetStore
         await transaction.CommitAsync(cancellationToken);
         return true;
     }
-
-    private sealed record UserRow(long Id, string Name, string Roles, string? Committees, string CreatedAt, string? RevokedAt)
-    {
-        public StoredUser ToUser() => new(
-            Id,
-            Name,
-            Roles.Split(' ', StringSplitOptions.RemoveEmptyEntries),
-            Committees?.Split('\n'),
-            Text.ToInstant(CreatedAt),
-            RevokedAt is null ? null : Text.ToInstant(RevokedAt));
-    }
 }

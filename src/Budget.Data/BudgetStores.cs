@@ -1,0 +1,19 @@
+using Budget.Application;
+using Budget.Data.Postgres;
+using Budget.Data.Sqlite;
+using NodaTime;
+
+namespace Budget.Data;
+
+/// <summary>The store of a configured provider (<c>Budget:Provider</c>): the API and the CLI choose it the same way.</summary>
+public static class BudgetStores
+{
+    public static readonly IReadOnlyList<string> Providers = ["sqlite", "postgres"];
+
+    public static IBudgetStore Create(string provider, string connectionString, IClock clock) => provider switch
+    {
+        "sqlite" => new SqliteBudgetStore(connectionString, clock),
+        "postgres" => new PostgresBudgetStore(connectionString, clock),
+        _ => throw new ArgumentException($"Budget:Provider '{provider}' is not one of {string.Join(", ", Providers)}.", nameof(provider)),
+    };
+}

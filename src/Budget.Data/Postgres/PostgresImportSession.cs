@@ -1,0 +1,84 @@
+using Budget.Application;
+using Budget.Application.Audit;
+using Budget.Application.Workflow;
+using Budget.Domain.Accounts;
+using Budget.Domain.Appropriations;
+using Dapper;
+using NodaTime;
+using Npgsql;
+
+namespace Budget.Data.Postgres;
+
+/// <summary>One import in one PostgreSQL transaction; rolled back on dispose unless committed. Postings stream through COPY.</summary>
+internal sealed class PostgresImportSession(
+    NpgsqlConnection connection,
+    NpgsqlTransaction transaction,
+    int year,
+    IReadOnlyDictionary<AccountId, Account> existingAccounts,
+    IReadOnlyDictionary<RoundNumber, RoundState> roundStates,
+    Instant startedAt) : IImportSession
+{
+    private bool postingsStaged;
+
+    public IReadOnlyDictionary<AccountId, Account> ExistingAccounts => existingAccounts;
+
+    public IReadOnlyDictionary<RoundNumber, RoundState> RoundStates => roundStates;
+
+    public async Task AddAccounts(IReadOnlyList<Account> accounts, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            INSERT INTO account (year, account_id, name, committee, activity_area, reporting_group, block, refusion_benefit)
+            VALUES (@Year, @AccountId, @Name, @Committee, @ActivityArea, @Group, @Block, @RefusionBenefit)
+            """;
+        await connection.ExecuteAsync(new CommandDefinition(
+            sql,
+            accounts.Select(a => new { Year = (long)year, AccountId = a.Id.Value, a.Name, a.Committee, a.ActivityArea, a.Group, Block = a.Block.ToCode(), a.RefusionBenefit }),
+            transaction,
+            cancellationToken: cancellationToken));
+    }
+
+    public async Task SetCutoff(RoundNumber round, LocalDate cutoff, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            INSERT INTO estimate_round (year, round, cutoff) VALUES (@Year, @Round, CAST(@Cutoff AS date))
+            ON CONFLICT (year, round) DO UPDATE SET cutoff = excluded.cutoff
+            """;
+        await connection.ExecuteAsync(new CommandDefinition(sql, new { Year = (long)year, Round = (long)round.Value, Cutoff = cutoff.Iso() }, transaction, cancellationToken: cancellationToken));
+    }
+
+    public Task AddMovements(IReadOnlyList<AppropriationMovement> movements, CancellationToken cancellationToken) =>
+        PostgresBudgetStore.InsertMovements(connection, transaction, year, movements, startedAt, cancellationToken);
+
+    public async Task AddPostings(IReadOnlyList<Posting> postings, CancellationToken cancellationToken)
+    {
+        await PostgresBudgetStore.StagePostings(connection, year, postings, cancellationToken);
+        postingsStaged = true;
+    }
+
+    public async Task SaveEstimates(IReadOnlyList<AccountEstimate> estimates, CancellationToken cancellationToken)
+    {
+        const string currentVersion = "SELECT version FROM estimate WHERE year = @Year AND round = @Round AND account_id = @AccountId";
+        foreach (var estimate in estimates)
+        {
+            var version = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(currentVersion, new { Year = (long)year, Round = (long)estimate.Round.Value, AccountId = estimate.Account.Value }, transaction, cancellationToken: cancellationToken));
+            await PostgresBudgetStore.SaveEstimate(connection, transaction, year, estimate, version, startedAt, cancellationToken);
+        }
+    }
+
+    public async Task Commit(AuditEntry audit, CancellationToken cancellationToken)
+    {
+        if (postingsStaged)
+        {
+            await PostgresBudgetStore.MergeStagedPostings(connection, transaction, cancellationToken);
+        }
+
+        await PostgresBudgetStore.InsertAudit(connection, transaction, audit, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await transaction.DisposeAsync();
+        await connection.DisposeAsync();
+    }
+}
