@@ -10,6 +10,10 @@ public static class BudgetStores
 {
     public static readonly IReadOnlyList<string> Providers = ["sqlite", "postgres"];
 
+    /// <summary>Where the embedded default SQLite database lives when no connection string is configured.</summary>
+    public static string DefaultSqlitePath() =>
+        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "budget-followup", "budget.db");
+
     public static IBudgetStore Create(string provider, string connectionString, IClock clock) => provider switch
     {
         "sqlite" => new SqliteBudgetStore(connectionString, clock),

@@ -36,7 +36,7 @@ internal sealed record StorageSettings(string Provider, string ConnectionString,
 
         if (isDefault)
         {
-            path = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "budget-followup", "budget.db");
+            path = BudgetStores.DefaultSqlitePath();
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             connectionString = new SqliteConnectionStringBuilder { DataSource = path }.ToString();
         }

@@ -200,9 +200,6 @@ internal static class RuleSetup
             return RuleData.LoadFolder(folder);
         }
 
-        var assembly = typeof(RuleSetup).Assembly;
-        return RuleData.Load(RuleData.FileNames
-            .Where(n => assembly.GetManifestResourceInfo($"rules/{n}.csv") is not null)
-            .ToDictionary(n => n, n => (Func<Stream>)(() => assembly.GetManifestResourceStream($"rules/{n}.csv")!)));
+        return RuleData.LoadEmbedded(typeof(RuleSetup).Assembly);
     }
 }

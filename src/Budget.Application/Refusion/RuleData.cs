@@ -53,6 +53,15 @@ public static class RuleData
         Load(FileNames.Where(n => File.Exists(Path.Combine(folder, n + ".csv")))
             .ToDictionary(n => n, n => (Func<Stream>)(() => File.OpenRead(Path.Combine(folder, n + ".csv")))));
 
+    /// <summary>The rule data files embedded in an assembly as <c>rules/NAME.csv</c> (the API and the CLI carry a copy of data/rules).</summary>
+    public static RefusionRuleBook LoadEmbedded(System.Reflection.Assembly assembly)
+    {
+        ArgumentNullException.ThrowIfNull(assembly);
+        return Load(FileNames
+            .Where(n => assembly.GetManifestResourceInfo($"rules/{n}.csv") is not null)
+            .ToDictionary(n => n, n => (Func<Stream>)(() => assembly.GetManifestResourceStream($"rules/{n}.csv")!)));
+    }
+
     private sealed record RateRow(int Line, string RuleSet, string Benefit, Activity? Activity, WeekBand Band, RateMeasure Measure, Validity Validity);
 
     private static List<RefusionRule> Rates(Func<Stream> open, ErrorList errors)

@@ -1,0 +1,336 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Budget.Application;
+using Budget.Application.Datasets;
+using Budget.Application.FollowUp;
+using Budget.Application.Refusion;
+using Budget.Application.Users;
+using Budget.Data;
+using Budget.Domain.Appropriations;
+using Budget.Domain.FollowUp;
+using Budget.Domain.Money;
+using Microsoft.Data.Sqlite;
+using NodaTime;
+using NodaTime.Text;
+using Spectre.Console;
+
+namespace Budget.Cli;
+
+/// <summary>
+/// The command-line tool: <c>import</c> a dataset folder (the nightly ledger export), print or write the follow-up
+/// <c>report</c>, <c>migrate</c> a database. Exit codes: 0 ok, 1 invalid data, 2 usage.
+/// </summary>
+public static class BudgetCli
+{
+    public const int Ok = 0;
+    public const int InvalidData = 1;
+    public const int Usage = 2;
+
+    private static readonly string[] Groupings = ["account", "activity-area", "committee", "group", "block", "municipality"];
+
+    public static async Task<int> Run(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+        var connection = new Option<string?>("--connection") { Description = "Connection string (SQLite: Data Source=PATH). Default: the embedded database the API uses." };
+        var provider = new Option<string>("--provider") { Description = "sqlite (default) or postgres", DefaultValueFactory = _ => "sqlite" };
+        provider.AcceptOnlyFromAmong([.. BudgetStores.Providers]);
+        var year = new Option<int>("--year") { Description = "The budget year", Required = true };
+        var folder = new Argument<DirectoryInfo>("folder") { Description = "Folder with accounts.csv, movements.csv, postings.csv, estimates.csv, rounds.csv" };
+        var round = new Option<int>("--round") { Description = "Estimate round 1–3", Required = true };
+        round.AcceptOnlyFromAmong("1", "2", "3");
+        var by = new Option<string>("--by") { Description = "Grouping", DefaultValueFactory = _ => "activity-area" };
+        by.AcceptOnlyFromAmong(Groupings);
+        var asOf = new Option<string?>("--as-of") { Description = "yyyy-MM-dd; default the round's cut-off" };
+        var format = new Option<string>("--format") { Description = "table (Danish numbers, 1.000 kr.) or csv (Danish Excel: ; and ,)", DefaultValueFactory = _ => "table" };
+        format.AcceptOnlyFromAmong("table", "csv");
+        var outputFile = new Option<FileInfo?>("--output") { Description = "Write to this file instead of the console" };
+
+        var import = new Command("import", "Import a dataset folder into a year, all or nothing") { folder, year, connection, provider };
+        var report = new Command("report", "The follow-up report of a round") { year, round, by, asOf, format, outputFile, connection, provider };
+        var migrate = new Command("migrate", "Create or update the database schema") { connection, provider };
+        var root = new RootCommand("Budget follow-up for Danish municipalities") { import, report, migrate };
+
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0 || parse.CommandResult.Command == root)
+        {
+            foreach (var parseError in parse.Errors)
+            {
+                await error.WriteLineAsync(parseError.Message);
+            }
+
+            await error.WriteLineAsync("Usage: budget import FOLDER --year Y | report --year Y --round R [--by ...] [--format table|csv] [--output F] | migrate;  common: --connection C --provider sqlite|postgres");
+            return Usage;
+        }
+
+        var store = Store(parse.GetValue(provider)!, parse.GetValue(connection));
+        await store.Migrate(cancellationToken);
+        var command = parse.CommandResult.Command;
+        if (command == migrate)
+        {
+            await output.WriteLineAsync("The database is up to date.");
+            return Ok;
+        }
+
+        if (command == import)
+        {
+            return await Import(store, parse.GetValue(folder)!, parse.GetValue(year), output, error, cancellationToken);
+        }
+
+        LocalDate? date = null;
+        if (parse.GetValue(asOf) is { } asOfText)
+        {
+            var parsed = LocalDatePattern.Iso.Parse(asOfText);
+            if (!parsed.Success)
+            {
+                await error.WriteLineAsync($"--as-of must be a date yyyy-MM-dd, not '{asOfText}'.");
+                return Usage;
+            }
+
+            date = parsed.Value;
+        }
+
+        return await Report(store, parse.GetValue(year), RoundNumber.Of(parse.GetValue(round)), parse.GetValue(by)!, date, parse.GetValue(format)!, parse.GetValue(outputFile), output, error, cancellationToken);
+    }
+
+    private static IBudgetStore Store(string provider, string? connection)
+    {
+        if (connection is null && provider == "sqlite")
+        {
+            connection = new SqliteConnectionStringBuilder { DataSource = BudgetStores.DefaultSqlitePath() }.ToString();
+            Directory.CreateDirectory(Path.GetDirectoryName(BudgetStores.DefaultSqlitePath())!);
+        }
+
+        return BudgetStores.Create(provider, connection ?? throw new ArgumentException("--provider postgres needs --connection"), SystemClock.Instance);
+    }
+
+    private static async Task<int> Import(IBudgetStore store, DirectoryInfo folder, int year, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        if (!folder.Exists)
+        {
+            await error.WriteLineAsync($"The folder {folder.FullName} does not exist.");
+            return Usage;
+        }
+
+        var paths = DatasetImport.FileNames
+            .Select(name => (Name: name, Path: Path.Combine(folder.FullName, name + ".csv")))
+            .Where(f => File.Exists(f.Path))
+            .ToArray();
+        if (paths.Length == 0)
+        {
+            await error.WriteLineAsync($"{folder.FullName} holds none of {string.Join(", ", DatasetImport.FileNames.Select(n => n + ".csv"))}.");
+            return Usage;
+        }
+
+        var progress = new ImportProgress(paths.Sum(p => new FileInfo(p.Path).Length));
+        var files = paths.ToDictionary(p => p.Name, p => (Func<Stream>)(() => progress.Track(File.OpenRead(p.Path))));
+        var importer = new DatasetImport(store, SystemClock.Instance, RuleData.LoadEmbedded(typeof(BudgetCli).Assembly));
+        var stopwatch = Stopwatch.StartNew();
+        ImportOutcome outcome;
+        if (ReferenceEquals(output, Console.Out) && AnsiConsole.Profile.Capabilities.Interactive)
+        {
+            outcome = await AnsiConsole.Progress()
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+                .StartAsync(async context =>
+                {
+                    var task = context.AddTask("Reading", maxValue: progress.TotalBytes);
+                    using var timer = new Timer(_ =>
+                    {
+                        task.Value = progress.BytesRead;
+                        task.Description = $"{progress.Rows:N0} rows, {progress.Rows / Math.Max(stopwatch.Elapsed.TotalSeconds, 0.001):N0} rows/s";
+                    }, null, 0, 250);
+                    var result = await importer.Run(year, files, Actor.System, cancellationToken);
+                    task.Value = progress.TotalBytes;
+                    return result;
+                });
+        }
+        else
+        {
+            outcome = await importer.Run(year, files, Actor.System, cancellationToken);
+        }
+
+        if (!outcome.Succeeded)
+        {
+            await error.WriteLineAsync($"Nothing was imported: {outcome.ErrorCount} error(s).");
+            foreach (var e in outcome.Errors)
+            {
+                await error.WriteLineAsync($"{e.File}.csv line {e.Line}{(e.Column is null ? "" : $", {e.Column}")}: {e.Message}");
+            }
+
+            return InvalidData;
+        }
+
+        var counts = outcome.Counts!;
+        await output.WriteLineAsync($"Imported into {year}: {counts.Accounts} accounts, {counts.Movements} movements, {counts.Postings} postings, {counts.Estimates} estimates in {stopwatch.Elapsed.TotalSeconds:0.0} s ({progress.Rows / Math.Max(stopwatch.Elapsed.TotalSeconds, 0.001):0} rows/s).");
+        return Ok;
+    }
+
+    private static async Task<int> Report(IBudgetStore store, int year, RoundNumber round, string by, LocalDate? asOf, string format, FileInfo? file, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var grouping = by switch
+        {
+            "account" => FollowUpGrouping.Account,
+            "activity-area" => FollowUpGrouping.ActivityArea,
+            "committee" => FollowUpGrouping.Committee,
+            "group" => FollowUpGrouping.Group,
+            "block" => FollowUpGrouping.Block,
+            _ => FollowUpGrouping.Municipality,
+        };
+        var report = await new FollowUpQuery(store).Report(year, round, grouping, asOf, cancellationToken);
+        if (report is null)
+        {
+            await error.WriteLineAsync($"There is no budget year {year} in the database.");
+            return InvalidData;
+        }
+
+        var writer = file is null ? output : new StreamWriter(file.FullName, false, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+        try
+        {
+            if (format == "csv")
+            {
+                await ReportFiles.WriteCsv(report, writer);
+            }
+            else
+            {
+                ReportFiles.WriteTable(report, writer);
+            }
+        }
+        finally
+        {
+            if (file is not null)
+            {
+                await writer.DisposeAsync();
+            }
+        }
+
+        return Ok;
+    }
+}
+
+/// <summary>Counts bytes and lines as the importer reads the files, for the progress bar's rows/s and ETA.</summary>
+internal sealed class ImportProgress(long totalBytes)
+{
+    private long bytesRead;
+    private long rows;
+
+    public long TotalBytes => Math.Max(totalBytes, 1);
+
+    public long BytesRead => Interlocked.Read(ref bytesRead);
+
+    public long Rows => Interlocked.Read(ref rows);
+
+    public Stream Track(Stream inner) => new CountingStream(inner, this);
+
+    private void Add(ReadOnlySpan<byte> bytes)
+    {
+        Interlocked.Add(ref bytesRead, bytes.Length);
+        Interlocked.Add(ref rows, bytes.Count((byte)'\n'));
+    }
+
+    private sealed class CountingStream(Stream inner, ImportProgress progress) : Stream
+    {
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => inner.Length;
+
+        public override long Position { get => inner.Position; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            var read = inner.Read(buffer, offset, count);
+            progress.Add(buffer.AsSpan(offset, read));
+            return read;
+        }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            var read = await inner.ReadAsync(buffer, cancellationToken);
+            progress.Add(buffer.Span[..read]);
+            return read;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
+}
+
+/// <summary>The follow-up as a console table (Danish numbers, 1.000 kr.) or as CSV the way Danish Excel opens it.</summary>
+internal static class ReportFiles
+{
+    private static readonly (string Header, Func<FollowUpFigures, Amount> Value)[] Columns =
+    [
+        ("Oprindeligt budget", f => f.OriginalBudget),
+        ("Tillægsbevillinger", f => f.SupplementaryAppropriations),
+        ("Korrigeret budget", f => f.CorrectedBudget),
+        ("Forbrug", f => f.Consumption),
+        ("Anslået regnskab", f => f.Estimate),
+        ("Afvigelse", f => f.VarianceToCorrected),
+    ];
+
+    private static readonly string[] LabelHeaders = ["Udvalg", "Aktivitetsområde", "Gruppe", "Konto", "Kontonavn"];
+
+    private static string Label(FollowUpRow row) =>
+        string.Join(" / ", new[] { row.Committee, row.ActivityArea, row.Group, row.Block?.ToString(), row.Account is null ? null : $"{row.Account.Id} {row.Account.Name}" }.Where(p => p is not null));
+
+    /// <summary>Each cell rounded to 1.000 kr. on its own (half away from zero), as the committee papers print them.</summary>
+    public static void WriteTable(FollowUpReport report, TextWriter writer)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
+        console.Profile.Width = 200;
+        var table = new Table().Title($"Budgetopfølgning {report.Year}, {report.Round}. runde, pr. {report.AsOf:dd-MM-yyyy} (1.000 kr.)");
+        table.AddColumn("");
+        foreach (var column in Columns)
+        {
+            table.AddColumn(new TableColumn(column.Header).RightAligned());
+        }
+
+        table.AddColumn(new TableColumn("Forbrug pct.").RightAligned());
+        foreach (var row in report.Rows)
+        {
+            table.AddRow(Cells(Label(row), row.Figures));
+        }
+
+        table.AddRow(Cells("I alt", report.Total));
+        console.Write(table);
+    }
+
+    private static string[] Cells(string label, FollowUpFigures figures) =>
+        [Markup.Escape(label), .. Columns.Select(c => DanishNumbers.Format(ThousandsRounding.Round(c.Value(figures)))), figures.ConsumptionPercent is { } p ? DanishNumbers.Format(p, 1) : ""];
+
+    /// <summary>UTF-8 with BOM (written by the caller), <c>;</c> between fields, <c>,</c> before decimals: kroner with øre.</summary>
+    public static async Task WriteCsv(FollowUpReport report, TextWriter writer)
+    {
+        await writer.WriteLineAsync(string.Join(';', LabelHeaders.Concat(Columns.Select(c => c.Header)).Append("Forbrug pct.")));
+        foreach (var row in report.Rows.Append(new FollowUpRow("I alt", null, null, null, null, report.Total)))
+        {
+            var fields = new[] { row.Committee, row.ActivityArea, row.Group, row.Account?.Id.Value, row.Account?.Name }.Select(Quote)
+                .Concat(Columns.Select(c => c.Value(row.Figures).Kroner.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture).Replace('.', ',')))
+                .Append(row.Figures.ConsumptionPercent?.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture).Replace('.', ',') ?? "");
+            await writer.WriteLineAsync(string.Join(';', fields));
+        }
+    }
+
+    private static string Quote(string? text) =>
+        text is null ? "" : text.IndexOfAny([';', '"', '\n', '\r']) >= 0 ? "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : text;
+}

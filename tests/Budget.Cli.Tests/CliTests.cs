@@ -1,0 +1,142 @@
+using Budget.Cli;
+
+namespace Budget.Cli.Tests;
+
+/// <summary>
+/// The command-line tool run in-process on a real database: a SQLite file, or (BUDGET_TEST_PROVIDER=postgres) a fresh
+/// database on the server of BUDGET_TEST_POSTGRES.
+/// </summary>
+public sealed class CliTests : IDisposable
+{
+    private readonly string directory = Path.Combine(Path.GetTempPath(), "budget-cli-tests", Guid.NewGuid().ToString("N"));
+    private readonly string provider;
+    private readonly string connection;
+    private readonly string? postgresDatabase;
+
+    public CliTests()
+    {
+        Directory.CreateDirectory(directory);
+        if (Environment.GetEnvironmentVariable("BUDGET_TEST_PROVIDER") == "postgres")
+        {
+            var server = Environment.GetEnvironmentVariable("BUDGET_TEST_POSTGRES") ?? throw new InvalidOperationException("BUDGET_TEST_POSTGRES is not set");
+            postgresDatabase = "budget_cli_" + Guid.NewGuid().ToString("N");
+            Postgres(server, $"CREATE DATABASE {postgresDatabase}");
+            provider = "postgres";
+            connection = new Npgsql.NpgsqlConnectionStringBuilder(server) { Database = postgresDatabase }.ToString();
+        }
+        else
+        {
+            provider = "sqlite";
+            connection = $"Data Source={Path.Combine(directory, "budget.db")}";
+        }
+    }
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (postgresDatabase is not null)
+        {
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            Postgres(Environment.GetEnvironmentVariable("BUDGET_TEST_POSTGRES")!, $"DROP DATABASE IF EXISTS {postgresDatabase} WITH (FORCE)");
+        }
+
+        Directory.Delete(directory, recursive: true);
+    }
+
+    private static void Postgres(string server, string sql)
+    {
+        using var c = new Npgsql.NpgsqlConnection(server);
+        c.Open();
+        using var command = c.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static string Demo => Path.Combine(RepositoryRoot(), "data", "demo");
+
+    private static string RepositoryRoot()
+    {
+        var d = new DirectoryInfo(AppContext.BaseDirectory);
+        while (d is not null && !File.Exists(Path.Combine(d.FullName, "Budget.sln")))
+        {
+            d = d.Parent;
+        }
+
+        return d!.FullName;
+    }
+
+    private async Task<(int Exit, string Out, string Error)> Cli(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exit = await BudgetCli.Run([.. args, "--connection", connection, "--provider", provider], output, error, CancellationToken.None);
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public async Task Importing_the_demo_and_reading_the_report_back_gives_the_published_committee_figures()
+    {
+        var import = await Cli("import", Demo, "--year", "2014");
+        var table = await Cli("report", "--year", "2014", "--round", "1", "--by", "activity-area");
+        var csvFile = Path.Combine(directory, "report.csv");
+        var csv = await Cli("report", "--year", "2014", "--round", "1", "--by", "committee", "--format", "csv", "--output", csvFile);
+
+        import.Exit.Should().Be(BudgetCli.Ok, import.Error);
+        import.Out.Should().StartWith("Imported into 2014: 23 accounts, 32 movements, 138 postings, 23 estimates");
+        table.Exit.Should().Be(BudgetCli.Ok);
+        // Published (domain.md §5), 1.000 kr.: Beskæftigelse corrected 292.917, estimate 287.892, variance −5.025 … the
+        // demo's areas differ (decision 0002), the committee total does not.
+        table.Out.Should().Contain("│ I alt ").And.Contain("460.182").And.Contain("463.747").And.Contain("458.722").And.Contain("-5.025").And.Contain("18,2");
+        csv.Exit.Should().Be(BudgetCli.Ok);
+        var bytes = await File.ReadAllBytesAsync(csvFile);
+        bytes[..3].Should().Equal(0xEF, 0xBB, 0xBF);
+        (await File.ReadAllLinesAsync(csvFile)).Should().Equal(
+            "Udvalg;Aktivitetsområde;Gruppe;Konto;Kontonavn;Oprindeligt budget;Tillægsbevillinger;Korrigeret budget;Forbrug;Anslået regnskab;Afvigelse;Forbrug pct.",
+            "Erhvervs- og Beskæftigelsesudvalget;;;;;460182000,00;3565000,00;463747000,00;84207000,00;458722000,00;-5025000,00;18,2",
+            "I alt;;;;;460182000,00;3565000,00;463747000,00;84207000,00;458722000,00;-5025000,00;18,2");
+    }
+
+    [Fact]
+    public async Task An_import_that_fails_on_its_last_row_stores_nothing_and_exits_1_listing_the_error()
+    {
+        var folder = Path.Combine(directory, "dataset");
+        Directory.CreateDirectory(folder);
+        foreach (var file in Directory.GetFiles(Demo, "*.csv"))
+        {
+            File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+        }
+
+        var postings = Path.Combine(folder, "postings.csv");
+        var lines = (await File.ReadAllLinesAsync(postings)).Length;
+        await File.AppendAllTextAsync(postings, "5.57.73,2014-12-31,12.345\n");
+
+        var import = await Cli("import", folder, "--year", "2014");
+        var report = await Cli("report", "--year", "2014", "--round", "1");
+
+        import.Exit.Should().Be(BudgetCli.InvalidData);
+        import.Error.Should().Contain("Nothing was imported: 1 error(s).").And.Contain($"postings.csv line {lines + 1}, amount: ");
+        report.Exit.Should().Be(BudgetCli.InvalidData);
+        report.Error.Should().Contain("There is no budget year 2014");
+    }
+
+    [Theory]
+    [InlineData("report", "--round", "1")]
+    [InlineData("report", "--year", "2014", "--round", "4")]
+    [InlineData("report", "--year", "2014", "--round", "1", "--by", "colour")]
+    [InlineData("import")]
+    [InlineData("launch")]
+    public async Task Usage_errors_exit_2(params string[] args)
+    {
+        var result = await Cli(args);
+
+        result.Exit.Should().Be(BudgetCli.Usage);
+        result.Error.Should().Contain("Usage: budget");
+    }
+
+    [Fact]
+    public async Task Migrate_creates_the_schema_and_can_run_twice()
+    {
+        (await Cli("migrate")).Exit.Should().Be(BudgetCli.Ok);
+        (await Cli("migrate")).Out.Should().Be("The database is up to date." + Environment.NewLine);
+    }
+}
