@@ -7,6 +7,7 @@ using Budget.Api.Estimates;
 using Budget.Api.FollowUp;
 using Budget.Api.Hosting;
 using Budget.Api.Refusion;
+using Budget.Api.Reports;
 using Budget.Api.Security;
 using Budget.Api.Users;
 using Budget.Api.Workflow;
@@ -33,6 +34,8 @@ builder.Services.AddScoped<DatasetImport>();
 builder.Services.AddScoped<FollowUpQuery>();
 builder.Services.AddScoped<EstimateRecording>();
 builder.Services.AddScoped<RoundWorkflow>();
+builder.Services.AddSingleton(Budget.Reports.ServiceClassification.Embedded());
+builder.Services.AddScoped<Budget.Reports.CommitteePapers>();
 builder.Services.AddScoped<UserAdministration>();
 
 // FluentValidation's DI package is not available here: validators are registered explicitly.
@@ -61,6 +64,10 @@ var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+
+// The web page (wwwroot) is static and public; the reports it shows are read through the API with its rules.
+app.UseDefaultFiles();
+app.UseStaticFiles();
 app.UseAuthentication();
 app.UseAuthorization();
 
@@ -75,6 +82,7 @@ app.MapRoundEndpoints();
 app.MapAuditEndpoints();
 app.MapUserEndpoints();
 app.MapRefusionEndpoints();
+app.MapReportEndpoints();
 
 await app.PrepareDatabase();
 

@@ -99,6 +99,9 @@ public interface IBudgetStore
     /// </summary>
     Task<IReadOnlyList<AppropriationMovement>?> Approve(int year, RoundNumber round, Func<IReadOnlyList<AccountFacts>, IReadOnlyList<AppropriationMovement>> appropriations, Func<IReadOnlyList<AppropriationMovement>, AuditEntry> audit, CancellationToken cancellationToken);
 
+    /// <summary>The year's settings (settings.csv): key → amount.</summary>
+    Task<IReadOnlyDictionary<string, Amount>> Settings(int year, CancellationToken cancellationToken);
+
     Task<IReadOnlyList<AuditRecord>> Audit(int? year, Instant? since, Instant? until, string? target, CancellationToken cancellationToken);
 
     Task<StoredUser> CreateUser(string name, IReadOnlyList<string> roles, IReadOnlyList<string>? committees, string keyHash, AuditEntry audit, CancellationToken cancellationToken);
@@ -123,6 +126,9 @@ public interface IImportSession : IAsyncDisposable
     Task AddAccounts(IReadOnlyList<Account> accounts, CancellationToken cancellationToken);
 
     Task SetCutoff(RoundNumber round, LocalDate cutoff, CancellationToken cancellationToken);
+
+    /// <summary>Sets (or replaces) a year setting.</summary>
+    Task SetSetting(string key, Amount value, CancellationToken cancellationToken);
 
     Task AddMovements(IReadOnlyList<AppropriationMovement> movements, CancellationToken cancellationToken);
 

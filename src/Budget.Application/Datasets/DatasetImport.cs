@@ -4,6 +4,7 @@ using Budget.Application.Workflow;
 using Budget.Domain;
 using Budget.Domain.Accounts;
 using Budget.Domain.Appropriations;
+using Budget.Domain.Money;
 using NodaTime;
 
 namespace Budget.Application.Datasets;
@@ -30,7 +31,12 @@ public sealed class DatasetImport(IBudgetStore store, IClock clock, Domain.Refus
     public const string EstimatesFile = "estimates";
     public const string RoundsFile = "rounds";
 
-    public static IReadOnlyList<string> FileNames { get; } = [AccountsFile, MovementsFile, PostingsFile, EstimatesFile, RoundsFile];
+    public const string SettingsFile = "settings";
+
+    /// <summary>The year settings settings.csv may give (amounts): cash at the start of the year, the service frame, the carry-over expected out of the year.</summary>
+    public static IReadOnlyList<string> SettingKeys { get; } = ["primo_cash", "service_frame", "expected_carry_over"];
+
+    public static IReadOnlyList<string> FileNames { get; } = [AccountsFile, MovementsFile, PostingsFile, EstimatesFile, RoundsFile, SettingsFile];
 
     private const int BatchSize = 5_000;
 
@@ -85,6 +91,17 @@ public sealed class DatasetImport(IBudgetStore store, IClock clock, Domain.Refus
                 if (!errors.Any)
                 {
                     await session.SetCutoff(round, cutoff, cancellationToken);
+                }
+            }
+        }
+
+        if (files.TryGetValue(SettingsFile, out var settings))
+        {
+            foreach (var (key, value) in ReadSettings(settings, errors))
+            {
+                if (!errors.Any)
+                {
+                    await session.SetSetting(key, value, cancellationToken);
                 }
             }
         }
@@ -221,6 +238,38 @@ public sealed class DatasetImport(IBudgetStore store, IClock clock, Domain.Refus
         }
 
         return added;
+    }
+
+    private static List<(string Key, Amount Value)> ReadSettings(Func<Stream> open, ErrorList errors)
+    {
+        var read = new List<(string, Amount)>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        using var table = CsvTable.Open(SettingsFile, open(), ["key", "value"], [], errors);
+        if (table is null)
+        {
+            return read;
+        }
+
+        foreach (var row in table.Rows())
+        {
+            var key = row.Text("key", maxLength: 100);
+            var value = row.Amount("value");
+            if (key is not null && !SettingKeys.Contains(key))
+            {
+                row.Reject("key", $"unknown setting '{key}' (expected {string.Join(", ", SettingKeys)})");
+            }
+            else if (key is not null && !seen.Add(key))
+            {
+                row.Reject("key", $"'{key}' is set twice");
+            }
+
+            if (!row.HasErrors)
+            {
+                read.Add((key!, value!.Value));
+            }
+        }
+
+        return read;
     }
 
     private static List<(RoundNumber Round, NodaTime.LocalDate Cutoff)> ReadRounds(Func<Stream> open, int year, IReadOnlyDictionary<RoundNumber, RoundState> states, ErrorList errors)

@@ -562,4 +562,12 @@ public sealed class PostgresBudgetStore(string connectionString, IClock clock) :
         await transaction.CommitAsync(cancellationToken);
         return true;
     }
+
+    public async Task<IReadOnlyDictionary<string, Amount>> Settings(int year, CancellationToken cancellationToken)
+    {
+        await using var connection = await Open(cancellationToken);
+        var rows = await connection.QueryAsync<(string Key, long ValueOre)>(new CommandDefinition(
+            "SELECT key AS Key, value_ore AS ValueOre FROM year_setting WHERE year = @Year", new { Year = (long)year }, cancellationToken: cancellationToken));
+        return rows.ToDictionary(r => r.Key, r => Amount.FromOre(r.ValueOre), StringComparer.Ordinal);
+    }
 }

@@ -44,6 +44,15 @@ internal sealed class SqliteImportSession(
         await connection.ExecuteAsync(new CommandDefinition(sql, new { Year = year, Round = round.Value, Cutoff = cutoff.Iso() }, transaction, cancellationToken: cancellationToken));
     }
 
+    public async Task SetSetting(string key, Budget.Domain.Money.Amount value, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            INSERT INTO year_setting (year, key, value_ore) VALUES (@Year, @Key, @ValueOre)
+            ON CONFLICT (year, key) DO UPDATE SET value_ore = excluded.value_ore
+            """;
+        await connection.ExecuteAsync(new CommandDefinition(sql, new { Year = year, Key = key, ValueOre = value.Ore }, transaction, cancellationToken: cancellationToken));
+    }
+
     public Task AddMovements(IReadOnlyList<AppropriationMovement> movements, CancellationToken cancellationToken) =>
         SqliteBudgetStore.InsertMovements(connection, transaction, year, movements, startedAt, cancellationToken);
 

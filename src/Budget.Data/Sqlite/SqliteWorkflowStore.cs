@@ -4,6 +4,7 @@ using Budget.Application.Users;
 using Budget.Application.Workflow;
 using Budget.Domain.Appropriations;
 using Budget.Domain.FollowUp;
+using Budget.Domain.Money;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using NodaTime;
@@ -224,5 +225,13 @@ public sealed partial class SqliteBudgetStore
         await InsertAudit(connection, transaction, audit, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return true;
+    }
+
+    public async Task<IReadOnlyDictionary<string, Amount>> Settings(int year, CancellationToken cancellationToken)
+    {
+        await using var connection = await Open(cancellationToken);
+        var rows = await connection.QueryAsync<(string Key, long ValueOre)>(new CommandDefinition(
+            "SELECT key AS Key, value_ore AS ValueOre FROM year_setting WHERE year = @Year", new { Year = year }, cancellationToken: cancellationToken));
+        return rows.ToDictionary(r => r.Key, r => Amount.FromOre(r.ValueOre), StringComparer.Ordinal);
     }
 }

@@ -1,0 +1,282 @@
+using System.Globalization;
+using Budget.Application;
+using Budget.Domain.Accounts;
+using Budget.Domain.Appropriations;
+using Budget.Domain.FollowUp;
+using Budget.Domain.Money;
+using NodaTime;
+
+namespace Budget.Reports;
+
+/// <summary>Why a document could not be made: the request member and the reason (HTTP 400/404).</summary>
+public sealed record ReportProblem(string Field, string Message, bool NotFound = false);
+
+/// <summary>
+/// Builds the committee papers of domain.md §7 from the stored year: the committee table, the activity-area grid,
+/// accounts per area with explanations, out-year consequences, the appropriation changes for the council,
+/// service-frame compliance and the municipality overview with liquidity. All as of the round's cut-off.
+/// </summary>
+public sealed class CommitteePapers(IBudgetStore store, ServiceClassification classification)
+{
+    public static readonly IReadOnlyList<string> Kinds = ["committee-table", "area-grid", "area-accounts", "out-years", "appropriation-changes", "service-frame", "overview"];
+
+    public const string SignLegend = "Fortegn: + = merudgift / mindreindtægt, − = mindreudgift / merindtægt.";
+
+    public async Task<(ReportDocument? Document, ReportProblem? Problem)> Build(string kind, int year, RoundNumber round, string? committee, string? by, CancellationToken cancellationToken)
+    {
+        var calendar = await store.FindYear(year, cancellationToken);
+        if (calendar is null)
+        {
+            return (null, new ReportProblem("year", $"Budget year {year} does not exist.", NotFound: true));
+        }
+
+        var asOf = calendar.CutoffOf(round);
+        var facts = await store.AccountFacts(year, round, asOf, cancellationToken);
+        if (committee is not null)
+        {
+            if (facts.All(f => f.Account.Committee != committee))
+            {
+                return (null, new ReportProblem("committee", $"'{committee}' is not a committee with accounts in {year}; committees are {string.Join(", ", facts.Select(f => f.Account.Committee).Distinct())}."));
+            }
+
+            facts = facts.Where(f => f.Account.Committee == committee).ToArray();
+        }
+
+        var context = new Context(year, round, committee, asOf, facts);
+        return kind switch
+        {
+            "committee-table" => by is null or "group" or "activity-area"
+                ? (CommitteeTable(context, by == "activity-area" ? FollowUpGrouping.ActivityArea : FollowUpGrouping.Group), null)
+                : (null, new ReportProblem("by", $"by must be group or activity-area, not '{by}'.")),
+            "area-grid" => (AreaGrid(context), null),
+            "area-accounts" => (AreaAccounts(context), null),
+            "out-years" => (OutYears(context), null),
+            "appropriation-changes" => (AppropriationChanges(context), null),
+            "service-frame" => (ServiceFrame(context, await store.Settings(year, cancellationToken)), null),
+            "overview" => (Overview(context, await store.Settings(year, cancellationToken)), null),
+            _ => (null, new ReportProblem("kind", $"'{kind}' is not a report; reports are {string.Join(", ", Kinds)}.", NotFound: true)),
+        };
+    }
+
+    private sealed record Context(int Year, RoundNumber Round, string? Committee, LocalDate AsOf, IReadOnlyList<AccountFacts> Facts)
+    {
+        public string Scope => Committee ?? "Hele kommunen";
+
+        public ReportDocument Document(string kind, string title, IReadOnlyList<ReportTable> tables, params string[] notes) =>
+            new(kind, title, Year, Round.Value, Committee, AsOf, ReportDocument.Kroner, tables, notes);
+
+        public FollowUpReport Report(FollowUpGrouping by) => FollowUpCalculator.Build(Year, Round, AsOf, by, Facts);
+    }
+
+    private static string Date(LocalDate date) => date.ToString("dd.MM.yyyy", CultureInfo.InvariantCulture);
+
+    private static ReportColumn Text(string key, string header) => new(key, header, ColumnKind.Text);
+
+    private static ReportColumn Money(string key, string header) => new(key, header, ColumnKind.Amount);
+
+    private static ReportRow Row(RowKind kind, params ReportCell[] cells) => new(kind, cells);
+
+    /// <summary>Which appropriations the corrected budget holds, so the reader knows what "korrigeret" means here.</summary>
+    private static string CorrectedBudgetFootnote(Context context, FollowUpFigures total)
+    {
+        var a = total.Appropriations;
+        var parts = new (string Name, Amount Value)[]
+        {
+            ("overførsel fra 3. budgetopfølgning", a.PriorEstimateShifts),
+            ("overførsler", a.CarryOvers),
+            ("KB-beslutninger", a.CouncilDecisions),
+            ("tekniske omplaceringer", a.TechnicalReallocations),
+            ("bevillinger fra budgetopfølgninger", a.EstimateAppropriations),
+        }.Where(p => !p.Value.IsZero).Select(p => $"{p.Name} {DanishNumbers.Format(p.Value.Kroner, 2)} kr.");
+        var list = string.Join(", ", parts.DefaultIfEmpty("ingen"));
+        return $"Korrigeret budget = oprindeligt budget + tillægsbevillinger besluttet til og med {Date(context.AsOf)}: {list}{(list.EndsWith('.') ? "" : ".")}";
+    }
+
+    private static ReportDocument CommitteeTable(Context context, FollowUpGrouping by)
+    {
+        var report = context.Report(by);
+        var label = by == FollowUpGrouping.Group ? "Gruppe" : "Aktivitetsområde";
+        ReportCell[] Figures(string? name, FollowUpFigures f) =>
+            [ReportCell.Of(name), ReportCell.Of(f.OriginalBudget), ReportCell.Of(f.CorrectedBudget), ReportCell.Of(f.Estimate), ReportCell.Of(f.VarianceToCorrected), ReportCell.Of(f.VarianceToOriginal)];
+        var table = new ReportTable(
+            $"{context.Scope}: budgetopfølgning {context.Round}/{context.Year}",
+            [Text("name", label), Money("originalBudget", "Oprindeligt budget"), Money("correctedBudget", "Korrigeret budget"), Money("estimate", "Forventet regnskab"), Money("varianceToCorrected", "Afvigelse ift. korrigeret budget"), Money("varianceToOriginal", "Afvigelse ift. oprindeligt budget")],
+            [.. report.Rows.Select(r => Row(RowKind.Detail, Figures((by == FollowUpGrouping.Group ? r.Group : r.ActivityArea) ?? "(uden gruppe)", r.Figures))), Row(RowKind.Total, Figures(context.Committee is null ? "I alt" : $"{context.Committee} i alt", report.Total))],
+            [SignLegend, CorrectedBudgetFootnote(context, report.Total)]);
+        return context.Document("committee-table", $"Udvalgets tabel, {context.Round}. budgetopfølgning {context.Year}", [table]);
+    }
+
+    private static readonly (string Key, string Header, Func<FollowUpFigures, Amount> Value)[] GridColumns =
+    [
+        ("originalBudget", "(1) Oprindeligt budget", f => f.OriginalBudget),
+        ("priorEstimateShifts", "(2) Overførsel fra 3. AR", f => f.Appropriations.PriorEstimateShifts),
+        ("carryOvers", "(3) Overførsler", f => f.Appropriations.CarryOvers),
+        ("councilDecisions", "(4) KB-beslutninger", f => f.Appropriations.CouncilDecisions),
+        ("technicalReallocations", "(5) Tekniske omplaceringer", f => f.Appropriations.TechnicalReallocations),
+        ("estimateAppropriations", "Bevillinger fra budgetopfølgning", f => f.Appropriations.EstimateAppropriations),
+        ("supplementaryAppropriations", "(6) Tillægsbevillinger i alt", f => f.SupplementaryAppropriations),
+        ("correctedBudget", "(7) Korrigeret budget", f => f.CorrectedBudget),
+        ("consumption", "Forbrug", f => f.Consumption),
+        ("estimate", "(8) Forventet regnskab", f => f.Estimate),
+        ("varianceToCorrected", "(9) Afvigelse", f => f.VarianceToCorrected),
+        ("varianceToOriginal", "Afvigelse ift. oprindeligt budget", f => f.VarianceToOriginal),
+    ];
+
+    private static ReportCell[] GridCells(string? name, FollowUpFigures f) =>
+        [ReportCell.Of(name), .. GridColumns.Select(c => ReportCell.Of(c.Value(f))), ReportCell.Of(f.ConsumptionPercent)];
+
+    private static ReportColumn[] GridHeader(string label) =>
+        [Text("name", label), .. GridColumns.Select(c => Money(c.Key, c.Header)), new ReportColumn("consumptionPercent", "Forbrug pct.", ColumnKind.Percent)];
+
+    private static ReportDocument AreaGrid(Context context)
+    {
+        var rows = new List<ReportRow>();
+        foreach (var committee in context.Facts.GroupBy(f => f.Account.Committee).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var areas = FollowUpCalculator.Build(context.Year, context.Round, context.AsOf, FollowUpGrouping.ActivityArea, committee.ToArray());
+            rows.AddRange(areas.Rows.Select(r => Row(RowKind.Detail, GridCells(r.ActivityArea, r.Figures))));
+            rows.Add(Row(RowKind.Subtotal, GridCells($"{committee.Key} i alt", areas.Total)));
+        }
+
+        var all = context.Report(FollowUpGrouping.Block);
+        rows.Add(Row(RowKind.Total, GridCells("I alt", all.Total)));
+        var blocks = new ReportTable(
+            "Pr. hovedoversigtens blok",
+            GridHeader("Blok"),
+            [.. all.Rows.Select(r => Row(RowKind.Detail, GridCells(BlockCodes.DanishName(r.Block!.Value), r.Figures))), Row(RowKind.Total, GridCells("I alt", all.Total))],
+            []);
+        var areasTable = new ReportTable($"{context.Scope}: aktivitetsområder", GridHeader("Aktivitetsområde"), rows, [SignLegend, CorrectedBudgetFootnote(context, all.Total)]);
+        return context.Document("area-grid", $"Aktivitetsområder, {context.Round}. budgetopfølgning {context.Year}", [areasTable, blocks]);
+    }
+
+    private static ReportDocument AreaAccounts(Context context)
+    {
+        var tables = new List<ReportTable>();
+        foreach (var area in context.Facts.GroupBy(f => (f.Account.Committee, f.Account.ActivityArea)).OrderBy(g => g.Key.Committee, StringComparer.Ordinal).ThenBy(g => g.Key.ActivityArea, StringComparer.Ordinal))
+        {
+            var accounts = area.OrderBy(f => f.Account.Id.Value, StringComparer.Ordinal).ToArray();
+            ReportCell[] Cells(string? id, string? name, FollowUpFigures f, string? explanation) =>
+            [
+                ReportCell.Of(id), ReportCell.Of(name), ReportCell.Of(f.CorrectedBudget), ReportCell.Of(f.VarianceToCorrected),
+                .. f.OutYears.ToList().Select(ReportCell.Of), ReportCell.Of(explanation),
+            ];
+            var total = accounts.Select(a => a.Figures()).Aggregate(FollowUpFigures.Empty, (s, f) => s + f);
+            tables.Add(new ReportTable(
+                $"{area.Key.ActivityArea} ({area.Key.Committee})",
+                [
+                    Text("account", "Konto"), Text("name", "Navn"), Money("correctedBudget", "Korrigeret budget"), Money("varianceToCorrected", $"Afvigelse {context.Year}"),
+                    Money("outYear1", $"{context.Year + 1}"), Money("outYear2", $"{context.Year + 2}"), Money("outYear3", $"{context.Year + 3}"), Money("outYear4", $"{context.Year + 4}"),
+                    Text("explanation", "Bemærkning"),
+                ],
+                [.. accounts.Select(a => Row(RowKind.Detail, Cells(a.Account.Id.Value, a.Account.Name, a.Figures(), a.Estimate?.Explanation))), Row(RowKind.Total, Cells(null, "I alt", total, null))],
+                [SignLegend]));
+        }
+
+        var reallocated = context.Facts.Where(f => !f.Appropriations.TechnicalReallocations.IsZero).OrderBy(f => f.Account.Id.Value, StringComparer.Ordinal).ToArray();
+        var net = reallocated.Aggregate(Amount.Zero, (s, f) => s + f.Appropriations.TechnicalReallocations);
+        tables.Add(new ReportTable(
+            "Tekniske omplaceringer",
+            [Text("account", "Konto"), Text("name", "Navn"), Text("activityArea", "Aktivitetsområde"), Money("technicalReallocations", "Teknisk omplacering")],
+            [.. reallocated.Select(f => Row(RowKind.Detail, ReportCell.Of(f.Account.Id.Value), ReportCell.Of(f.Account.Name), ReportCell.Of(f.Account.ActivityArea), ReportCell.Of(f.Appropriations.TechnicalReallocations))),
+             Row(RowKind.Total, ReportCell.Empty, ReportCell.Of("Netto"), ReportCell.Empty, ReportCell.Of(net))],
+            [net.IsZero
+                ? "Tekniske omplaceringer går i nul."
+                : $"Tekniske omplaceringer går i nul for kommunen som helhed; her netto {DanishNumbers.Format(net.Kroner, 2)} kr., der modsvares uden for {context.Scope}."]));
+        return context.Document("area-accounts", $"Konti pr. aktivitetsområde, {context.Round}. budgetopfølgning {context.Year}", tables);
+    }
+
+    private static ReportDocument OutYears(Context context)
+    {
+        ReportColumn[] Header(string label) => [Text("name", label), .. Enumerable.Range(1, 4).Select(i => Money($"outYear{i}", $"{context.Year + i}"))];
+        ReportCell[] Cells(string? name, FollowUpFigures f) => [ReportCell.Of(name), .. f.OutYears.ToList().Select(ReportCell.Of)];
+        var areas = context.Report(FollowUpGrouping.ActivityArea);
+        var blocks = context.Report(FollowUpGrouping.Block);
+        return context.Document("out-years", $"Konsekvenser for overslagsårene, {context.Round}. budgetopfølgning {context.Year}",
+        [
+            new ReportTable("Pr. aktivitetsområde", Header("Aktivitetsområde"), [.. areas.Rows.Select(r => Row(RowKind.Detail, Cells(r.ActivityArea, r.Figures))), Row(RowKind.Total, Cells("I alt", areas.Total))], [SignLegend]),
+            new ReportTable("Pr. blok", Header("Blok"), [.. blocks.Rows.Select(r => Row(RowKind.Detail, Cells(BlockCodes.DanishName(r.Block!.Value), r.Figures))), Row(RowKind.Total, Cells("I alt", blocks.Total))], []),
+        ]);
+    }
+
+    private static ReportDocument AppropriationChanges(Context context)
+    {
+        var reference = $"{context.Round}. budgetopfølgning {context.Year}";
+        var grants = RoundApproval.Appropriations(context.Facts, context.AsOf.PlusDays(1), reference, null).ToDictionary(m => m.Account);
+        var rows = context.Facts
+            .Where(f => grants.ContainsKey(f.Account.Id))
+            .OrderBy(f => f.Account.Committee, StringComparer.Ordinal).ThenBy(f => f.Account.Id.Value, StringComparer.Ordinal)
+            .Select(f => (Facts: f, Amount: grants[f.Account.Id].Amount, OutYears: f.Estimate!.OutYears))
+            .ToArray();
+        ReportCell[] Cells(string? account, string? name, Amount amount, OutYearConsequences outYears, string? explanation) =>
+            [ReportCell.Of(account), ReportCell.Of(name), ReportCell.Of(amount), .. outYears.ToList().Select(ReportCell.Of), ReportCell.Of(explanation is null ? null : reference), ReportCell.Of(explanation)];
+        var total = rows.Aggregate((Amount: Amount.Zero, OutYears: OutYearConsequences.None), (s, r) => (s.Amount + r.Amount, s.OutYears + r.OutYears));
+        var table = new ReportTable(
+            $"{context.Scope}: bevillingsændringer til godkendelse",
+            [
+                Text("account", "Konto"), Text("name", "Navn"), Money("amount", $"Bevilling {context.Year}"),
+                Money("outYear1", $"{context.Year + 1}"), Money("outYear2", $"{context.Year + 2}"), Money("outYear3", $"{context.Year + 3}"), Money("outYear4", $"{context.Year + 4}"),
+                Text("reference", "Reference"), Text("explanation", "Begrundelse"),
+            ],
+            [.. rows.Select(r => Row(RowKind.Detail, Cells(r.Facts.Account.Id.Value, r.Facts.Account.Name, r.Amount, r.OutYears, r.Facts.Estimate!.Explanation))), Row(RowKind.Total, Cells(null, "I alt", total.Amount, total.OutYears, null))],
+            [SignLegend, "Beløbet er den ønskede bevilling; uden ønske hele afvigelsen til korrigeret budget pr. skæringsdatoen. Overslagsårene indarbejdes i budgetlægningen."]);
+        return context.Document("appropriation-changes", $"Bevillingsændringer, {context.Round}. budgetopfølgning {context.Year}", [table]);
+    }
+
+    private ReportDocument ServiceFrame(Context context, IReadOnlyDictionary<string, Amount> settings)
+    {
+        var service = context.Facts.Where(f => classification.ClassOf(f.Account.Id) == ServiceClass.Service).ToArray();
+        var unclassified = context.Facts.Where(f => classification.ClassOf(f.Account.Id) is null).Select(f => f.Account.Id.Value).ToArray();
+        var figures = service.Select(f => f.Figures()).Aggregate(FollowUpFigures.Empty, (s, f) => s + f);
+        var frame = settings.GetValueOrDefault("service_frame");
+        var expected = settings.GetValueOrDefault("expected_carry_over");
+        var carryOvers = figures.Appropriations.CarryOvers;
+        var withoutCarryOvers = figures.CorrectedBudget - carryOvers;
+        var spending = withoutCarryOvers + carryOvers + expected + figures.VarianceToCorrected;
+        var table = new ReportTable(
+            $"{context.Scope}: overholdelse af servicerammen",
+            [Text("name", "Post"), Money("amount", "Beløb")],
+            [
+                Row(RowKind.Detail, ReportCell.Of("Korrigeret budget, serviceudgifter ekskl. overførsler"), ReportCell.Of(withoutCarryOvers)),
+                Row(RowKind.Detail, ReportCell.Of("Overførsler fra sidste år"), ReportCell.Of(carryOvers)),
+                Row(RowKind.Detail, ReportCell.Of("Forventede overførsler til næste år"), ReportCell.Of(expected)),
+                Row(RowKind.Detail, ReportCell.Of("Forventet regnskabs effekt (afvigelse)"), ReportCell.Of(figures.VarianceToCorrected)),
+                Row(RowKind.Subtotal, ReportCell.Of("Forventede serviceudgifter"), ReportCell.Of(spending)),
+                Row(RowKind.Detail, ReportCell.Of("Serviceramme"), ReportCell.Of(frame)),
+                Row(RowKind.Result, ReportCell.Of("Overholdelse (serviceramme − forventede serviceudgifter)"), ReportCell.Of(frame - spending)),
+            ],
+            [
+                "Overholdelse = serviceramme − (korrigeret budget til serviceudgifter + overførsler + forventede overførsler + forventet regnskabs effekt). Positiv: under rammen.",
+                $"Serviceudgifter: {service.Length} konti efter reference/service-classification.csv." + (unclassified.Length > 0 ? $" Uden klassifikation (ikke medregnet): {string.Join(", ", unclassified)}." : ""),
+                settings.ContainsKey("service_frame") ? "Servicerammen er årets indstilling service_frame (settings.csv)." : "Årets serviceramme er ikke angivet (settings.csv: service_frame); 0 er brugt.",
+            ]);
+        return context.Document("service-frame", $"Serviceramme, {context.Round}. budgetopfølgning {context.Year}", [table]);
+    }
+
+    private static ReportDocument Overview(Context context, IReadOnlyDictionary<string, Amount> settings)
+    {
+        var blocks = context.Report(FollowUpGrouping.Block);
+        var byBlock = blocks.Rows.ToDictionary(r => r.Block!.Value, r => r.Figures);
+        ReportCell[] Cells(string name, FollowUpFigures f) =>
+            [ReportCell.Of(name), ReportCell.Of(f.OriginalBudget), ReportCell.Of(f.CorrectedBudget), ReportCell.Of(f.Estimate), ReportCell.Of(f.VarianceToCorrected)];
+        var rows = Enum.GetValues<Block>()
+            .Select(b => Row(RowKind.Detail, Cells($"{BlockCodes.Letter(b)}. {BlockCodes.DanishName(b)}", byBlock.GetValueOrDefault(b) ?? FollowUpFigures.Empty)))
+            .Append(Row(RowKind.Total, Cells("Bevægelse i alt (resultat)", blocks.Total)))
+            .ToList();
+        var primo = settings.GetValueOrDefault("primo_cash");
+        var liquidity = new ReportTable(
+            "Likviditet",
+            [Text("name", "Post"), Money("originalBudget", "Oprindeligt budget"), Money("correctedBudget", "Korrigeret budget"), Money("estimate", "Forventet regnskab")],
+            [
+                Row(RowKind.Detail, ReportCell.Of("Likvide aktiver primo"), ReportCell.Of(primo), ReportCell.Of(primo), ReportCell.Of(primo)),
+                Row(RowKind.Detail, ReportCell.Of("Bevægelse (blok A–H)"), ReportCell.Of(blocks.Total.OriginalBudget), ReportCell.Of(blocks.Total.CorrectedBudget), ReportCell.Of(blocks.Total.Estimate)),
+                Row(RowKind.Detail, ReportCell.Of("Likvide aktiver ultimo (primo − bevægelse)"), ReportCell.Of(primo - blocks.Total.OriginalBudget), ReportCell.Of(primo - blocks.Total.CorrectedBudget), ReportCell.Of(primo - blocks.Total.Estimate)),
+            ],
+            [settings.ContainsKey("primo_cash") ? "Primo er årets indstilling primo_cash (settings.csv)." : "Likvide aktiver primo er ikke angivet (settings.csv: primo_cash); 0 er brugt.",
+             "Fortegn som i hovedoversigten: + = udgift (træk på kassen), − = indtægt."]);
+        return context.Document("overview", $"Hovedoversigt, {context.Round}. budgetopfølgning {context.Year}",
+        [
+            new ReportTable($"{context.Scope}: hovedoversigt pr. blok", [Text("name", "Blok"), Money("originalBudget", "Oprindeligt budget"), Money("correctedBudget", "Korrigeret budget"), Money("estimate", "Forventet regnskab"), Money("varianceToCorrected", "Afvigelse")], rows, [SignLegend]),
+            liquidity,
+        ]);
+    }
+}
