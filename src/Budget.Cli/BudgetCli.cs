@@ -42,8 +42,8 @@ public static class BudgetCli
         var by = new Option<string>("--by") { Description = "Grouping", DefaultValueFactory = _ => "activity-area" };
         by.AcceptOnlyFromAmong(Groupings);
         var asOf = new Option<string?>("--as-of") { Description = "yyyy-MM-dd; default the round's cut-off" };
-        var format = new Option<string>("--format") { Description = "table (Danish numbers, 1.000 kr.) or csv (Danish Excel: ; and ,)", DefaultValueFactory = _ => "table" };
-        format.AcceptOnlyFromAmong("table", "csv");
+        var format = new Option<string>("--format") { Description = "table (Danish numbers, 1.000 kr.), csv (Danish Excel: ; and ,) or xlsx (needs --output)", DefaultValueFactory = _ => "table" };
+        format.AcceptOnlyFromAmong("table", "csv", "xlsx");
         var outputFile = new Option<FileInfo?>("--output") { Description = "Write to this file instead of the console" };
 
         var import = new Command("import", "Import a dataset folder into a year, all or nothing") { folder, year, connection, provider };
@@ -183,6 +183,18 @@ public static class BudgetCli
             return InvalidData;
         }
 
+        if (format == "xlsx")
+        {
+            if (file is null)
+            {
+                await error.WriteLineAsync("--format xlsx needs --output FILE.xlsx.");
+                return Usage;
+            }
+
+            await File.WriteAllBytesAsync(file.FullName, Budget.Reports.XlsxRenderer.Render(ReportFiles.Document(report)), cancellationToken);
+            return Ok;
+        }
+
         var writer = file is null ? output : new StreamWriter(file.FullName, false, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
         try
         {
@@ -289,6 +301,25 @@ internal static class ReportFiles
     ];
 
     private static readonly string[] LabelHeaders = ["Udvalg", "Aktivitetsområde", "Gruppe", "Konto", "Kontonavn"];
+
+    /// <summary>The follow-up as a report document (kroner), for the XLSX writer the API's reports use.</summary>
+    public static Budget.Reports.ReportDocument Document(FollowUpReport report)
+    {
+        var keys = new[] { "committee", "activityArea", "group", "account", "accountName" };
+        var columns = keys.Zip(LabelHeaders, (k, h) => new Budget.Reports.ReportColumn(k, h, Budget.Reports.ColumnKind.Text))
+            .Concat(Columns.Select((c, i) => new Budget.Reports.ReportColumn($"amount{i}", c.Header, Budget.Reports.ColumnKind.Amount)))
+            .Append(new Budget.Reports.ReportColumn("consumptionPercent", "Forbrug pct.", Budget.Reports.ColumnKind.Percent))
+            .ToArray();
+        Budget.Reports.ReportRow Row(Budget.Reports.RowKind kind, FollowUpRow row) => new(kind,
+        [
+            .. new[] { row.Committee, row.ActivityArea, row.Group, row.Account?.Id.Value, row.Account?.Name }.Select(Budget.Reports.ReportCell.Of),
+            .. Columns.Select(c => Budget.Reports.ReportCell.Of(c.Value(row.Figures))),
+            Budget.Reports.ReportCell.Of(row.Figures.ConsumptionPercent),
+        ]);
+        var rows = report.Rows.Select(r => Row(Budget.Reports.RowKind.Detail, r)).Append(Row(Budget.Reports.RowKind.Total, new FollowUpRow("I alt", null, null, null, null, report.Total))).ToArray();
+        var title = $"Budgetopfølgning {report.Year} runde {report.Round}";
+        return new Budget.Reports.ReportDocument("follow-up", title, report.Year, report.Round.Value, null, report.AsOf, Budget.Reports.ReportDocument.Kroner, [new(title, columns, rows, [])], []);
+    }
 
     private static string Label(FollowUpRow row) =>
         string.Join(" / ", new[] { row.Committee, row.ActivityArea, row.Group, row.Block?.ToString(), row.Account is null ? null : $"{row.Account.Id} {row.Account.Name}" }.Where(p => p is not null));

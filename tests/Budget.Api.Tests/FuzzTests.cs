@@ -81,8 +81,10 @@ public sealed class FuzzTests : IDisposable
         string Garbage() => string.Concat(Enumerable.Range(0, random.Next(1, 4)).Select(_ => Pick(Fragments)));
         var year = random.Next(4) == 0 ? Pick(["0", "-5", "2014x", "99999999999", "2014"]) : "2014";
         var account = Uri.EscapeDataString(Pick(["5.57.73", "", "x", new string('9', 80), "5.57.73%2F..", "æ"]));
-        switch (random.Next(10))
+        switch (random.Next(11))
         {
+            case 10:
+                return new HttpRequestMessage(HttpMethod.Get, $"/api/budget-years/{year}/reports/{Pick(["committee-table", "area-grid", "area-accounts", "out-years", "appropriation-changes", "service-frame", "overview", "x", "%2e%2e"])}?round={Pick(QueryValues)}&format={Pick(["json", "csv", "xlsx", "html", "pdf", ""])}&unit={Pick(["kr", "thousands", "x"])}&keepTotals={Pick(["true", "false", "1"])}&rounding={Pick(["half-to-even", "half-away-from-zero", "up"])}&committee={Pick(QueryValues)}&by={Pick(QueryValues)}");
             case 6:
                 return new HttpRequestMessage(HttpMethod.Post, $"/api/budget-years/{year}/rounds/{Pick(PathValues)}/{Pick(["submit", "recommend", "approve", "reopen", "x"])}")
                 {

@@ -134,6 +134,21 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task The_report_can_be_written_as_a_workbook_whose_numbers_read_back()
+    {
+        (await Cli("import", Demo, "--year", "2014")).Exit.Should().Be(BudgetCli.Ok);
+        var file = Path.Combine(directory, "report.xlsx");
+
+        var result = await Cli("report", "--year", "2014", "--round", "1", "--by", "committee", "--format", "xlsx", "--output", file);
+
+        result.Exit.Should().Be(BudgetCli.Ok, result.Error);
+        var sheet = Budget.Reports.XlsxRenderer.Read(await File.ReadAllBytesAsync(file)).Single();
+        sheet.Rows[1][0].Should().Be("Erhvervs- og Beskæftigelsesudvalget");
+        sheet.Rows[1].Skip(5).Take(6).Should().Equal("460182000", "3565000", "463747000", "84207000", "458722000", "-5025000");
+        (await Cli("report", "--year", "2014", "--round", "1", "--format", "xlsx")).Exit.Should().Be(BudgetCli.Usage);
+    }
+
+    [Fact]
     public async Task Migrate_creates_the_schema_and_can_run_twice()
     {
         (await Cli("migrate")).Exit.Should().Be(BudgetCli.Ok);
