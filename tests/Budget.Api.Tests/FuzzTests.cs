@@ -40,7 +40,9 @@ public sealed class FuzzTests : IDisposable
     {
         var random = new Random(20141);
         var failures = new List<string>();
-        for (var i = 0; i < 1000; i++)
+        // bench/fuzz.sh runs the full size (BUDGET_FUZZ_REQUESTS=20000) with the same seed.
+        var count = int.TryParse(Environment.GetEnvironmentVariable("BUDGET_FUZZ_REQUESTS"), out var n) ? n : 1000;
+        for (var i = 0; i < count; i++)
         {
             var request = Next(random);
             switch (random.Next(8))

@@ -148,6 +148,67 @@ public sealed class CliTests : IDisposable
         (await Cli("report", "--year", "2014", "--round", "1", "--format", "xlsx")).Exit.Should().Be(BudgetCli.Usage);
     }
 
+    /// <summary>
+    /// The small version of the fault test (bench/kill-import.sh does 20 runs on 2 million rows): the importer is
+    /// killed with SIGKILL at three points; each time the database is intact and holds all of an import or none of it.
+    /// </summary>
+    [Fact]
+    public async Task An_importer_killed_midway_leaves_the_database_intact_with_all_or_none_of_the_import()
+    {
+        (await Cli("import", Demo, "--year", "2014")).Exit.Should().Be(BudgetCli.Ok);
+        var before = Postings();
+        var folder = Path.Combine(directory, "ledger");
+        Directory.CreateDirectory(folder);
+        const int rows = 300_000;
+        await using (var writer = new StreamWriter(Path.Combine(folder, "postings.csv")))
+        {
+            await writer.WriteLineAsync("account,posted_on,amount");
+            for (var i = 0; i < rows; i++)
+            {
+                await writer.WriteLineAsync($"5.57.73,2014-{i % 12 + 1:00}-{i % 28 + 1:00},{i % 1000}.{i % 100:00}");
+            }
+        }
+
+        var imported = 0;
+        foreach (var delay in new[] { 300, 700, 1100 })
+        {
+            var start = new System.Diagnostics.ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "budget.dll"), "import", folder, "--year", "2014", "--connection", connection, "--provider", provider])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            using var process = System.Diagnostics.Process.Start(start)!;
+            await Task.Delay(delay);
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+
+            IntegrityCheck().Should().Be("ok");
+            var count = Postings();
+            count.Should().BeOneOf([before + imported * rows, before + (imported + 1) * rows], $"killed after {delay} ms");
+            imported = (int)((count - before) / rows);
+        }
+    }
+
+    private long Postings() => Scalar("SELECT COALESCE(SUM(posting_count), 0) FROM posting_day");
+
+    private string IntegrityCheck() => provider == "sqlite" ? ScalarText("PRAGMA integrity_check") : ScalarText("SELECT 'ok' FROM posting_day LIMIT 1") ?? "ok";
+
+    private long Scalar(string sql) => Convert.ToInt64(Query(sql), System.Globalization.CultureInfo.InvariantCulture);
+
+    private string ScalarText(string sql) => Query(sql)?.ToString() ?? "ok";
+
+    private object? Query(string sql)
+    {
+        System.Data.Common.DbConnection c = provider == "sqlite" ? new Microsoft.Data.Sqlite.SqliteConnection(connection) : new Npgsql.NpgsqlConnection(connection);
+        using (c)
+        {
+            c.Open();
+            using var command = c.CreateCommand();
+            command.CommandText = sql;
+            return command.ExecuteScalar();
+        }
+    }
+
     [Fact]
     public async Task Migrate_creates_the_schema_and_can_run_twice()
     {

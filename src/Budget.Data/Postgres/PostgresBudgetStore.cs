@@ -203,9 +203,13 @@ public sealed class PostgresBudgetStore(string connectionString, IClock clock) :
 
     internal static async Task MergeStagedPostings(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
+        // Sorted, the merge walks the primary key in order (about twice as fast as in hash order); the memory keeps the
+        // aggregation of a few million staged rows off the disk.
         const string sql = """
+            SET LOCAL work_mem = '256MB';
             INSERT INTO posting_day (year, account_id, posted_on, amount_ore, posting_count)
             SELECT year, account_id, posted_on, SUM(amount_ore), COUNT(*) FROM posting_stage GROUP BY year, account_id, posted_on
+            ORDER BY year, account_id COLLATE "C", posted_on
             ON CONFLICT (year, account_id, posted_on)
             DO UPDATE SET amount_ore = posting_day.amount_ore + excluded.amount_ore, posting_count = posting_day.posting_count + excluded.posting_count;
             TRUNCATE posting_stage;

@@ -18,6 +18,8 @@ internal sealed class SqliteImportSession(
     IReadOnlyDictionary<RoundNumber, RoundState> roundStates,
     Instant startedAt) : IImportSession
 {
+    private bool postingsStaged;
+
     public IReadOnlyDictionary<AccountId, Account> ExistingAccounts => existingAccounts;
 
     public IReadOnlyDictionary<RoundNumber, RoundState> RoundStates => roundStates;
@@ -58,7 +60,8 @@ internal sealed class SqliteImportSession(
 
     public Task AddPostings(IReadOnlyList<Posting> postings, CancellationToken cancellationToken)
     {
-        SqliteBudgetStore.InsertPostings(connection, transaction, year, postings);
+        SqliteBudgetStore.StagePostings(connection, transaction, year, postings);
+        postingsStaged = true;
         return Task.CompletedTask;
     }
 
@@ -74,6 +77,11 @@ internal sealed class SqliteImportSession(
 
     public async Task Commit(AuditEntry audit, CancellationToken cancellationToken)
     {
+        if (postingsStaged)
+        {
+            SqliteBudgetStore.MergeStagedPostings(connection, transaction);
+        }
+
         await SqliteBudgetStore.InsertAudit(connection, transaction, audit, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }

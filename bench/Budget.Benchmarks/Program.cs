@@ -1,0 +1,48 @@
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Running;
+using Budget.Application;
+using Budget.Application.FollowUp;
+using Budget.Data;
+using Budget.Domain.Appropriations;
+using Budget.Domain.FollowUp;
+using NodaTime;
+
+BenchmarkSwitcher.FromAssembly(typeof(Budget.Benchmarks.ReportLatency).Assembly).Run(args);
+
+namespace Budget.Benchmarks
+{
+
+/// <summary>
+/// Warm follow-up report latency on an already loaded database (BUDGET_BENCH_PROVIDER, BUDGET_BENCH_CONNECTION;
+/// year BUDGET_BENCH_YEAR, default 2014) for every grouping at several as-of dates. bench/run.sh loads the data.
+/// </summary>
+[MemoryDiagnoser]
+public class ReportLatency
+{
+    private FollowUpQuery query = null!;
+    private int year;
+
+    [Params(FollowUpGrouping.Account, FollowUpGrouping.ActivityArea, FollowUpGrouping.Committee, FollowUpGrouping.Group, FollowUpGrouping.Block, FollowUpGrouping.Municipality)]
+    public FollowUpGrouping By { get; set; }
+
+    [Params("03-31", "06-30", "12-31")]
+    public string AsOf { get; set; } = "03-31";
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var provider = Environment.GetEnvironmentVariable("BUDGET_BENCH_PROVIDER") ?? "sqlite";
+        var connection = Environment.GetEnvironmentVariable("BUDGET_BENCH_CONNECTION") ?? throw new InvalidOperationException("Set BUDGET_BENCH_CONNECTION to a loaded database.");
+        year = int.Parse(Environment.GetEnvironmentVariable("BUDGET_BENCH_YEAR") ?? "2014", System.Globalization.CultureInfo.InvariantCulture);
+        IBudgetStore store = BudgetStores.Create(provider, connection, SystemClock.Instance);
+        query = new FollowUpQuery(store);
+    }
+
+    [Benchmark]
+    public async Task<FollowUpReport?> Report()
+    {
+        var parts = AsOf.Split('-');
+        return await query.Report(year, RoundNumber.Of(1), By, new LocalDate(year, int.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture), int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture)), CancellationToken.None);
+    }
+}
+}

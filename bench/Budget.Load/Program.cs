@@ -1,0 +1,93 @@
+// A bounded load generator on loopback: readers fetch the follow-up report, writers change estimates with
+// If-Match. Prints throughput and p50/p99 per kind, then checks that no update was lost: every writer's account ends
+// at the version its successful writes imply, and the audit trail grew by exactly the number of successful writes.
+// usage: Budget.Load URL API_KEY YEAR READERS WRITERS SECONDS ACCOUNT...   (one account per writer)
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+
+var (url, key, year, readers, writers, seconds) = (args[0], args[1], int.Parse(args[2]), int.Parse(args[3]), int.Parse(args[4]), int.Parse(args[5]));
+var accounts = args[6..];
+if (accounts.Length < writers)
+{
+    Console.Error.WriteLine($"give one account per writer ({writers})");
+    return 2;
+}
+
+using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = readers + writers + 4 }) { BaseAddress = new Uri(url) };
+http.DefaultRequestHeaders.Add("X-Api-Key", key);
+async Task<int> AuditCount() => (await http.GetFromJsonAsync<JsonArray>($"/api/budget-years/{year}/audit"))!.Count;
+
+var auditBefore = await AuditCount();
+var stop = DateTime.UtcNow.AddSeconds(seconds);
+var readLatencies = new List<double>[readers];
+var writeLatencies = new List<double>[writers];
+var saved = new int[writers];
+var conflicts = new int[writers];
+var failures = 0;
+
+var tasks = new List<Task>();
+for (var r = 0; r < readers; r++)
+{
+    var mine = readLatencies[r] = [];
+    tasks.Add(Task.Run(async () =>
+    {
+        while (DateTime.UtcNow < stop)
+        {
+            var watch = Stopwatch.StartNew();
+            using var response = await http.GetAsync($"/api/budget-years/{year}/follow-up?round=1&by=account");
+            await response.Content.ReadAsByteArrayAsync();
+            mine.Add(watch.Elapsed.TotalMilliseconds);
+            if (response.StatusCode != HttpStatusCode.OK) Interlocked.Increment(ref failures);
+        }
+    }));
+}
+
+for (var w = 0; w < writers; w++)
+{
+    var index = w;
+    var mine = writeLatencies[w] = [];
+    tasks.Add(Task.Run(async () =>
+    {
+        var account = accounts[index];
+        var etag = (await http.GetAsync($"/api/budget-years/{year}/rounds/2/estimates/{account}")).Headers.ETag?.Tag;
+        var value = 1_000_000m + index;
+        while (DateTime.UtcNow < stop)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Put, $"/api/budget-years/{year}/rounds/2/estimates/{account}")
+            {
+                Content = JsonContent.Create(new { estimate = value++, explanation = "belastningstest", outYears = new[] { 0, 0, 0, 0 } }),
+            };
+            if (etag is not null) request.Headers.TryAddWithoutValidation("If-Match", etag);
+            var watch = Stopwatch.StartNew();
+            using var response = await http.SendAsync(request);
+            mine.Add(watch.Elapsed.TotalMilliseconds);
+            if (response.StatusCode == HttpStatusCode.OK) { saved[index]++; etag = response.Headers.ETag!.Tag; }
+            else if (response.StatusCode == HttpStatusCode.PreconditionFailed) { conflicts[index]++; etag = (await http.GetAsync($"/api/budget-years/{year}/rounds/2/estimates/{account}")).Headers.ETag?.Tag; }
+            else Interlocked.Increment(ref failures);
+        }
+    }));
+}
+
+await Task.WhenAll(tasks);
+static string Stats(string name, IEnumerable<List<double>> samples, int seconds)
+{
+    var all = samples.SelectMany(s => s).Order().ToArray();
+    if (all.Length == 0) return $"{name}: none";
+    double P(double q) => all[Math.Min(all.Length - 1, (int)(q * all.Length))];
+    return $"{name}: {all.Length} requests, {all.Length / (double)seconds:0} /s, p50 {P(0.50):0.0} ms, p99 {P(0.99):0.0} ms, max {all[^1]:0.0} ms";
+}
+
+Console.WriteLine(Stats("reports", readLatencies, seconds));
+Console.WriteLine(Stats("estimate writes", writeLatencies, seconds));
+var lost = 0;
+for (var w = 0; w < writers; w++)
+{
+    var version = (await http.GetFromJsonAsync<JsonObject>($"/api/budget-years/{year}/rounds/2/estimates/{accounts[w]}"))!["version"]!.GetValue<long>();
+    if (version != saved[w]) lost++;
+}
+
+var auditAfter = await AuditCount();
+Console.WriteLine($"writers: {saved.Sum()} saved, {conflicts.Sum()} stale-ETag retries, {failures} other failures; accounts whose version != saved writes: {lost}; audit grew {auditAfter - auditBefore} (expected {saved.Sum()})");
+return lost == 0 && failures == 0 && auditAfter - auditBefore == saved.Sum() ? 0 : 1;
