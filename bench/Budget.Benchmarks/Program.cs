@@ -22,11 +22,21 @@ public class ReportLatency
     private FollowUpQuery query = null!;
     private int year;
 
-    [Params(FollowUpGrouping.Account, FollowUpGrouping.ActivityArea, FollowUpGrouping.Committee, FollowUpGrouping.Group, FollowUpGrouping.Block, FollowUpGrouping.Municipality)]
+    /// <summary>Every grouping, or those named in BUDGET_BENCH_BY (comma-separated, e.g. "Account,Committee").</summary>
+    [ParamsSource(nameof(Groupings))]
     public FollowUpGrouping By { get; set; }
 
-    [Params("03-31", "06-30", "12-31")]
+    /// <summary>Month ends (read from the cumulative month totals) and a mid-month date (month totals plus days), or BUDGET_BENCH_ASOF.</summary>
+    [ParamsSource(nameof(Dates))]
     public string AsOf { get; set; } = "03-31";
+
+    public static IEnumerable<FollowUpGrouping> Groupings =>
+        Environment.GetEnvironmentVariable("BUDGET_BENCH_BY") is { Length: > 0 } names
+            ? names.Split(',').Select(Enum.Parse<FollowUpGrouping>)
+            : Enum.GetValues<FollowUpGrouping>();
+
+    public static IEnumerable<string> Dates =>
+        Environment.GetEnvironmentVariable("BUDGET_BENCH_ASOF") is { Length: > 0 } dates ? dates.Split(',') : ["03-15", "03-31", "06-30", "12-31"];
 
     [GlobalSetup]
     public void Setup()

@@ -111,11 +111,19 @@ public sealed class PostgresBudgetStore(string connectionString, IClock clock) :
             WHERE year = @Year AND decided_on <= CAST(@AsOf AS date)
             GROUP BY account_id, kind
             """;
-        const string consumptionSql = """
-            SELECT account_id AS AccountId, SUM(amount_ore)::bigint AS AmountOre
-            FROM posting_day
-            WHERE year = @Year AND posted_on <= CAST(@AsOf AS date)
-            GROUP BY account_id
+        const string wholeMonthsSql = """
+            SELECT account_id AS AccountId, cumulative_ore AS AmountOre
+            FROM posting_month
+            WHERE year = @Year AND month = @ThroughMonth
+            """;
+        // Lateral per account so that each account's days are one primary-key range (≤ 30 rows), not a year's scan.
+        const string daysSql = """
+            SELECT a.account_id AS AccountId, d.amount_ore AS AmountOre
+            FROM account a CROSS JOIN LATERAL (
+                SELECT SUM(p.amount_ore)::bigint AS amount_ore FROM posting_day p
+                WHERE p.year = a.year AND p.account_id = a.account_id
+                  AND p.posted_on BETWEEN CAST(@DaysFrom AS date) AND CAST(@DaysTo AS date)) d
+            WHERE a.year = @Year AND d.amount_ore IS NOT NULL
             """;
         var estimatesSql = $"SELECT {EstimateColumns} FROM estimate WHERE year = @Year AND round = @Round";
 
@@ -127,8 +135,23 @@ public sealed class PostgresBudgetStore(string connectionString, IClock clock) :
             appropriations[row.AccountId] = appropriations.GetValueOrDefault(row.AccountId).With(MovementKindCodes.Parse(row.Kind), Amount.FromOre(row.AmountOre));
         }
 
-        var consumption = (await connection.QueryAsync<(string AccountId, long AmountOre)>(new CommandDefinition(consumptionSql, parameters, transaction, cancellationToken: cancellationToken)))
-            .ToDictionary(r => r.AccountId, r => Amount.FromOre(r.AmountOre), StringComparer.Ordinal);
+        var window = ConsumptionWindow.For(year, asOf);
+        var consumption = new Dictionary<string, Amount>(StringComparer.Ordinal);
+        if (window.ThroughMonth > 0)
+        {
+            foreach (var row in await connection.QueryAsync<(string AccountId, long AmountOre)>(new CommandDefinition(wholeMonthsSql, new { Year = (long)year, window.ThroughMonth }, transaction, cancellationToken: cancellationToken)))
+            {
+                consumption[row.AccountId] = Amount.FromOre(row.AmountOre);
+            }
+        }
+
+        if (window.DaysFrom is { } from)
+        {
+            foreach (var row in await connection.QueryAsync<(string AccountId, long AmountOre)>(new CommandDefinition(daysSql, new { Year = (long)year, DaysFrom = from.Iso(), DaysTo = window.DaysTo.Iso() }, transaction, cancellationToken: cancellationToken)))
+            {
+                consumption[row.AccountId] = consumption.GetValueOrDefault(row.AccountId) + Amount.FromOre(row.AmountOre);
+            }
+        }
         var estimates = (await connection.QueryAsync<EstimateRow>(new CommandDefinition(estimatesSql, parameters, transaction, cancellationToken: cancellationToken)))
             .ToDictionary(r => r.AccountId, r => r.ToEstimate(), StringComparer.Ordinal);
 
@@ -212,6 +235,13 @@ public sealed class PostgresBudgetStore(string connectionString, IClock clock) :
             ORDER BY year, account_id COLLATE "C", posted_on
             ON CONFLICT (year, account_id, posted_on)
             DO UPDATE SET amount_ore = posting_day.amount_ore + excluded.amount_ore, posting_count = posting_day.posting_count + excluded.posting_count;
+            INSERT INTO posting_month (year, month, account_id, cumulative_ore)
+            SELECT b.year, m.month, b.account_id, SUM(b.amount_ore)
+            FROM (SELECT year, account_id, EXTRACT(MONTH FROM posted_on)::integer AS month, SUM(amount_ore) AS amount_ore
+                  FROM posting_stage GROUP BY year, account_id, EXTRACT(MONTH FROM posted_on)) b
+            JOIN generate_series(1, 12) AS m(month) ON m.month >= b.month
+            GROUP BY b.year, m.month, b.account_id
+            ON CONFLICT (year, month, account_id) DO UPDATE SET cumulative_ore = posting_month.cumulative_ore + excluded.cumulative_ore;
             TRUNCATE posting_stage;
             """;
         await connection.ExecuteAsync(new CommandDefinition(sql, transaction: transaction, cancellationToken: cancellationToken, commandTimeout: 0));
