@@ -26,7 +26,7 @@ dotnet build bench/Budget.Benchmarks -c Release -v q -nologo >/dev/null
 cli="dotnet src/Budget.Cli/bin/Release/net10.0/budget.dll"
 pgserver=$(.ci/postgres start "$pg")
 port=$(cat "$pg/port")
-pgdb() { psql -h 127.0.0.1 -p "$port" -U postgres -qc "$1" >/dev/null; }
+pgdb() { PGOPTIONS="-c client_min_messages=warning" psql -h 127.0.0.1 -p "$port" -U postgres -qc "$1" >/dev/null; }
 
 # Warm in-process latency of FollowUpQuery.Report (BenchmarkDotNet, short job) on a loaded database.
 bdn() { # provider connection label [BUDGET_BENCH_BY] [BUDGET_BENCH_ASOF]

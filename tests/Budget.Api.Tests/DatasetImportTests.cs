@@ -171,4 +171,24 @@ public sealed class DatasetImportTests : IDisposable
         notMultipart.StatusCode.Should().Be(HttpStatusCode.BadRequest);
         notMultipart.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
     }
+
+    [Fact]
+    public async Task Importing_estimates_again_makes_new_versions_and_new_accounts_start_at_version_one()
+    {
+        (await Import(2025, Http.Dataset(
+            ("accounts", Accounts),
+            ("estimates", "round,account,estimate,explanation,out_year_1\n1,6.45.51,990000,Første bud,-5000\n")))).Status.Should().Be(HttpStatusCode.OK);
+        var (status, body) = await Import(2025, Http.Dataset(
+            ("estimates", "round,account,estimate,explanation,out_year_1\n1,6.45.51,985000.50,Andet bud,-4000\n1,6.45.53,12000,Nyt skøn,0\n")));
+        status.Should().Be(HttpStatusCode.OK, body.ToJsonString());
+
+        var revised = await client.GetAsync("/api/budget-years/2025/rounds/1/estimates/6.45.51");
+        var revisedBody = await revised.Json();
+        ((long)revisedBody["version"]!).Should().Be(2);
+        revised.Headers.ETag!.Tag.Should().Be("\"2\"");
+        revisedBody["estimate"]!.GetValue<decimal>().Should().Be(985_000.50m);
+        ((string)revisedBody["explanation"]!).Should().Be("Andet bud");
+        revisedBody["outYears"]!.AsArray().Select(y => y!.GetValue<decimal>()).Should().Equal(-4000m, 0m, 0m, 0m);
+        ((long)(await (await client.GetAsync("/api/budget-years/2025/rounds/1/estimates/6.45.53")).Json())["version"]!).Should().Be(1);
+    }
 }

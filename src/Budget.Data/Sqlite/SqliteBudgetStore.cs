@@ -209,36 +209,46 @@ public sealed partial class SqliteBudgetStore(string connectionString, IClock cl
         await transaction.CommitAsync(cancellationToken);
     }
 
-    internal static async Task InsertMovements(SqliteConnection connection, SqliteTransaction transaction, int year, IReadOnlyList<AppropriationMovement> movements, Instant recordedAt, CancellationToken cancellationToken)
+    internal static Task InsertMovements(SqliteConnection connection, SqliteTransaction transaction, int year, IReadOnlyList<AppropriationMovement> movements, Instant recordedAt, CancellationToken cancellationToken)
     {
-        const string sql = """
+        // One prepared statement for the batch: an import brings tens of thousands of movements.
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
             INSERT INTO movement (year, account_id, kind, amount_ore, decided_on, reference, decided_by, recorded_at)
-            VALUES (@Year, @AccountId, @Kind, @AmountOre, @DecidedOn, @Reference, @DecidedBy, @RecordedAt)
+            VALUES ($year, $account, $kind, $amount, $decidedOn, $reference, $decidedBy, $recordedAt)
             """;
-        var at = recordedAt.Iso();
-        await connection.ExecuteAsync(new CommandDefinition(
-            sql,
-            movements.Select(m => new
-            {
-                Year = year,
-                AccountId = m.Account.Value,
-                Kind = m.Kind.ToCode(),
-                AmountOre = m.Amount.Ore,
-                DecidedOn = m.DecidedOn.Iso(),
-                m.Reference,
-                m.DecidedBy,
-                RecordedAt = at,
-            }),
-            transaction,
-            cancellationToken: cancellationToken));
+        command.Parameters.AddWithValue("$year", year);
+        command.Parameters.AddWithValue("$recordedAt", recordedAt.Iso());
+        var account = command.Parameters.Add("$account", SqliteType.Text);
+        var kind = command.Parameters.Add("$kind", SqliteType.Text);
+        var amount = command.Parameters.Add("$amount", SqliteType.Integer);
+        var decidedOn = command.Parameters.Add("$decidedOn", SqliteType.Text);
+        var reference = command.Parameters.Add("$reference", SqliteType.Text);
+        var decidedBy = command.Parameters.Add("$decidedBy", SqliteType.Text);
+        command.Prepare();
+        foreach (var movement in movements)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            account.Value = movement.Account.Value;
+            kind.Value = movement.Kind.ToCode();
+            amount.Value = movement.Amount.Ore;
+            decidedOn.Value = movement.DecidedOn.Iso();
+            reference.Value = (object?)movement.Reference ?? DBNull.Value;
+            decidedBy.Value = (object?)movement.DecidedBy ?? DBNull.Value;
+            command.ExecuteNonQuery();
+        }
+
+        return Task.CompletedTask;
     }
 
     public async Task AddPostings(int year, IReadOnlyList<Posting> postings, AuditEntry audit, CancellationToken cancellationToken)
     {
         await using var connection = await Open(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        StagePostings(connection, transaction, year, postings);
-        MergeStagedPostings(connection, transaction);
+        var months = new StagedMonths();
+        StagePostings(connection, transaction, year, postings, months);
+        MergeStagedPostings(connection, transaction, year, months);
         await InsertAudit(connection, transaction, audit, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
@@ -248,7 +258,7 @@ public sealed partial class SqliteBudgetStore(string connectionString, IClock cl
     /// import: plain appends). <see cref="MergeStagedPostings"/> then adds them to the per-day sums in one sorted
     /// statement, which is far cheaper than an upsert per posting once there are many (account, day) keys.
     /// </summary>
-    internal static void StagePostings(SqliteConnection connection, SqliteTransaction transaction, int year, IReadOnlyList<Posting> postings)
+    internal static void StagePostings(SqliteConnection connection, SqliteTransaction transaction, int year, IReadOnlyList<Posting> postings, StagedMonths months)
     {
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
@@ -267,10 +277,11 @@ public sealed partial class SqliteBudgetStore(string connectionString, IClock cl
             postedOn.Value = posting.PostedOn.Iso();
             amount.Value = posting.Amount.Ore;
             command.ExecuteNonQuery();
+            months.Add(posting.Account.Value, posting.PostedOn.Month, posting.Amount.Ore);
         }
     }
 
-    internal static void MergeStagedPostings(SqliteConnection connection, SqliteTransaction transaction)
+    internal static void MergeStagedPostings(SqliteConnection connection, SqliteTransaction transaction, int year, StagedMonths months)
     {
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
@@ -280,19 +291,27 @@ public sealed partial class SqliteBudgetStore(string connectionString, IClock cl
             GROUP BY year, account_id, posted_on ORDER BY year, account_id, posted_on
             ON CONFLICT (year, account_id, posted_on)
             DO UPDATE SET amount_ore = amount_ore + excluded.amount_ore, posting_count = posting_count + excluded.posting_count;
-            WITH RECURSIVE months(month) AS (SELECT 1 UNION ALL SELECT month + 1 FROM months WHERE month < 12),
-                 by_month AS (
-                     SELECT year, account_id, CAST(substr(posted_on, 6, 2) AS INTEGER) AS month, SUM(amount_ore) AS amount_ore
-                     FROM posting_stage GROUP BY year, account_id, CAST(substr(posted_on, 6, 2) AS INTEGER))
-            INSERT INTO posting_month (year, month, account_id, cumulative_ore)
-            SELECT b.year, m.month, b.account_id, SUM(b.amount_ore)
-            FROM by_month b JOIN months m ON m.month >= b.month
-            GROUP BY b.year, m.month, b.account_id ORDER BY b.year, m.month, b.account_id
-            ON CONFLICT (year, month, account_id) DO UPDATE SET cumulative_ore = cumulative_ore + excluded.cumulative_ore;
             DELETE FROM posting_stage;
             """;
         command.CommandTimeout = 0;
         command.ExecuteNonQuery();
+
+        command.CommandText = """
+            INSERT INTO posting_month (year, month, account_id, cumulative_ore) VALUES ($year, $month, $account, $ore)
+            ON CONFLICT (year, month, account_id) DO UPDATE SET cumulative_ore = cumulative_ore + excluded.cumulative_ore
+            """;
+        command.Parameters.AddWithValue("$year", year);
+        var month = command.Parameters.Add("$month", SqliteType.Integer);
+        var account = command.Parameters.Add("$account", SqliteType.Text);
+        var ore = command.Parameters.Add("$ore", SqliteType.Integer);
+        command.Prepare();
+        foreach (var delta in months.CumulativeDeltas())
+        {
+            (month.Value, account.Value, ore.Value) = (delta.Month, delta.Account, delta.CumulativeOre);
+            command.ExecuteNonQuery();
+        }
+
+        months.Clear();
     }
 
     public async Task<StoredEstimate?> FindEstimate(int year, RoundNumber round, AccountId account, CancellationToken cancellationToken)
