@@ -12,9 +12,13 @@ using NodaTime;
 namespace Budget.Data.Sqlite;
 
 /// <summary>The budget store on an embedded SQLite database (the default provider). A connection per operation.</summary>
-public sealed partial class SqliteBudgetStore(string connectionString, IClock clock) : IBudgetStore
+public sealed partial class SqliteBudgetStore(string connectionString, IClock clock) : IBudgetStore, IDisposable
 {
+    private readonly SqliteFactsCache factsCache = new(connectionString);
+
     internal IClock Clock => clock;
+
+    public void Dispose() => factsCache.Dispose();
 
     internal async Task<SqliteConnection> Open(CancellationToken cancellationToken)
     {
@@ -95,10 +99,22 @@ public sealed partial class SqliteBudgetStore(string connectionString, IClock cl
 
     public async Task<IReadOnlyList<AccountFacts>> AccountFacts(int year, RoundNumber round, LocalDate asOf, CancellationToken cancellationToken)
     {
+        // The version is taken before reading, so facts are never filed under a version older than what they show.
+        var version = factsCache.Enabled ? factsCache.Version() : (long?)null;
+        if (version is { } unchanged && factsCache.TryGet(year, round.Value, asOf, unchanged, out var cached))
+        {
+            return cached;
+        }
+
         await using var connection = await Open(cancellationToken);
         await using var transaction = connection.BeginTransaction(deferred: true);
         var facts = await AccountFacts(connection, transaction, year, round, asOf, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        if (version is { } read)
+        {
+            factsCache.Put(year, round.Value, asOf, read, facts);
+        }
+
         return facts;
     }
 
