@@ -29,9 +29,11 @@ port=$(cat "$pg/port")
 pgdb() { PGOPTIONS="-c client_min_messages=warning" psql -h 127.0.0.1 -p "$port" -U postgres -qc "$1" >/dev/null; }
 
 # Warm in-process latency of FollowUpQuery.Report (BenchmarkDotNet, short job) on a loaded database.
-bdn() { # provider connection label [BUDGET_BENCH_BY] [BUDGET_BENCH_ASOF]
+# BUDGET_SQLITE_FACTS_CACHE=off measures the computed path (every report reads afresh, as after any change);
+# "kept" is the same report read again while the database is unchanged (decision 0007). PostgreSQL always computes.
+bdn() { # provider connection label [BUDGET_BENCH_BY] [BUDGET_BENCH_ASOF] [cache on|off]
   local out="$work/bdn-$3"
-  BUDGET_BENCH_PROVIDER=$1 BUDGET_BENCH_CONNECTION=$2 BUDGET_BENCH_BY=${4:-} BUDGET_BENCH_ASOF=${5:-} \
+  BUDGET_BENCH_PROVIDER=$1 BUDGET_BENCH_CONNECTION=$2 BUDGET_BENCH_BY=${4:-} BUDGET_BENCH_ASOF=${5:-} BUDGET_SQLITE_FACTS_CACHE=${6:-on} \
     dotnet bench/Budget.Benchmarks/bin/Release/net10.0/Budget.Benchmarks.dll --filter '*ReportLatency*' --job short --artifacts "$out" >"$out.log" 2>&1 || true
   python3 - "$out/results/Budget.Benchmarks.ReportLatency-report.csv" "$3" <<'PY'
 import csv, sys
@@ -90,9 +92,13 @@ for n in "${sizes[@]}"; do
 
   # Warm latency: every grouping and date at 2M, by account at month end and mid-month elsewhere.
   if [ "$n" -eq 2000000 ]; then
-    bdn sqlite "Data Source=$dir/budget.db" "sqlite-$n"; bdn postgres "$pgconn" "postgres-$n"
+    bdn sqlite "Data Source=$dir/budget.db" "sqlite-computed-$n" "" "" off
+    bdn sqlite "Data Source=$dir/budget.db" "sqlite-kept-$n" Account,Committee 03-15,03-31
+    bdn postgres "$pgconn" "postgres-$n"
   else
-    bdn sqlite "Data Source=$dir/budget.db" "sqlite-$n" Account 03-15,03-31; bdn postgres "$pgconn" "postgres-$n" Account 03-15,03-31
+    bdn sqlite "Data Source=$dir/budget.db" "sqlite-computed-$n" Account 03-15,03-31 off
+    bdn sqlite "Data Source=$dir/budget.db" "sqlite-kept-$n" Account 03-15,03-31
+    bdn postgres "$pgconn" "postgres-$n" Account 03-15,03-31
   fi
   pgdb "DROP DATABASE b$n"; rm -rf "$dir"
 done
@@ -101,19 +107,20 @@ done
 # whole journal in memory, ~8 KB per posting, so 2M does not fit comfortably).
 if command -v hledger >/dev/null; then
   dir="$work/hl"; python3 bench/generate-year.py "$dir" --postings 200000 --journal >/dev/null
-  mkdir -p "$dir/base" "$dir/ledger"; cp "$dir"/{accounts,movements,estimates,rounds}.csv "$dir/base/"; mv "$dir/postings.csv" "$dir/ledger/"
+  mkdir -p "$dir/year"; cp "$dir"/{accounts,movements,estimates,rounds,postings}.csv "$dir/year/"
   hl=(); e2e=()
   for i in 1 2 3; do
     t0=$(now); hledger -f "$dir/ledger.journal" balance --budget -b 2014-01-01 -e 2014-04-01 expenses >/dev/null; t1=$(now); hl+=("$(secs "$t0" "$t1")")
     rm -f "$dir/budget.db"*
+    # The whole year (accounts, budget movements, estimates, postings) in one import, then the report: two processes.
     t0=$(now)
-    $cli import "$dir/base" --year 2014 --connection "Data Source=$dir/budget.db" >/dev/null
-    $cli import "$dir/ledger" --year 2014 --connection "Data Source=$dir/budget.db" >/dev/null
+    $cli import "$dir/year" --year 2014 --connection "Data Source=$dir/budget.db" >/dev/null
     $cli report --year 2014 --round 1 --by account --format csv --output "$dir/r.csv" --connection "Data Source=$dir/budget.db"
     t1=$(now); e2e+=("$(secs "$t0" "$t1")")
   done
   echo "postings=200000 hledger_budget_report_s=$(summary "${hl[@]}") ours_load_and_report_s=$(summary "${e2e[@]}") end_to_end_speedup=$(echo "scale=1; $(median "${hl[@]}") / $(median "${e2e[@]}")" | bc)"
-  bdn sqlite "Data Source=$dir/budget.db" "sqlite-200000-vs-hledger" Account 03-31
+  bdn sqlite "Data Source=$dir/budget.db" "sqlite-computed-200000-vs-hledger" Account 03-31 off
+  bdn sqlite "Data Source=$dir/budget.db" "sqlite-kept-200000-vs-hledger" Account 03-31
 else
   echo "hledger not installed (apt-get install hledger): peer comparison skipped"
 fi

@@ -18,7 +18,7 @@ internal sealed class PostgresImportSession(
     IReadOnlyDictionary<RoundNumber, RoundState> roundStates,
     Instant startedAt) : IImportSession
 {
-    private bool postingsStaged;
+    private readonly StagedMonths stagedMonths = new();
 
     public IReadOnlyDictionary<AccountId, Account> ExistingAccounts => existingAccounts;
 
@@ -60,25 +60,67 @@ internal sealed class PostgresImportSession(
 
     public async Task AddPostings(IReadOnlyList<Posting> postings, CancellationToken cancellationToken)
     {
-        await PostgresBudgetStore.StagePostings(connection, year, postings, cancellationToken);
-        postingsStaged = true;
+        await PostgresBudgetStore.StagePostings(connection, year, postings, stagedMonths, cancellationToken);
     }
 
+    /// <summary>
+    /// The file's estimates in one statement: the rows travel as arrays, an upsert gives new ones version 1 and
+    /// existing ones their next version (as a PUT with the current ETag would), and the same statement writes the
+    /// history rows. The importer has already refused a file with two estimates for one account and round.
+    /// </summary>
     public async Task SaveEstimates(IReadOnlyList<AccountEstimate> estimates, CancellationToken cancellationToken)
     {
-        const string currentVersion = "SELECT version FROM estimate WHERE year = @Year AND round = @Round AND account_id = @AccountId";
-        foreach (var estimate in estimates)
-        {
-            var version = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(currentVersion, new { Year = (long)year, Round = (long)estimate.Round.Value, AccountId = estimate.Account.Value }, transaction, cancellationToken: cancellationToken));
-            await PostgresBudgetStore.SaveEstimate(connection, transaction, year, estimate, version, startedAt, cancellationToken);
-        }
+        const string sql = """
+            WITH staged AS (
+                SELECT * FROM unnest(@Rounds, @Accounts, @Estimates, @Explanations, @Year1, @Year2, @Year3, @Year4, @Requested, @Gross, @Refusion, @Basis)
+                    AS s(round, account_id, estimate_ore, explanation, y1, y2, y3, y4, requested_ore, gross_ore, refusion_ore, basis)),
+            saved AS (
+                INSERT INTO estimate (year, round, account_id, estimate_ore, explanation, out_year_1_ore, out_year_2_ore, out_year_3_ore, out_year_4_ore,
+                                      requested_ore, version, recorded_at, gross_ore, refusion_ore, basis)
+                SELECT @Year, round, account_id, estimate_ore, explanation, y1, y2, y3, y4, requested_ore, 1, CAST(@RecordedAt AS timestamptz), gross_ore, refusion_ore, basis
+                FROM staged
+                ON CONFLICT (year, round, account_id) DO UPDATE SET
+                    estimate_ore = excluded.estimate_ore, explanation = excluded.explanation,
+                    out_year_1_ore = excluded.out_year_1_ore, out_year_2_ore = excluded.out_year_2_ore,
+                    out_year_3_ore = excluded.out_year_3_ore, out_year_4_ore = excluded.out_year_4_ore,
+                    requested_ore = excluded.requested_ore, gross_ore = excluded.gross_ore, refusion_ore = excluded.refusion_ore,
+                    basis = excluded.basis, version = estimate.version + 1, recorded_at = excluded.recorded_at
+                RETURNING *)
+            INSERT INTO estimate_version (year, round, account_id, version, estimate_ore, explanation, out_year_1_ore, out_year_2_ore, out_year_3_ore, out_year_4_ore,
+                                          requested_ore, recorded_at, gross_ore, refusion_ore, basis)
+            SELECT year, round, account_id, version, estimate_ore, explanation, out_year_1_ore, out_year_2_ore, out_year_3_ore, out_year_4_ore,
+                   requested_ore, recorded_at, gross_ore, refusion_ore, basis
+            FROM saved
+            """;
+        await connection.ExecuteAsync(new CommandDefinition(
+            sql,
+            new
+            {
+                Year = (long)year,
+                RecordedAt = startedAt.Iso(),
+                Rounds = estimates.Select(e => (long)e.Round.Value).ToArray(),
+                Accounts = estimates.Select(e => e.Account.Value).ToArray(),
+                Estimates = estimates.Select(e => e.Estimate.Ore).ToArray(),
+                Explanations = estimates.Select(e => e.Explanation).ToArray(),
+                Year1 = estimates.Select(e => e.OutYears.Year1.Ore).ToArray(),
+                Year2 = estimates.Select(e => e.OutYears.Year2.Ore).ToArray(),
+                Year3 = estimates.Select(e => e.OutYears.Year3.Ore).ToArray(),
+                Year4 = estimates.Select(e => e.OutYears.Year4.Ore).ToArray(),
+                Requested = estimates.Select(e => e.RequestedAppropriation?.Ore).ToArray(),
+                Gross = estimates.Select(e => e.Basis?.Gross.Ore).ToArray(),
+                Refusion = estimates.Select(e => e.Basis?.Refusion.Ore).ToArray(),
+                Basis = estimates.Select(e => Sqlite.BasisJson.Write(e.Basis)).ToArray(),
+            },
+            transaction,
+            cancellationToken: cancellationToken,
+            commandTimeout: 0));
     }
 
     public async Task Commit(AuditEntry audit, CancellationToken cancellationToken)
     {
-        if (postingsStaged)
+        if (!stagedMonths.IsEmpty)
         {
-            await PostgresBudgetStore.MergeStagedPostings(connection, transaction, cancellationToken);
+            await PostgresBudgetStore.MergeStagedPostings(connection, transaction, year, stagedMonths, cancellationToken);
         }
 
         await PostgresBudgetStore.InsertAudit(connection, transaction, audit, cancellationToken);

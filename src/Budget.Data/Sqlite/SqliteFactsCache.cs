@@ -15,6 +15,9 @@ internal sealed class SqliteFactsCache : IDisposable
 {
     private const int Capacity = 32;
 
+    /// <summary>Set to <c>off</c> to read afresh every time: the benchmarks use it to measure the computed path.</summary>
+    public const string DisableVariable = "BUDGET_SQLITE_FACTS_CACHE";
+
     private readonly string connectionString;
     private readonly Lock gate = new();
     private readonly Dictionary<(int Year, int Round, LocalDate AsOf), (long Version, IReadOnlyList<AccountFacts> Facts)> entries = [];
@@ -25,7 +28,8 @@ internal sealed class SqliteFactsCache : IDisposable
         var builder = new SqliteConnectionStringBuilder(connectionString);
         // An in-memory database has no other connections to watch; caching it would gain nothing and risk little, but
         // the watcher could keep a private memory database alive, so it is simply not cached.
-        Enabled = builder.Mode != SqliteOpenMode.Memory && builder.DataSource != ":memory:" && builder.DataSource.Length > 0;
+        Enabled = builder.Mode != SqliteOpenMode.Memory && builder.DataSource != ":memory:" && builder.DataSource.Length > 0
+            && Environment.GetEnvironmentVariable(DisableVariable) != "off";
         builder.Pooling = false; // a pooled connection might also write, and its own commits do not change its data_version
         this.connectionString = builder.ToString();
     }
