@@ -183,6 +183,8 @@ public sealed class CliTests : IDisposable
             await process.WaitForExitAsync();
 
             IntegrityCheck().Should().Be("ok");
+            Scalar("SELECT COALESCE(SUM(cumulative_ore), 0) FROM posting_month WHERE month = 12").Should()
+                .Be(Scalar("SELECT COALESCE(SUM(amount_ore), 0) FROM posting_day"), "the month totals move with the day sums, in the same transaction");
             var count = Postings();
             count.Should().BeOneOf([before + imported * rows, before + (imported + 1) * rows], $"killed after {delay} ms");
             imported = (int)((count - before) / rows);
@@ -191,7 +193,15 @@ public sealed class CliTests : IDisposable
 
     private long Postings() => Scalar("SELECT COALESCE(SUM(posting_count), 0) FROM posting_day");
 
-    private string IntegrityCheck() => provider == "sqlite" ? ScalarText("PRAGMA integrity_check") : ScalarText("SELECT 'ok' FROM posting_day LIMIT 1") ?? "ok";
+    // PostgreSQL: amcheck verifies every B-tree index of the schema against its table (an error if one is damaged).
+    private string IntegrityCheck() => provider == "sqlite"
+        ? ScalarText("PRAGMA integrity_check")
+        : ScalarText("""
+            CREATE EXTENSION IF NOT EXISTS amcheck;
+            SELECT CASE WHEN count(bt_index_check(c.oid, true)) >= 0 THEN 'ok' END
+            FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam
+            JOIN pg_namespace n ON n.oid = c.relnamespace WHERE a.amname = 'btree' AND n.nspname = 'public'
+            """);
 
     private long Scalar(string sql) => Convert.ToInt64(Query(sql), System.Globalization.CultureInfo.InvariantCulture);
 
