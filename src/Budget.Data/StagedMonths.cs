@@ -7,9 +7,10 @@ namespace Budget.Data;
 /// </summary>
 internal sealed class StagedMonths
 {
+    // Per account, the sums of January (index 0) through December (index 11).
     private readonly Dictionary<string, long[]> byAccount = new(StringComparer.Ordinal);
 
-    // Index 0..11 hold the months' sums; a month with postings that happen to sum to zero still counts as posted.
+    // Per account, its earliest staged month: from there on it needs month rows, even where its postings sum to zero.
     private readonly Dictionary<string, int> firstMonth = new(StringComparer.Ordinal);
 
     public void Add(string account, int month, long ore)

@@ -26,8 +26,8 @@ internal sealed class SqliteFactsCache : IDisposable
     public SqliteFactsCache(string connectionString)
     {
         var builder = new SqliteConnectionStringBuilder(connectionString);
-        // An in-memory database has no other connections to watch; caching it would gain nothing and risk little, but
-        // the watcher could keep a private memory database alive, so it is simply not cached.
+        // An in-memory database is private to its connection: a watcher would open a database of its own and never
+        // see a change, so such a store reads afresh every time.
         Enabled = builder.Mode != SqliteOpenMode.Memory && builder.DataSource != ":memory:" && builder.DataSource.Length > 0
             && Environment.GetEnvironmentVariable(DisableVariable) != "off";
         builder.Pooling = false; // a pooled connection might also write, and its own commits do not change its data_version
