@@ -50,18 +50,7 @@ public sealed partial class SqliteBudgetStore(string connectionString, IClock cl
             WHERE y.year = @Year
             """;
         var rows = (await connection.QueryAsync<(long Year, long? Round, string? Cutoff)>(new CommandDefinition(sql, new { Year = year }, transaction, cancellationToken: cancellationToken))).ToArray();
-        if (rows.Length == 0)
-        {
-            return null;
-        }
-
-        var calendar = RoundCalendar.Default(year);
-        foreach (var row in rows.Where(r => r.Round is not null))
-        {
-            calendar = calendar.WithCutoff(RoundNumber.Of((int)row.Round!.Value), Text.ToLocalDate(row.Cutoff!));
-        }
-
-        return calendar;
+        return CalendarRows.ToCalendar(year, rows);
     }
 
     public async Task<IReadOnlyList<int>> Years(CancellationToken cancellationToken)
