@@ -14,14 +14,14 @@ conn="Data Source=$work/budget.db"
 [ "$provider" = postgres ] && conn=$(.ci/postgres start "$pg")
 dotnet build src/Budget.Api -c Release -v q -nologo >/dev/null
 dotnet build bench/Budget.Load -c Release -v q -nologo >/dev/null
-ConnectionStrings__Budget="$conn" Budget__Provider=$provider Budget__SeedDemo=true Auth__BootstrapKey=load Logging__LogLevel__Default=Warning \
+ConnectionStrings__Budget="$conn" Budget__Provider=$provider Budget__SeedDemo=true Auth__BootstrapKey=load-bootstrap-key-of-32-characters-or-more Logging__LogLevel__Default=Warning \
   dotnet src/Budget.Api/bin/Release/net10.0/Budget.Api.dll --urls http://127.0.0.1:5098 >"$work/server.log" 2>&1 &
 server=$!
 for _ in $(seq 1 100); do curl -sf http://127.0.0.1:5098/health >/dev/null && break; sleep 0.2; done
 { echo "committee,activity_area,account,name"; for i in $(seq 1 "$writers"); do echo "Belastningsudvalget,Test,9.99.$i,Konto $i"; done; } >"$work/accounts.csv"
-curl -sf -H "X-Api-Key: load" -F "accounts=@$work/accounts.csv" http://127.0.0.1:5098/api/budget-years/2014/dataset >/dev/null
+curl -sf -H "X-Api-Key: load-bootstrap-key-of-32-characters-or-more" -F "accounts=@$work/accounts.csv" http://127.0.0.1:5098/api/budget-years/2014/dataset >/dev/null
 accounts=$(seq -f "9.99.%g" 1 "$writers" | tr '\n' ' ')
-load="dotnet bench/Budget.Load/bin/Release/net10.0/Budget.Load.dll http://127.0.0.1:5098 load 2014 $readers $writers $seconds"
+load="dotnet bench/Budget.Load/bin/Release/net10.0/Budget.Load.dll http://127.0.0.1:5098 load-bootstrap-key-of-32-characters-or-more 2014 $readers $writers $seconds"
 echo "$provider: $readers readers, $writers writers on their own accounts, $seconds s:"
 # shellcheck disable=SC2086
 $load $accounts

@@ -72,11 +72,11 @@ for n in "${sizes[@]}"; do
   # The same postings through the API (POST /dataset, multipart), a server over a copy of the base-only database.
   if [ "$n" -le 2000000 ]; then
     rm -f "$dir/api.db"*; $cli import "$dir/base" --year 2014 --connection "Data Source=$dir/api.db" >/dev/null
-    ConnectionStrings__Budget="Data Source=$dir/api.db" Budget__SeedDemo=false Auth__BootstrapKey=bench Logging__LogLevel__Default=Warning \
+    ConnectionStrings__Budget="Data Source=$dir/api.db" Budget__SeedDemo=false Auth__BootstrapKey=bench-bootstrap-key-of-32-characters-or-more Logging__LogLevel__Default=Warning \
       dotnet src/Budget.Api/bin/Release/net10.0/Budget.Api.dll --urls http://127.0.0.1:5097 >"$dir/server.log" 2>&1 &
     server=$!
     for _ in $(seq 1 100); do curl -sf http://127.0.0.1:5097/health >/dev/null && break; sleep 0.2; done
-    t0=$(now); curl -sf -o /dev/null -H "X-Api-Key: bench" -F "postings=@$dir/ledger/postings.csv;type=text/csv" http://127.0.0.1:5097/api/budget-years/2014/dataset; t1=$(now)
+    t0=$(now); curl -sf -o /dev/null -H "X-Api-Key: bench-bootstrap-key-of-32-characters-or-more" -F "postings=@$dir/ledger/postings.csv;type=text/csv" http://127.0.0.1:5097/api/budget-years/2014/dataset; t1=$(now)
     echo "postings=$n api_import_s=$(secs "$t0" "$t1") server_peak_rss_mb=$(( $(grep VmHWM /proc/$server/status | awk '{print $2}') / 1024 ))"
     kill $server; wait $server 2>/dev/null || true; server=
   fi

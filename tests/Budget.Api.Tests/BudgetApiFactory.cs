@@ -80,7 +80,7 @@ public sealed class BudgetApiFactory : WebApplicationFactory<Program>
     }
 
     /// <summary>The administrator key every client of this factory sends unless it says otherwise.</summary>
-    public const string BootstrapKey = "test-bootstrap-key";
+    public const string BootstrapKey = "test-bootstrap-key-at-least-32-characters";
 
     public FakeClock Clock { get; } = new(NodaTime.Instant.FromUtc(2014, 4, 10, 9, 0));
 

@@ -59,7 +59,7 @@ public sealed class FuzzTests : IDisposable
                     break;
                 case 1:
                     request.Headers.Remove("X-Api-Key");
-                    request.Headers.TryAddWithoutValidation("X-Api-Key", Pick(random, ["", " ", "bfk_", "x", "test-bootstrap-key ", "\u0000", new string('k', 5000)]));
+                    request.Headers.TryAddWithoutValidation("X-Api-Key", Pick(random, ["", " ", "bfk_", "x", "test-bootstrap-key-at-least-32-characters ", "\u0000", new string('k', 5000)]));
                     break;
                 case 2:
                     request.Headers.TryAddWithoutValidation("X-Api-Key", "second");
