@@ -27,7 +27,12 @@ var builder = WebApplication.CreateBuilder(args);
 var storage = StorageSettings.From(builder.Configuration);
 builder.Services.AddBudgetStorage(storage);
 builder.Services.AddSingleton<IClock>(SystemClock.Instance);
-builder.Services.AddBudgetAccess(AuthSettings.From(builder.Configuration, storage.IsEmbeddedDefault));
+var auth = AuthSettings.From(builder.Configuration, storage.IsEmbeddedDefault);
+builder.Services.AddBudgetAccess(auth);
+var imports = ImportSettings.From(builder.Configuration);
+builder.Services.AddSingleton(imports);
+builder.Services.AddSingleton(imports.Csv);
+builder.Services.AddSingleton<ImportGate>();
 // Invalid rule data stops the start-up here, with every problem listed (file, line, column).
 builder.Services.AddSingleton(RuleSetup.Load(builder.Configuration));
 builder.Services.AddScoped<DatasetImport>();
@@ -74,7 +79,7 @@ app.UseAuthorization();
 app.MapOpenApi().AllowAnonymous();
 app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" })).WithTags("Health").AllowAnonymous();
 app.MapYearEndpoints();
-app.MapDatasetEndpoints();
+app.MapDatasetEndpoints(imports);
 app.MapFollowUpEndpoints();
 app.MapMovementEndpoints();
 app.MapEstimateEndpoints();
@@ -89,7 +94,9 @@ await app.PrepareDatabase();
 app.Lifetime.ApplicationStarted.Register(() =>
 {
     var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "http://localhost:5000";
+    var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
     Console.WriteLine(storage.DatabasePath is null ? $"Database: {storage.Provider}" : $"Database: {storage.DatabasePath}");
+    Console.WriteLine(auth.ResolveAnonymousRead(addresses.ToArray()));
     Console.WriteLine($"Follow-up report: {address}/api/budget-years/{StorageSettings.DemoYear}/follow-up?round=1&by=activity-area");
 });
 

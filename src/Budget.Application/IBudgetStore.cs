@@ -120,6 +120,9 @@ public interface IImportSession : IAsyncDisposable
     /// <summary>The year's accounts before this import.</summary>
     IReadOnlyDictionary<AccountId, Account> ExistingAccounts { get; }
 
+    /// <summary>The year's movements and postings before this import, each as the sum of |amount| in øre (see <see cref="Domain.Money.AmountCeilings"/>).</summary>
+    (long Movements, long Postings) Magnitudes { get; }
+
     /// <summary>The state of each round before this import (open when never changed).</summary>
     IReadOnlyDictionary<RoundNumber, RoundState> RoundStates { get; }
 

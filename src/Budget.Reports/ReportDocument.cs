@@ -64,6 +64,25 @@ public sealed record ReportDocument(
     public const string Kroner = "kr";
     public const string Thousands = "thousands";
 
+    /// <summary>The columns that carry consultants' written explanations (Bemærkning, Begrundelse).</summary>
+    public static IReadOnlySet<string> ExplanationColumns { get; } = new HashSet<string>(StringComparer.Ordinal) { "explanation" };
+
+    /// <summary>The document without the given columns (their cells dropped from every row), e.g. explanations for anonymous readers.</summary>
+    public ReportDocument WithoutColumns(IReadOnlySet<string> keys)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        return this with
+        {
+            Tables = Tables.Select(t =>
+            {
+                var keep = t.Columns.Select((c, i) => (c, i)).Where(x => !keys.Contains(x.c.Key)).Select(x => x.i).ToArray();
+                return keep.Length == t.Columns.Count
+                    ? t
+                    : t with { Columns = keep.Select(i => t.Columns[i]).ToArray(), Rows = t.Rows.Select(r => r with { Cells = keep.Select(i => r.Cells[i]).ToArray() }).ToArray() };
+            }).ToArray(),
+        };
+    }
+
     /// <summary>
     /// The document in whole 1.000 kr. Independently: every amount cell rounded from its own unrounded value (the
     /// papers' way; rows may not add up). Keeping totals: a table's detail rows by largest remainder against the

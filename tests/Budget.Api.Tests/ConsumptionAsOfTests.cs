@@ -95,7 +95,7 @@ public sealed class ConsumptionAsOfTests : IDisposable
         await other.AddPostings(
             Year,
             [new Budget.Domain.Appropriations.Posting(Budget.Domain.Accounts.AccountId.Parse("6.45.51"), new NodaTime.LocalDate(Year, 3, 1), Budget.Domain.Money.Amount.Of(23.45m))],
-            Budget.Application.Audit.AuditEntry.Of(Year, NodaTime.SystemClock.Instance.GetCurrentInstant(), "other-process", "postings.add", $"budget-years/{Year}/postings", null, null),
+            Budget.Application.Audit.AuditEntry.Of(Year, NodaTime.SystemClock.Instance.GetCurrentInstant(), Budget.Application.Users.Actor.System with { Name = "other-process" }, "postings.add", $"budget-years/{Year}/postings", null, null),
             CancellationToken.None);
         (await Consumption()).Should().Be(123.45m);
 

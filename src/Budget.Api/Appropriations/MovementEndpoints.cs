@@ -36,9 +36,12 @@ internal sealed class MovementRequestValidator : AbstractValidator<MovementReque
 
 internal sealed class PostingRequestsValidator : AbstractValidator<PostingRequest[]>
 {
+    public const int MaxPostings = 10_000;
+
     public PostingRequestsValidator()
     {
-        RuleFor(p => p).NotEmpty().WithMessage("Send at least one posting.");
+        RuleFor(p => p).NotEmpty().WithMessage("Send at least one posting.")
+            .Must(p => p is null || p.Length <= MaxPostings).WithMessage($"Send at most {MaxPostings} postings in one request (larger sets go through the dataset import).");
         RuleForEach(p => p).ChildRules(posting =>
         {
             posting.RuleFor(p => p.Account).IsAccountId();
@@ -68,14 +71,26 @@ public static class MovementEndpoints
         }
 
         var account = AccountId.Parse(request.Account!);
-        if ((await store.Accounts(year, cancellationToken)).All(a => a.Id != account))
+        var found = (await store.Accounts(year, cancellationToken)).FirstOrDefault(a => a.Id == account);
+        if (found is null)
         {
             return Problems.Invalid("account", $"Account '{account}' does not exist in {year}.");
         }
 
+        if (!DecisionWindow.Contains(year, request.DecidedOn!.Value))
+        {
+            return Problems.Invalid("decidedOn", DecisionWindow.Problem(year, request.DecidedOn!.Value) + ".");
+        }
+
+        var actor = user.ToActor();
+        if (!actor.MayActFor(found.Committee))
+        {
+            return Problems.Forbidden($"{actor.Name} may only record movements for the committees it is limited to, and account '{account}' belongs to {found.Committee}.");
+        }
+
         var movement = new AppropriationMovement(account, MovementKindCodes.Parse(request.Kind!), Amount.Of(request.Amount), request.DecidedOn!.Value, request.Reference, request.DecidedBy);
         var dto = new MovementDto(account.Value, movement.Kind.ToCode(), movement.Amount.Kroner, movement.DecidedOn, movement.Reference, movement.DecidedBy);
-        var audit = AuditEntry.Of(year, clock.GetCurrentInstant(), user.ToActor().Name, "movement.add", $"budget-years/{year}/accounts/{account}", null, dto);
+        var audit = AuditEntry.Of(year, clock.GetCurrentInstant(), actor, "movement.add", $"budget-years/{year}/accounts/{account}", null, dto);
         await store.AddMovement(year, movement, audit, cancellationToken);
         return TypedResults.Created($"/api/budget-years/{year}/accounts/{Uri.EscapeDataString(account.Value)}/history", dto);
     }
@@ -89,14 +104,20 @@ public static class MovementEndpoints
             return Problems.NotFound($"Budget year {year} does not exist.");
         }
 
-        var known = (await store.Accounts(year, cancellationToken)).Select(a => a.Id).ToHashSet();
+        var known = (await store.Accounts(year, cancellationToken)).ToDictionary(a => a.Id);
+        var actor = user.ToActor();
         var errors = new Dictionary<string, string[]>();
+        var outOfScope = new List<string>();
         for (var i = 0; i < request.Length; i++)
         {
             var account = AccountId.Parse(request[i].Account!);
-            if (!known.Contains(account))
+            if (!known.TryGetValue(account, out var found))
             {
                 errors[$"[{i}].Account"] = [$"Account '{account}' does not exist in {year}."];
+            }
+            else if (!actor.MayActFor(found.Committee))
+            {
+                outOfScope.Add($"[{i}] {account} ({found.Committee})");
             }
 
             if (request[i].PostedOn!.Value.Year != year)
@@ -110,8 +131,13 @@ public static class MovementEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
+        if (outOfScope.Count > 0)
+        {
+            return Problems.Forbidden($"{actor.Name} may only record postings for the committees it is limited to; outside them: {string.Join(", ", outOfScope.Take(20))}{(outOfScope.Count > 20 ? ", …" : "")}. Nothing was stored.");
+        }
+
         var postings = request.Select(p => new Posting(AccountId.Parse(p.Account!), p.PostedOn!.Value, Amount.Of(p.Amount))).ToArray();
-        var audit = AuditEntry.Of(year, clock.GetCurrentInstant(), user.ToActor().Name, "postings.add", $"budget-years/{year}/postings", null, new
+        var audit = AuditEntry.Of(year, clock.GetCurrentInstant(), actor, "postings.add", $"budget-years/{year}/postings", null, new
         {
             postings = postings.Length,
             amount = postings.Aggregate(Amount.Zero, (sum, p) => sum + p.Amount).Kroner,

@@ -111,7 +111,7 @@ public static class FollowUpEndpoints
 
     public static IEndpointRouteBuilder MapFollowUpEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/budget-years/{year:int}").WithTags("Follow-up").RequireAuthorization(Access.Read);
+        var group = app.MapGroup("/api/budget-years/{year:int}").WithTags("Follow-up").RequireAuthorization(Access.Reports);
         group.MapGet("/follow-up", GetFollowUp).WithName("GetFollowUp");
         group.MapGet("/round-comparison", GetRoundComparison).WithName("GetRoundComparison");
         return app;

@@ -14,8 +14,8 @@ public static class ReportEndpoints
 
     public static IEndpointRouteBuilder MapReportEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/budget-years/{year:int}/reports", ListReports).WithTags("Reports").RequireAuthorization(Access.Read);
-        app.MapGet("/api/budget-years/{year:int}/reports/{kind}", GetReport).WithTags("Reports").RequireAuthorization(Access.Read);
+        app.MapGet("/api/budget-years/{year:int}/reports", ListReports).WithTags("Reports").RequireAuthorization(Access.Reports);
+        app.MapGet("/api/budget-years/{year:int}/reports/{kind}", GetReport).WithTags("Reports").RequireAuthorization(Access.Reports);
         return app;
     }
 
@@ -28,7 +28,7 @@ public static class ReportEndpoints
     /// </summary>
     public static async Task<IResult> GetReport(
         int year, string kind, string? round, string? committee, string? by, string? format, string? unit, string? rounding, string? keepTotals,
-        CommitteePapers papers, CancellationToken cancellationToken)
+        CommitteePapers papers, System.Security.Claims.ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         var roundNumber = default(RoundNumber);
@@ -72,6 +72,12 @@ public static class ReportEndpoints
         if (problem is not null)
         {
             return problem.NotFound ? Problems.NotFound(problem.Message) : Problems.Invalid(problem.Field, problem.Message);
+        }
+
+        // Anonymous reading covers the figures, never the consultants' explanations (contract §7).
+        if (user.Identity?.IsAuthenticated != true)
+        {
+            document = document!.WithoutColumns(ReportDocument.ExplanationColumns);
         }
 
         if (unit == "thousands")

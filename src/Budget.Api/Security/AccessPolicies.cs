@@ -13,8 +13,14 @@ internal sealed class RoleRequirement(params Role[] anyOf) : IAuthorizationRequi
     public override string ToString() => string.Join(" or ", AnyOf.Select(r => r.ToCode()));
 }
 
-/// <summary>Reading: any role, or nobody at all when anonymous reading is on and no key was sent.</summary>
-internal sealed class ReadRequirement : IAuthorizationRequirement;
+/// <summary>
+/// Reading: any role; with <see cref="Anonymous"/>, also nobody at all when anonymous reading is on and no key was
+/// sent — only reports, the follow-up and what the page needs to show them (contract §7).
+/// </summary>
+internal sealed class ReadRequirement(bool anonymous) : IAuthorizationRequirement
+{
+    public bool Anonymous { get; } = anonymous;
+}
 
 internal sealed class AdministratorRequirement : IAuthorizationRequirement;
 
@@ -30,8 +36,8 @@ internal sealed class AccessHandler(AuthSettings settings) : IAuthorizationHandl
             {
                 RoleRequirement role => actor is not null && role.AnyOf.Any(actor.Has),
                 AdministratorRequirement => actor?.IsAdministrator == true,
-                ReadRequirement => actor is not null && (actor.IsAdministrator || actor.Roles.Count > 0)
-                    || (!authenticated && settings.AnonymousRead && context.Resource is HttpContext http && !http.Request.Headers.ContainsKey(ApiKeyAuthentication.Header)),
+                ReadRequirement read => actor is not null && (actor.IsAdministrator || actor.Roles.Count > 0)
+                    || (read.Anonymous && !authenticated && settings.AnonymousRead && context.Resource is HttpContext http && !http.Request.Headers.ContainsKey(ApiKeyAuthentication.Header)),
                 _ => false,
             };
             if (met)
@@ -47,7 +53,11 @@ internal sealed class AccessHandler(AuthSettings settings) : IAuthorizationHandl
 /// <summary>The policies of the workflow roles (docs/workflow.md has the table).</summary>
 internal static class Access
 {
+    /// <summary>Any role; never anonymous.</summary>
     public const string Read = "read";
+
+    /// <summary>Reports, the follow-up and the lists the page needs for them: any role, or anonymous when Auth:AnonymousRead is on.</summary>
+    public const string Reports = "reports";
     public const string Finance = "finance";
     public const string Estimates = "consultant-or-finance";
     public const string Committee = "committee";
@@ -58,20 +68,22 @@ internal static class Access
     public static IServiceCollection AddBudgetAccess(this IServiceCollection services, AuthSettings settings)
     {
         services.AddSingleton(settings);
+        services.AddSingleton<FailedKeyThrottle>();
         services.AddAuthentication(ApiKeyAuthentication.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
         services.AddSingleton<IAuthorizationHandler, AccessHandler>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResults>();
         services.AddAuthorizationBuilder()
-            .AddPolicy(Read, p => p.AddRequirements(new ReadRequirement()))
+            .AddPolicy(Read, p => p.AddRequirements(new ReadRequirement(anonymous: false)))
+            .AddPolicy(Reports, p => p.AddRequirements(new ReadRequirement(anonymous: true)))
             .AddPolicy(Finance, p => p.AddRequirements(new RoleRequirement(Role.Finance)))
             .AddPolicy(Estimates, p => p.AddRequirements(new RoleRequirement(Role.Consultant, Role.Finance)))
             .AddPolicy(Committee, p => p.AddRequirements(new RoleRequirement(Role.Committee)))
             .AddPolicy(Council, p => p.AddRequirements(new RoleRequirement(Role.Council)))
             .AddPolicy(Audit, p => p.AddRequirements(new RoleRequirement(Enum.GetValues<Role>())))
             .AddPolicy(Administrator, p => p.AddRequirements(new AdministratorRequirement()))
-            // An endpoint that names no policy is readable by readers: nothing is open by accident.
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder().AddRequirements(new ReadRequirement()).Build());
+            // An endpoint that names no policy needs a role: nothing is open, or anonymously readable, by accident.
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().AddRequirements(new ReadRequirement(anonymous: false)).Build());
         return services;
     }
 }
@@ -83,6 +95,16 @@ internal sealed class ProblemAuthorizationResults : IAuthorizationMiddlewareResu
 
     public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
     {
+        if ((authorizeResult.Challenged || authorizeResult.Forbidden) && context.Items.TryGetValue(FailedKeyThrottle.Throttled, out var wait) && wait is int retryAfter)
+        {
+            context.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await TypedResults.Problem(
+                statusCode: StatusCodes.Status429TooManyRequests,
+                title: "Too many failed key attempts",
+                detail: $"More than {FailedKeyThrottle.PermitsPerMinute} requests with an unknown {ApiKeyAuthentication.Header} came from this address within a minute; try again in {retryAfter} seconds.").ExecuteAsync(context);
+            return;
+        }
+
         if (authorizeResult.Challenged || (authorizeResult.Forbidden && context.User.Identity?.IsAuthenticated != true))
         {
             var failure = (await context.AuthenticateAsync(ApiKeyAuthentication.SchemeName)).Failure;

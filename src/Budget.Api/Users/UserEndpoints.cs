@@ -23,13 +23,24 @@ internal sealed class UserRequestValidator : AbstractValidator<UserRequest>
 {
     private static readonly HashSet<string> Known = [.. RoleCodes.All, RoleCodes.Administrator];
 
+    /// <summary>The names the audit trail gives the system and the bootstrap key: a user may not pose as them.</summary>
+    public static readonly IReadOnlySet<string> Reserved = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { Actor.System.Name, ApiKeyAuthentication.BootstrapName };
+
+    /// <summary>Roles that act for the whole municipality, where a committee scope means nothing.</summary>
+    private static readonly string[] Unscoped = [RoleCodes.Administrator, Role.Council.ToCode(), Role.Reader.ToCode()];
+
     public UserRequestValidator()
     {
-        RuleFor(u => u.Name).NotEmpty().MaximumLength(200);
+        RuleFor(u => u.Name).NotEmpty().MaximumLength(200)
+            .Must(n => n is null || !Reserved.Contains(n.Trim())).WithMessage($"'Name' may not be {string.Join(" or ", Reserved)}: those names are reserved for the audit trail.");
         RuleFor(u => u.Roles).NotEmpty().WithMessage("'Roles' must name at least one role.")
             .Must(r => r is null || r.Distinct(StringComparer.Ordinal).Count() == r.Length).WithMessage("'Roles' names a role twice.");
         RuleForEach(u => u.Roles).Must(Known.Contains).WithMessage($"'{{PropertyValue}}' is not a role; roles are {string.Join(", ", Known)}.");
-        RuleFor(u => u.Committees).Must(c => c is null || c.Length > 0).WithMessage("'Committees' must name at least one committee, or be left out for all.");
+        RuleFor(u => u.Committees).Must(c => c is null || c.Length > 0).WithMessage("'Committees' must name at least one committee, or be left out for all.")
+            .Must(c => c is null || c.Length <= 100).WithMessage("'Committees' names at most 100 committees.");
+        RuleFor(u => u.Committees).Null()
+            .When(u => u.Roles is not null && u.Roles.Any(Unscoped.Contains))
+            .WithMessage($"'Committees' cannot limit a user with the role {string.Join(", ", Unscoped)}: those roles act for the whole municipality.");
         RuleForEach(u => u.Committees).NotEmpty().MaximumLength(200).Must(c => c is null || !c.Contains('\n', StringComparison.Ordinal)).WithMessage("A committee name is one line.");
     }
 }
@@ -46,9 +57,18 @@ public static class UserEndpoints
     }
 
     /// <summary>Creates a user and returns its API key, once.</summary>
-    public static async Task<Created<CreatedUserDto>> CreateUser(UserRequest request, ClaimsPrincipal user, UserAdministration users, CancellationToken cancellationToken)
+    public static async Task<Results<Created<CreatedUserDto>, ProblemHttpResult>> CreateUser(UserRequest request, ClaimsPrincipal user, UserAdministration users, CancellationToken cancellationToken)
     {
-        var issued = await users.Create(request.Name!.Trim(), request.Roles!, request.Committees, user.ToActor(), cancellationToken);
+        IssuedKey issued;
+        try
+        {
+            issued = await users.Create(request.Name!.Trim(), request.Roles!, request.Committees, user.ToActor(), cancellationToken);
+        }
+        catch (UserNameTakenException taken)
+        {
+            return Problems.Conflict(taken.Message);
+        }
+
         var created = issued.User;
         return TypedResults.Created($"/api/users/{created.Id}", new CreatedUserDto(created.Id, created.Name, created.Roles, created.Committees, issued.ApiKey));
     }

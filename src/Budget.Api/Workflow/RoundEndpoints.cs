@@ -47,7 +47,7 @@ public static class RoundEndpoints
     public static IEndpointRouteBuilder MapRoundEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/budget-years/{year:int}/rounds/{round:int}").WithTags("Round workflow").AddEndpointFilter<ValidationFilter>();
-        group.MapGet("/", GetRound).RequireAuthorization(Access.Read);
+        group.MapGet("/", GetRound).RequireAuthorization(Access.Reports);
         group.MapPost("/submit", Submit).RequireAuthorization(Access.Estimates);
         group.MapPost("/recommend", Recommend).RequireAuthorization(Access.Committee);
         group.MapPost("/approve", Approve).RequireAuthorization(Access.Council);

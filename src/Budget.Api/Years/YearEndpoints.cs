@@ -26,12 +26,14 @@ public static class YearEndpoints
 {
     public static IEndpointRouteBuilder MapYearEndpoints(this IEndpointRouteBuilder app)
     {
-        var years = app.MapGroup("/api/budget-years").WithTags("Budget years").RequireAuthorization(Access.Read);
-        years.MapGet("/", ListYears);
-        years.MapGet("/{year:int}", GetYear);
-        years.MapGet("/{year:int}/committees", ListCommittees);
-        years.MapGet("/{year:int}/accounts", ListAccounts);
-        years.MapGet("/{year:int}/accounts/{account}/history", GetHistory);
+        var years = app.MapGroup("/api/budget-years").WithTags("Budget years");
+        // The page needs the years and committees to show reports, also to anonymous readers; accounts and their
+        // history (explanations, who decided what) need a role.
+        years.MapGet("/", ListYears).RequireAuthorization(Access.Reports);
+        years.MapGet("/{year:int}", GetYear).RequireAuthorization(Access.Reports);
+        years.MapGet("/{year:int}/committees", ListCommittees).RequireAuthorization(Access.Reports);
+        years.MapGet("/{year:int}/accounts", ListAccounts).RequireAuthorization(Access.Read);
+        years.MapGet("/{year:int}/accounts/{account}/history", GetHistory).RequireAuthorization(Access.Read);
         return app;
     }
 

@@ -5,12 +5,16 @@ namespace Budget.Application.Audit;
 
 /// <summary>
 /// One accepted write in the audit trail (revisionsspor): who, when, what, on what, and the state before and after
-/// as JSON. Written in the same transaction as the write itself; never changed.
+/// as JSON. Written in the same transaction as the write itself; never changed. <see cref="UserId"/> is the acting
+/// user's id (null for the bootstrap key and the system), so two users of one name stay apart.
 /// </summary>
-public sealed record AuditEntry(int? Year, Instant At, string User, string Action, string Target, string? Before, string? After)
+public sealed record AuditEntry(int? Year, Instant At, string User, string Action, string Target, string? Before, string? After, long? UserId = null)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static AuditEntry Of(int? year, Instant at, string user, string action, string target, object? before, object? after) =>
-        new(year, at, user, action, target, before is null ? null : JsonSerializer.Serialize(before, Json), after is null ? null : JsonSerializer.Serialize(after, Json));
+    public static AuditEntry Of(int? year, Instant at, Users.Actor actor, string action, string target, object? before, object? after)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        return new(year, at, actor.Name, action, target, before is null ? null : JsonSerializer.Serialize(before, Json), after is null ? null : JsonSerializer.Serialize(after, Json), actor.Id);
+    }
 }

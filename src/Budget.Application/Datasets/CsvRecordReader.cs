@@ -2,6 +2,19 @@ using System.Text;
 
 namespace Budget.Application.Datasets;
 
+/// <summary>
+/// The largest field and record a reader accepts, in characters (contract §7: <c>Budget:MaxCsvField</c>,
+/// <c>Budget:MaxCsvRecord</c>). A reader refuses a longer one as soon as it passes the limit, so memory stays
+/// bounded by the limit whatever the file holds.
+/// </summary>
+public sealed record CsvLimits(int MaxField = CsvLimits.DefaultMaxField, int MaxRecord = CsvLimits.DefaultMaxRecord)
+{
+    public const int DefaultMaxField = 64 * 1024;
+    public const int DefaultMaxRecord = 1024 * 1024;
+
+    public static CsvLimits Default { get; } = new();
+}
+
 /// <summary>One record of a CSV file with the line it starts on (line 1 = header).</summary>
 public sealed record CsvRecord(int Line, IReadOnlyList<string> Fields);
 
@@ -15,11 +28,13 @@ public sealed record CsvRecord(int Line, IReadOnlyList<string> Fields);
 public sealed class CsvRecordReader : IDisposable
 {
     private readonly TextReader reader;
+    private readonly CsvLimits limits;
     private int line = 1;
     private bool started;
 
-    public CsvRecordReader(Stream stream)
+    public CsvRecordReader(Stream stream, CsvLimits? limits = null)
     {
+        this.limits = limits ?? CsvLimits.Default;
         reader = new StreamReader(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false), detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 16);
     }
 
@@ -83,9 +98,20 @@ public sealed class CsvRecordReader : IDisposable
         var field = new StringBuilder();
         var quoted = false;
         var fieldStart = true;
+        var recordLength = 0;
         while (true)
         {
             var c = reader.Read();
+            if (++recordLength > limits.MaxRecord)
+            {
+                throw new CsvFormatException(startLine, $"the record is longer than {limits.MaxRecord} characters (Budget:MaxCsvRecord)");
+            }
+
+            if (field.Length >= limits.MaxField)
+            {
+                throw new CsvFormatException(startLine, $"field {fields.Count + 1} is longer than {limits.MaxField} characters (Budget:MaxCsvField)");
+            }
+
             if (c < 0)
             {
                 if (quoted)

@@ -29,9 +29,9 @@ internal sealed class CsvTable : IDisposable
     public AmountText Amounts { get; }
 
     /// <summary>Opens a file and checks its header; null (with errors recorded) when the header is unusable.</summary>
-    public static CsvTable? Open(string file, Stream stream, IReadOnlyList<string> required, IReadOnlyList<string> optional, ErrorList errors)
+    public static CsvTable? Open(string file, Stream stream, IReadOnlyList<string> required, IReadOnlyList<string> optional, ErrorList errors, CsvLimits? limits = null)
     {
-        var reader = new CsvRecordReader(stream);
+        var reader = new CsvRecordReader(stream, limits);
         CsvRecord? header;
         try
         {
@@ -58,7 +58,7 @@ internal sealed class CsvTable : IDisposable
             var name = header.Fields[i].Trim();
             if (!required.Contains(name) && !optional.Contains(name))
             {
-                errors.Add(new DatasetError(file, header.Line, name, $"unknown column '{name}' (expected {string.Join(", ", required.Concat(optional))})"));
+                errors.Add(new DatasetError(file, header.Line, Budget.Domain.Echo.Cut(name), $"unknown column '{Budget.Domain.Echo.Cut(name)}' (expected {string.Join(", ", required.Concat(optional))})"));
                 ok = false;
             }
             else if (!columns.TryAdd(name, i))
@@ -174,7 +174,7 @@ internal sealed class CsvRow(CsvTable table, CsvRecord record)
             return result.Value;
         }
 
-        Fail(column, $"'{value}' is not a date in the form yyyy-MM-dd");
+        Fail(column, $"'{Budget.Domain.Echo.Cut(value)}' is not a date in the form yyyy-MM-dd");
         return null;
     }
 
@@ -186,7 +186,7 @@ internal sealed class CsvRow(CsvTable table, CsvRecord record)
             return number;
         }
 
-        Fail(column, $"'{value}' is not a whole number from {min} to {max}");
+        Fail(column, $"'{Budget.Domain.Echo.Cut(value)}' is not a whole number from {min} to {max}");
         return null;
     }
 
@@ -200,7 +200,7 @@ internal sealed class CsvRow(CsvTable table, CsvRecord record)
             return number;
         }
 
-        Fail(column, $"'{value}' is not a number from {min} to {max} with at most {decimals} decimals");
+        Fail(column, $"'{Budget.Domain.Echo.Cut(value)}' is not a number from {min} to {max} with at most {decimals} decimals");
         return null;
     }
 

@@ -13,7 +13,8 @@ namespace Budget.Application.Datasets;
 public sealed record ImportCounts(int Accounts, int Movements, int Postings, int Estimates);
 
 /// <summary>The outcome of an import: counts when it was stored, errors when nothing was.</summary>
-public sealed record ImportOutcome(ImportCounts? Counts, IReadOnlyList<DatasetError> Errors, int ErrorCount)
+/// <param name="OutOfScope">The errors are rows outside the committees the actor may act for (403, not 400).</param>
+public sealed record ImportOutcome(ImportCounts? Counts, IReadOnlyList<DatasetError> Errors, int ErrorCount, bool OutOfScope = false)
 {
     public bool Succeeded => Counts is not null;
 }
@@ -23,7 +24,7 @@ public sealed record ImportOutcome(ImportCounts? Counts, IReadOnlyList<DatasetEr
 /// every file is validated row by row and on any error nothing is stored. Files stream; postings are written in
 /// batches inside the one transaction, so a file of millions of rows is never held in memory.
 /// </summary>
-public sealed class DatasetImport(IBudgetStore store, IClock clock, Domain.Refusion.RefusionRuleBook? rules = null)
+public sealed class DatasetImport(IBudgetStore store, IClock clock, Domain.Refusion.RefusionRuleBook? rules = null, CsvLimits? limits = null)
 {
     public const string AccountsFile = "accounts";
     public const string MovementsFile = "movements";
@@ -72,10 +73,13 @@ public sealed class DatasetImport(IBudgetStore store, IClock clock, Domain.Refus
         await using var session = await store.BeginImport(year, cancellationToken);
         var known = new Dictionary<AccountId, Account>(session.ExistingAccounts);
         var counts = new ImportCounts(0, 0, 0, 0);
+        var scope = new Scope(actor);
+        var (movementMagnitude, postingMagnitude) = session.Magnitudes;
+        var tally = new Tally(year, movementMagnitude, postingMagnitude);
 
         if (files.TryGetValue(AccountsFile, out var accounts))
         {
-            var added = ReadAccounts(accounts, known, rules?.Rules.Select(r => r.Benefit).ToHashSet(StringComparer.Ordinal), errors);
+            var added = ReadAccounts(accounts, known, rules?.Rules.Select(r => r.Benefit).ToHashSet(StringComparer.Ordinal), scope, errors);
             if (!errors.Any)
             {
                 await session.AddAccounts(added, cancellationToken);
@@ -86,7 +90,7 @@ public sealed class DatasetImport(IBudgetStore store, IClock clock, Domain.Refus
 
         if (files.TryGetValue(RoundsFile, out var rounds))
         {
-            foreach (var (round, cutoff) in ReadRounds(rounds, year, session.RoundStates, errors))
+            foreach (var (round, cutoff) in ReadRounds(rounds, year, session.RoundStates, errors, limits))
             {
                 if (!errors.Any)
                 {
@@ -97,7 +101,7 @@ public sealed class DatasetImport(IBudgetStore store, IClock clock, Domain.Refus
 
         if (files.TryGetValue(SettingsFile, out var settings))
         {
-            foreach (var (key, value) in ReadSettings(settings, errors))
+            foreach (var (key, value) in ReadSettings(settings, errors, limits))
             {
                 if (!errors.Any)
                 {
@@ -110,13 +114,13 @@ public sealed class DatasetImport(IBudgetStore store, IClock clock, Domain.Refus
         {
             counts = counts with
             {
-                Movements = await Batched(ReadMovements(movements, known, errors), errors, MovementsFile, session.AddMovements, cancellationToken),
+                Movements = await Batched(ReadMovements(movements, year, known, scope, tally, errors), errors, MovementsFile, session.AddMovements, cancellationToken),
             };
         }
 
         if (files.TryGetValue(EstimatesFile, out var estimates))
         {
-            var read = ReadEstimates(estimates, known, session.RoundStates, errors);
+            var read = ReadEstimates(estimates, known, session.RoundStates, scope, errors);
             if (!errors.Any)
             {
                 await session.SaveEstimates(read, cancellationToken);
@@ -129,8 +133,13 @@ public sealed class DatasetImport(IBudgetStore store, IClock clock, Domain.Refus
         {
             counts = counts with
             {
-                Postings = await Batched(ReadPostings(postings, year, known, errors), errors, PostingsFile, session.AddPostings, cancellationToken),
+                Postings = await Batched(ReadPostings(postings, year, known, scope, tally, errors), errors, PostingsFile, session.AddPostings, cancellationToken),
             };
+        }
+
+        if (scope.Violations.Any)
+        {
+            return new ImportOutcome(null, scope.Violations.Items, scope.Violations.Count, OutOfScope: true);
         }
 
         if (errors.Any)
@@ -138,7 +147,7 @@ public sealed class DatasetImport(IBudgetStore store, IClock clock, Domain.Refus
             return Failed(errors);
         }
 
-        var audit = AuditEntry.Of(year, clock.GetCurrentInstant(), actor.Name, "dataset.import", $"budget-years/{year}", null,
+        var audit = AuditEntry.Of(year, clock.GetCurrentInstant(), actor, "dataset.import", $"budget-years/{year}", null,
             new { files = files.Keys.Order(StringComparer.Ordinal).ToArray(), counts });
         await session.Commit(audit, cancellationToken);
         return new ImportOutcome(counts, [], 0);
@@ -183,11 +192,11 @@ public sealed class DatasetImport(IBudgetStore store, IClock clock, Domain.Refus
     }
 
     /// <param name="benefits">The benefits of the rule data, which <c>refusion_benefit</c> must name; null skips the check.</param>
-    private static List<Account> ReadAccounts(Func<Stream> open, Dictionary<AccountId, Account> known, HashSet<string>? benefits, ErrorList errors)
+    private List<Account> ReadAccounts(Func<Stream> open, Dictionary<AccountId, Account> known, HashSet<string>? benefits, Scope scope, ErrorList errors)
     {
         var added = new List<Account>();
         var inFile = new HashSet<AccountId>();
-        using var table = CsvTable.Open(AccountsFile, open(), ["committee", "activity_area", "account", "name"], ["group", "block", "refusion_benefit"], errors);
+        using var table = CsvTable.Open(AccountsFile, open(), ["committee", "activity_area", "account", "name"], ["group", "block", "refusion_benefit"], errors, limits);
         if (table is null)
         {
             return added;
@@ -213,6 +222,11 @@ public sealed class DatasetImport(IBudgetStore store, IClock clock, Domain.Refus
                 row.Reject("refusion_benefit", $"'{benefit}' is not a benefit of the refusion rule data (expected {string.Join(", ", benefits.Order(StringComparer.Ordinal))})");
             }
 
+            if (committee is not null)
+            {
+                scope.Check(AccountsFile, row, committee);
+            }
+
             if (row.HasErrors || id is not { } accountId)
             {
                 continue;
@@ -230,6 +244,10 @@ public sealed class DatasetImport(IBudgetStore store, IClock clock, Domain.Refus
                     row.Reject("account", $"account {accountId} already exists in the year with other attributes ({existing.Committee} / {existing.ActivityArea} / {existing.Name}); accounts are not changed by an import");
                 }
             }
+            else if (known.Count >= AmountCeilings.MaxAccountsPerYear)
+            {
+                row.Reject("account", $"a year holds at most {AmountCeilings.MaxAccountsPerYear} accounts");
+            }
             else
             {
                 known.Add(accountId, account);
@@ -240,11 +258,11 @@ public sealed class DatasetImport(IBudgetStore store, IClock clock, Domain.Refus
         return added;
     }
 
-    private static List<(string Key, Amount Value)> ReadSettings(Func<Stream> open, ErrorList errors)
+    private static List<(string Key, Amount Value)> ReadSettings(Func<Stream> open, ErrorList errors, CsvLimits? limits)
     {
         var read = new List<(string, Amount)>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        using var table = CsvTable.Open(SettingsFile, open(), ["key", "value"], [], errors);
+        using var table = CsvTable.Open(SettingsFile, open(), ["key", "value"], [], errors, limits);
         if (table is null)
         {
             return read;
@@ -256,7 +274,7 @@ public sealed class DatasetImport(IBudgetStore store, IClock clock, Domain.Refus
             var value = row.Amount("value");
             if (key is not null && !SettingKeys.Contains(key))
             {
-                row.Reject("key", $"unknown setting '{key}' (expected {string.Join(", ", SettingKeys)})");
+                row.Reject("key", $"unknown setting '{Domain.Echo.Cut(key)}' (expected {string.Join(", ", SettingKeys)})");
             }
             else if (key is not null && !seen.Add(key))
             {
@@ -272,11 +290,11 @@ public sealed class DatasetImport(IBudgetStore store, IClock clock, Domain.Refus
         return read;
     }
 
-    private static List<(RoundNumber Round, NodaTime.LocalDate Cutoff)> ReadRounds(Func<Stream> open, int year, IReadOnlyDictionary<RoundNumber, RoundState> states, ErrorList errors)
+    private static List<(RoundNumber Round, NodaTime.LocalDate Cutoff)> ReadRounds(Func<Stream> open, int year, IReadOnlyDictionary<RoundNumber, RoundState> states, ErrorList errors, CsvLimits? limits)
     {
         var result = new List<(RoundNumber, NodaTime.LocalDate)>();
         var seen = new HashSet<int>();
-        using var table = CsvTable.Open(RoundsFile, open(), ["round", "cutoff"], [], errors);
+        using var table = CsvTable.Open(RoundsFile, open(), ["round", "cutoff"], [], errors, limits);
         if (table is null)
         {
             return result;
@@ -310,9 +328,9 @@ public sealed class DatasetImport(IBudgetStore store, IClock clock, Domain.Refus
         return result;
     }
 
-    private static IEnumerable<AppropriationMovement> ReadMovements(Func<Stream> open, Dictionary<AccountId, Account> known, ErrorList errors)
+    private IEnumerable<AppropriationMovement> ReadMovements(Func<Stream> open, int year, Dictionary<AccountId, Account> known, Scope scope, Tally tally, ErrorList errors)
     {
-        using var table = CsvTable.Open(MovementsFile, open(), ["account", "kind", "amount", "decided_on"], ["reference", "decided_by"], errors);
+        using var table = CsvTable.Open(MovementsFile, open(), ["account", "kind", "amount", "decided_on"], ["reference", "decided_by"], errors, limits);
         if (table is null)
         {
             yield break;
@@ -320,16 +338,26 @@ public sealed class DatasetImport(IBudgetStore store, IClock clock, Domain.Refus
 
         foreach (var row in table.Rows())
         {
-            var account = KnownAccount(row, known);
+            var account = KnownAccount(row, known, scope, MovementsFile);
             var kindCode = row.Text("kind");
             var kind = default(MovementKind);
             if (kindCode is not null && !MovementKindCodes.TryParse(kindCode, out kind))
             {
-                row.Reject("kind", $"unknown kind '{kindCode}' (expected {string.Join(", ", MovementKindCodes.All)})");
+                row.Reject("kind", $"unknown kind '{Domain.Echo.Cut(kindCode)}' (expected {string.Join(", ", MovementKindCodes.All)})");
             }
 
             var amount = row.Amount("amount");
             var decidedOn = row.Date("decided_on");
+            if (decidedOn is { } decided && !DecisionWindow.Contains(year, decided))
+            {
+                row.Reject("decided_on", DecisionWindow.Problem(year, decided));
+            }
+
+            if (amount is { } movementAmount)
+            {
+                tally.AddMovement(row, movementAmount);
+            }
+
             var reference = row.Text("reference", required: false, maxLength: 200);
             var decidedBy = row.Text("decided_by", required: false, maxLength: 200);
             if (!row.HasErrors)
@@ -339,9 +367,9 @@ public sealed class DatasetImport(IBudgetStore store, IClock clock, Domain.Refus
         }
     }
 
-    private static IEnumerable<Posting> ReadPostings(Func<Stream> open, int year, Dictionary<AccountId, Account> known, ErrorList errors)
+    private IEnumerable<Posting> ReadPostings(Func<Stream> open, int year, Dictionary<AccountId, Account> known, Scope scope, Tally tally, ErrorList errors)
     {
-        using var table = CsvTable.Open(PostingsFile, open(), ["account", "posted_on", "amount"], [], errors);
+        using var table = CsvTable.Open(PostingsFile, open(), ["account", "posted_on", "amount"], [], errors, limits);
         if (table is null)
         {
             yield break;
@@ -349,7 +377,7 @@ public sealed class DatasetImport(IBudgetStore store, IClock clock, Domain.Refus
 
         foreach (var row in table.Rows())
         {
-            var account = KnownAccount(row, known);
+            var account = KnownAccount(row, known, scope, PostingsFile);
             var postedOn = row.Date("posted_on");
             if (postedOn is { } date && date.Year != year)
             {
@@ -357,6 +385,11 @@ public sealed class DatasetImport(IBudgetStore store, IClock clock, Domain.Refus
             }
 
             var amount = row.Amount("amount");
+            if (amount is { } postingAmount)
+            {
+                tally.AddPosting(row, postingAmount);
+            }
+
             if (!row.HasErrors)
             {
                 yield return new Posting(account!.Value, postedOn!.Value, amount!.Value);
@@ -364,12 +397,12 @@ public sealed class DatasetImport(IBudgetStore store, IClock clock, Domain.Refus
         }
     }
 
-    private static List<AccountEstimate> ReadEstimates(Func<Stream> open, Dictionary<AccountId, Account> known, IReadOnlyDictionary<RoundNumber, RoundState> states, ErrorList errors)
+    private List<AccountEstimate> ReadEstimates(Func<Stream> open, Dictionary<AccountId, Account> known, IReadOnlyDictionary<RoundNumber, RoundState> states, Scope scope, ErrorList errors)
     {
         var result = new List<AccountEstimate>();
         var seen = new HashSet<(int, AccountId)>();
         string[] outYears = ["out_year_1", "out_year_2", "out_year_3", "out_year_4"];
-        using var table = CsvTable.Open(EstimatesFile, open(), ["round", "account", "estimate"], ["explanation", .. outYears], errors);
+        using var table = CsvTable.Open(EstimatesFile, open(), ["round", "account", "estimate"], ["explanation", .. outYears], errors, limits);
         if (table is null)
         {
             return result;
@@ -378,7 +411,7 @@ public sealed class DatasetImport(IBudgetStore store, IClock clock, Domain.Refus
         foreach (var row in table.Rows())
         {
             var round = row.Integer("round", RoundNumber.First, RoundNumber.Last);
-            var account = KnownAccount(row, known);
+            var account = KnownAccount(row, known, scope, EstimatesFile);
             var estimate = row.Amount("estimate");
             var explanation = row.Text("explanation", required: false, maxLength: 4000) ?? "";
             var years = outYears.Select(c => row.Amount(c, required: false)).ToArray();
@@ -418,15 +451,60 @@ public sealed class DatasetImport(IBudgetStore store, IClock clock, Domain.Refus
         return null;
     }
 
-    private static AccountId? KnownAccount(CsvRow row, Dictionary<AccountId, Account> known)
+    private static AccountId? KnownAccount(CsvRow row, Dictionary<AccountId, Account> known, Scope scope, string file)
     {
         var id = ParseAccountId(row);
-        if (id is { } accountId && !known.ContainsKey(accountId))
+        if (id is not { } accountId)
+        {
+            return null;
+        }
+
+        if (!known.TryGetValue(accountId, out var account))
         {
             row.Reject("account", $"unknown account '{accountId}' (not in accounts.csv nor in the year)");
             return null;
         }
 
+        scope.Check(file, row, account.Committee);
         return id;
+    }
+
+    /// <summary>
+    /// The committees an actor may write for (contract §7): a row for another committee's account makes the whole
+    /// import a 403, listing the rows; nothing is stored.
+    /// </summary>
+    private sealed class Scope(Actor actor)
+    {
+        public ErrorList Violations { get; } = new();
+
+        public void Check(string file, CsvRow row, string committee)
+        {
+            if (!actor.MayActFor(committee))
+            {
+                Violations.Add(new DatasetError(file, row.Line, "committee", $"'{Domain.Echo.Cut(committee)}' is outside the committees {actor.Name} may act for"));
+            }
+        }
+    }
+
+    /// <summary>The year's absolute sums with this file's rows added, refusing the row that would cross the ceiling (<see cref="AmountCeilings"/>).</summary>
+    private sealed class Tally(int year, long movements, long postings)
+    {
+        private long movements = movements;
+        private long postings = postings;
+
+        public void AddMovement(CsvRow row, Amount amount) => movements = Add(row, "movements", movements, amount);
+
+        public void AddPosting(CsvRow row, Amount amount) => postings = Add(row, "postings", postings, amount);
+
+        private long Add(CsvRow row, string what, long sum, Amount amount)
+        {
+            var next = sum + Math.Abs(amount.Ore); // both terms are at most a few ceilings: no overflow
+            if (next > AmountCeilings.MaxYearMagnitudeOre && sum <= AmountCeilings.MaxYearMagnitudeOre)
+            {
+                row.Reject("amount", $"with this row the {what} of {year} add up to more than {AmountCeilings.MaxYearMagnitudeOre / 100} kr. in absolute value, the ceiling that keeps every report's sums exact");
+            }
+
+            return Math.Min(next, AmountCeilings.MaxYearMagnitudeOre + 1);
+        }
     }
 }

@@ -119,7 +119,7 @@ public sealed class EstimateRecording(IBudgetStore store, IClock clock, Refusion
 
         var at = clock.GetCurrentInstant();
         var result = await store.SaveEstimate(year, estimate, version, (before, after) => AuditEntry.Of(
-            year, at, actor.Name, "estimate.record", $"budget-years/{year}/rounds/{estimate.Round}/estimates/{estimate.Account}",
+            year, at, actor, "estimate.record", $"budget-years/{year}/rounds/{estimate.Round}/estimates/{estimate.Account}",
             before is null ? null : Describe(before), Describe(after)), cancellationToken);
         return result.Status switch
         {

@@ -58,6 +58,9 @@ public static class RoleCodes
 /// </summary>
 public sealed record Actor(string Name, IReadOnlySet<Role> Roles, bool IsAdministrator, IReadOnlySet<string>? Committees)
 {
+    /// <summary>The stored user's id; null for the bootstrap key and the system.</summary>
+    public long? Id { get; init; }
+
     /// <summary>The actor of the system itself (demo seeding, migrations).</summary>
     public static Actor System { get; } = new("system", new HashSet<Role>(Enum.GetValues<Role>()), true, null);
 
@@ -73,5 +76,5 @@ public sealed record StoredUser(long Id, string Name, IReadOnlyList<string> Role
         Name,
         Roles.Select(r => RoleCodes.TryParse(r, out var role) ? (Role?)role : null).OfType<Role>().ToHashSet(),
         Roles.Contains(RoleCodes.Administrator),
-        Committees?.ToHashSet(StringComparer.Ordinal));
+        Committees?.ToHashSet(StringComparer.Ordinal)) { Id = Id };
 }

@@ -33,7 +33,7 @@ public sealed class UserAdministration(IBudgetStore store, IClock clock)
     {
         ArgumentNullException.ThrowIfNull(actor);
         var key = ApiKeys.Generate();
-        var audit = AuditEntry.Of(null, clock.GetCurrentInstant(), actor.Name, "user.create", "users", null, new { name, roles, committees });
+        var audit = AuditEntry.Of(null, clock.GetCurrentInstant(), actor, "user.create", "users", null, new { name, roles, committees });
         var user = await store.CreateUser(name, roles, committees, ApiKeys.Hash(key), audit, cancellationToken);
         return new IssuedKey(user, key);
     }
@@ -41,7 +41,13 @@ public sealed class UserAdministration(IBudgetStore store, IClock clock)
     public Task<bool> Revoke(long id, Actor actor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        var audit = AuditEntry.Of(null, clock.GetCurrentInstant(), actor.Name, "user.revoke", $"users/{id}", new { active = true }, new { active = false });
+        var audit = AuditEntry.Of(null, clock.GetCurrentInstant(), actor, "user.revoke", $"users/{id}", new { active = true }, new { active = false });
         return store.RevokeUser(id, audit, cancellationToken);
     }
+}
+
+/// <summary>Another user already has this name (names are unique, contract §7): 409.</summary>
+public sealed class UserNameTakenException(string name) : Exception($"A user named '{Budget.Domain.Echo.Cut(name)}' already exists; names are unique.")
+{
+    public string Name { get; } = name;
 }

@@ -39,17 +39,23 @@ public sealed class RoundWorkflow(IBudgetStore store, IClock clock)
     /// Locks the round's estimates. Submission locks every committee's estimates at once, so a user limited to some
     /// committees cannot submit.
     /// </summary>
-    public Task<WorkflowResult> Submit(int year, RoundNumber round, Actor actor, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(actor);
-        return actor.Committees is not null
-            ? Task.FromResult(new WorkflowResult(WorkflowStatus.Forbidden, Message: $"{actor.Name} is limited to some committees; submitting locks every committee's estimates."))
-            : Transition(year, round, [RoundState.Open], RoundState.Submitted, "round.submit", actor, cancellationToken);
-    }
+    public Task<WorkflowResult> Submit(int year, RoundNumber round, Actor actor, CancellationToken cancellationToken) =>
+        OutOfScope(actor, "submitting locks every committee's estimates")
+        ?? Transition(year, round, [RoundState.Open], RoundState.Submitted, "round.submit", actor, cancellationToken);
 
     /// <summary>Back to open so estimates can be corrected; committee recommendations already given are dropped.</summary>
     public Task<WorkflowResult> Reopen(int year, RoundNumber round, Actor actor, CancellationToken cancellationToken) =>
-        Transition(year, round, [RoundState.Submitted, RoundState.Recommended], RoundState.Open, "round.reopen", actor, cancellationToken);
+        OutOfScope(actor, "reopening opens every committee's estimates")
+        ?? Transition(year, round, [RoundState.Submitted, RoundState.Recommended], RoundState.Open, "round.reopen", actor, cancellationToken);
+
+    /// <summary>Submit, approve and reopen concern the whole municipality: a user limited to some committees may not (contract §7).</summary>
+    private static Task<WorkflowResult>? OutOfScope(Actor actor, string because)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        return actor.Committees is null
+            ? null
+            : Task.FromResult(new WorkflowResult(WorkflowStatus.Forbidden, Message: $"{actor.Name} is limited to some committees; {because}."));
+    }
 
     public async Task<WorkflowResult> Recommend(int year, RoundNumber round, string committee, Actor actor, CancellationToken cancellationToken)
     {
@@ -77,7 +83,7 @@ public sealed class RoundWorkflow(IBudgetStore store, IClock clock)
             round,
             committee,
             committees,
-            state => AuditEntry.Of(year, at, actor.Name, "round.recommend", Target(year, round), new { state = RoundState.Submitted.ToCode() }, new { state = state.ToCode(), committee }),
+            state => AuditEntry.Of(year, at, actor, "round.recommend", Target(year, round), new { state = RoundState.Submitted.ToCode() }, new { state = state.ToCode(), committee }),
             cancellationToken);
         var after = await store.RoundStatus(year, round, cancellationToken);
         return new WorkflowResult(done ? WorkflowStatus.Done : WorkflowStatus.WrongState, after);
@@ -85,7 +91,11 @@ public sealed class RoundWorkflow(IBudgetStore store, IClock clock)
 
     public async Task<WorkflowResult> Approve(int year, RoundNumber round, LocalDate decidedOn, string? reference, Actor actor, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(actor);
+        if (OutOfScope(actor, "approving grants every committee's appropriations") is { } refused)
+        {
+            return await refused;
+        }
+
         var status = await store.RoundStatus(year, round, cancellationToken);
         if (status is null)
         {
@@ -104,7 +114,7 @@ public sealed class RoundWorkflow(IBudgetStore store, IClock clock)
             year,
             round,
             facts => RoundApproval.Appropriations(facts, decidedOn, reference, CouncilBody),
-            movements => AuditEntry.Of(year, at, actor.Name, "round.approve", Target(year, round), new { state = RoundState.Recommended.ToCode() }, new
+            movements => AuditEntry.Of(year, at, actor, "round.approve", Target(year, round), new { state = RoundState.Recommended.ToCode() }, new
             {
                 state = RoundState.Approved.ToCode(),
                 decidedOn = decidedOn.ToString("yyyy-MM-dd", null),
@@ -127,7 +137,7 @@ public sealed class RoundWorkflow(IBudgetStore store, IClock clock)
             return new WorkflowResult(WorkflowStatus.YearNotFound);
         }
 
-        var audit = AuditEntry.Of(year, clock.GetCurrentInstant(), actor.Name, action, Target(year, round), new { state = status.State.ToCode() }, new { state = to.ToCode() });
+        var audit = AuditEntry.Of(year, clock.GetCurrentInstant(), actor, action, Target(year, round), new { state = status.State.ToCode() }, new { state = to.ToCode() });
         var done = await store.ChangeRoundState(year, round, from.ToHashSet(), to, audit, cancellationToken);
         var after = await store.RoundStatus(year, round, cancellationToken);
         return new WorkflowResult(done ? WorkflowStatus.Done : WorkflowStatus.WrongState, after);

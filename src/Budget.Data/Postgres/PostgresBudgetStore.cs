@@ -161,6 +161,8 @@ public sealed class PostgresBudgetStore(string connectionString, IClock clock) :
         ArgumentNullException.ThrowIfNull(audit);
         await using var connection = await Open(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await LockYear(connection, transaction, year, cancellationToken);
+        await YearCeiling.Check(connection, transaction, YearCeiling.PostgresMagnitudes, year, [movement], [], cancellationToken);
         await InsertMovements(connection, transaction, year, [movement], audit.At, cancellationToken);
         await InsertAudit(connection, transaction, audit, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -198,6 +200,8 @@ public sealed class PostgresBudgetStore(string connectionString, IClock clock) :
         ArgumentNullException.ThrowIfNull(audit);
         await using var connection = await Open(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await LockYear(connection, transaction, year, cancellationToken);
+        await YearCeiling.Check(connection, transaction, YearCeiling.PostgresMagnitudes, year, [], postings, cancellationToken);
         var months = new StagedMonths();
         await StagePostings(connection, year, postings, months, cancellationToken);
         await MergeStagedPostings(connection, transaction, year, months, cancellationToken);
@@ -383,7 +387,7 @@ public sealed class PostgresBudgetStore(string connectionString, IClock clock) :
         {
             var transaction = await connection.BeginTransactionAsync(cancellationToken);
             // One import per year at a time: a second waits here rather than failing on the first one's keys.
-            await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(7202000, @Year)", new { Year = year }, transaction, cancellationToken: cancellationToken));
+            await LockYear(connection, transaction, year, cancellationToken);
             const string ensureYear = "INSERT INTO budget_year (year, created_at) VALUES (@Year, CAST(@At AS timestamptz)) ON CONFLICT (year) DO NOTHING";
             await connection.ExecuteAsync(new CommandDefinition(ensureYear, new { Year = (long)year, At = clock.GetCurrentInstant().Iso() }, transaction, cancellationToken: cancellationToken));
             var existing = await Accounts(connection, transaction, year, cancellationToken);
@@ -393,7 +397,8 @@ public sealed class PostgresBudgetStore(string connectionString, IClock clock) :
                 states[round] = await LockRound(connection, transaction, year, round, exclusive: false, cancellationToken);
             }
 
-            return new PostgresImportSession(connection, transaction, year, existing.ToDictionary(a => a.Id), states, clock.GetCurrentInstant());
+            var tally = new YearTally(year, await YearCeiling.Read(connection, transaction, YearCeiling.PostgresMagnitudes, year, cancellationToken));
+            return new PostgresImportSession(connection, transaction, year, existing.ToDictionary(a => a.Id), states, clock.GetCurrentInstant(), tally);
         }
         catch
         {
@@ -419,15 +424,19 @@ public sealed class PostgresBudgetStore(string connectionString, IClock clock) :
         return RoundStateCodes.Parse(code!);
     }
 
+    /// <summary>The year's writers of movements and postings (imports, single writes, approvals) one at a time, so the ceiling check sees every earlier write.</summary>
+    private static async Task LockYear(NpgsqlConnection connection, NpgsqlTransaction transaction, int year, CancellationToken cancellationToken) =>
+        await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(7202000, @Year)", new { Year = year }, transaction, cancellationToken: cancellationToken));
+
     internal static async Task InsertAudit(NpgsqlConnection connection, NpgsqlTransaction transaction, AuditEntry audit, CancellationToken cancellationToken)
     {
         const string sql = """
-            INSERT INTO audit_entry (year, at, user_name, action, target, before, after)
-            VALUES (@Year, CAST(@At AS timestamptz), @User, @Action, @Target, @Before, @After)
+            INSERT INTO audit_entry (year, at, user_name, user_id, action, target, before, after)
+            VALUES (@Year, CAST(@At AS timestamptz), @User, @UserId, @Action, @Target, @Before, @After)
             """;
         await connection.ExecuteAsync(new CommandDefinition(
             sql,
-            new { Year = (long?)audit.Year, At = audit.At.Iso(), audit.User, audit.Action, audit.Target, audit.Before, audit.After },
+            new { Year = (long?)audit.Year, At = audit.At.Iso(), audit.User, audit.UserId, audit.Action, audit.Target, audit.Before, audit.After },
             transaction,
             cancellationToken: cancellationToken));
     }
@@ -526,7 +535,9 @@ public sealed class PostgresBudgetStore(string connectionString, IClock clock) :
         ArgumentNullException.ThrowIfNull(audit);
         await using var connection = await Open(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        // The exclusive lock on the round waits for estimate writes in flight and keeps new ones out.
+        // The year's lock first (as an import takes it, before the rounds), then the exclusive lock on the round,
+        // which waits for estimate writes in flight and keeps new ones out.
+        await LockYear(connection, transaction, year, cancellationToken);
         if (await LockRound(connection, transaction, year, round, exclusive: true, cancellationToken) != RoundState.Recommended)
         {
             return null;
@@ -536,6 +547,7 @@ public sealed class PostgresBudgetStore(string connectionString, IClock clock) :
         var facts = await AccountFacts(connection, transaction, year, round, calendar!.CutoffOf(round), cancellationToken);
         var movements = appropriations(facts);
         var entry = audit(movements);
+        await YearCeiling.Check(connection, transaction, YearCeiling.PostgresMagnitudes, year, movements, [], cancellationToken);
         await InsertMovements(connection, transaction, year, movements, entry.At, cancellationToken);
         await SetRoundState(connection, transaction, year, round, RoundState.Approved, entry.At, cancellationToken);
         await InsertAudit(connection, transaction, entry, cancellationToken);
@@ -546,7 +558,7 @@ public sealed class PostgresBudgetStore(string connectionString, IClock clock) :
     public async Task<IReadOnlyList<AuditRecord>> Audit(int? year, Instant? since, Instant? until, string? target, CancellationToken cancellationToken)
     {
         var sql = $"""
-            SELECT audit_id AS Id, year AS Year, {Instant("at")} AS At, user_name AS User, action AS Action, target AS Target, before AS Before, after AS After
+            SELECT audit_id AS Id, year AS Year, {Instant("at")} AS At, user_name AS User, action AS Action, target AS Target, before AS Before, after AS After, user_id AS UserId
             FROM audit_entry
             WHERE (CAST(@Year AS bigint) IS NULL OR year = @Year)
               AND (CAST(@Since AS timestamptz) IS NULL OR at >= CAST(@Since AS timestamptz))
@@ -555,11 +567,11 @@ public sealed class PostgresBudgetStore(string connectionString, IClock clock) :
             ORDER BY audit_id
             """;
         await using var connection = await Open(cancellationToken);
-        var rows = await connection.QueryAsync<(long Id, long? Year, string At, string User, string Action, string Target, string? Before, string? After)>(new CommandDefinition(
+        var rows = await connection.QueryAsync<(long Id, long? Year, string At, string User, string Action, string Target, string? Before, string? After, long? UserId)>(new CommandDefinition(
             sql,
             new { Year = (long?)year, Since = since?.Iso(), Until = until?.Iso(), Target = target, TargetPrefix = target is null ? null : target.TrimEnd('/') + "/" },
             cancellationToken: cancellationToken));
-        return rows.Select(r => new AuditRecord(r.Id, new AuditEntry(r.Year is { } y ? (int)y : null, Text.ToInstant(r.At), r.User, r.Action, r.Target, r.Before, r.After))).ToArray();
+        return rows.Select(r => new AuditRecord(r.Id, new AuditEntry(r.Year is { } y ? (int)y : null, Text.ToInstant(r.At), r.User, r.Action, r.Target, r.Before, r.After, r.UserId))).ToArray();
     }
 
     private static readonly string UserColumns = $"user_id AS Id, name AS Name, roles AS Roles, committees AS Committees, {Instant("created_at")} AS CreatedAt, {Instant("revoked_at")} AS RevokedAt";
@@ -570,11 +582,20 @@ public sealed class PostgresBudgetStore(string connectionString, IClock clock) :
         ArgumentNullException.ThrowIfNull(audit);
         await using var connection = await Open(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "INSERT INTO app_user (name, roles, committees, key_hash, created_at) VALUES (@Name, @Roles, @Committees, @KeyHash, CAST(@CreatedAt AS timestamptz)) RETURNING user_id",
-            new { Name = name, Roles = string.Join(' ', roles), Committees = committees is null ? null : string.Join('\n', committees), KeyHash = keyHash, CreatedAt = audit.At.Iso() },
-            transaction,
-            cancellationToken: cancellationToken));
+        long id;
+        try
+        {
+            id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                "INSERT INTO app_user (name, roles, committees, key_hash, created_at) VALUES (@Name, @Roles, @Committees, @KeyHash, CAST(@CreatedAt AS timestamptz)) RETURNING user_id",
+                new { Name = name, Roles = string.Join(' ', roles), Committees = committees is null ? null : string.Join('\n', committees), KeyHash = keyHash, CreatedAt = audit.At.Iso() },
+                transaction,
+                cancellationToken: cancellationToken));
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "app_user_name")
+        {
+            throw new UserNameTakenException(name);
+        }
+
         await InsertAudit(connection, transaction, audit with { Target = $"users/{id}" }, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new StoredUser(id, name, roles, committees, audit.At, null);

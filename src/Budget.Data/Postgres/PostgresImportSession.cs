@@ -16,7 +16,8 @@ internal sealed class PostgresImportSession(
     int year,
     IReadOnlyDictionary<AccountId, Account> existingAccounts,
     IReadOnlyDictionary<RoundNumber, RoundState> roundStates,
-    Instant startedAt) : IImportSession
+    Instant startedAt,
+    YearTally tally) : IImportSession
 {
     private readonly StagedMonths stagedMonths = new();
 
@@ -55,11 +56,17 @@ internal sealed class PostgresImportSession(
         await connection.ExecuteAsync(new CommandDefinition(sql, new { Year = (long)year, Key = key, ValueOre = value.Ore }, transaction, cancellationToken: cancellationToken));
     }
 
-    public Task AddMovements(IReadOnlyList<AppropriationMovement> movements, CancellationToken cancellationToken) =>
-        PostgresBudgetStore.InsertMovements(connection, transaction, year, movements, startedAt, cancellationToken);
+    public (long Movements, long Postings) Magnitudes => (tally.Existing.Movements, tally.Existing.Postings);
+
+    public Task AddMovements(IReadOnlyList<AppropriationMovement> movements, CancellationToken cancellationToken)
+    {
+        tally.AddMovements(movements);
+        return PostgresBudgetStore.InsertMovements(connection, transaction, year, movements, startedAt, cancellationToken);
+    }
 
     public async Task AddPostings(IReadOnlyList<Posting> postings, CancellationToken cancellationToken)
     {
+        tally.AddPostings(postings);
         await PostgresBudgetStore.StagePostings(connection, year, postings, stagedMonths, cancellationToken);
     }
 

@@ -209,6 +209,7 @@ public sealed partial class SqliteBudgetStore(string connectionString, IClock cl
     {
         await using var connection = await Open(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await YearCeiling.Check(connection, transaction, YearCeiling.SqliteMagnitudes, year, [movement], [], cancellationToken);
         await InsertMovements(connection, transaction, year, [movement], audit.At, cancellationToken);
         await InsertAudit(connection, transaction, audit, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -251,6 +252,7 @@ public sealed partial class SqliteBudgetStore(string connectionString, IClock cl
     {
         await using var connection = await Open(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await YearCeiling.Check(connection, transaction, YearCeiling.SqliteMagnitudes, year, [], postings, cancellationToken);
         var months = new StagedMonths();
         StagePostings(connection, transaction, year, postings, months);
         MergeStagedPostings(connection, transaction, year, months);
@@ -457,7 +459,8 @@ public sealed partial class SqliteBudgetStore(string connectionString, IClock cl
                 states[round] = await RoundStateOf(connection, transaction, year, round, cancellationToken);
             }
 
-            return new SqliteImportSession(connection, transaction, year, existing.ToDictionary(a => a.Id), states, clock.GetCurrentInstant());
+            var tally = new YearTally(year, await YearCeiling.Read(connection, transaction, YearCeiling.SqliteMagnitudes, year, cancellationToken));
+            return new SqliteImportSession(connection, transaction, year, existing.ToDictionary(a => a.Id), states, clock.GetCurrentInstant(), tally);
         }
         catch
         {

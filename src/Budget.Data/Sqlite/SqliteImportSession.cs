@@ -16,7 +16,8 @@ internal sealed class SqliteImportSession(
     int year,
     IReadOnlyDictionary<AccountId, Account> existingAccounts,
     IReadOnlyDictionary<RoundNumber, RoundState> roundStates,
-    Instant startedAt) : IImportSession
+    Instant startedAt,
+    YearTally tally) : IImportSession
 {
     private static readonly string[] EstimateStageParameters = ["$round", "$account", "$estimate", "$explanation", "$y1", "$y2", "$y3", "$y4", "$requested", "$gross", "$refusion", "$basis"];
 
@@ -57,11 +58,17 @@ internal sealed class SqliteImportSession(
         await connection.ExecuteAsync(new CommandDefinition(sql, new { Year = year, Key = key, ValueOre = value.Ore }, transaction, cancellationToken: cancellationToken));
     }
 
-    public Task AddMovements(IReadOnlyList<AppropriationMovement> movements, CancellationToken cancellationToken) =>
-        SqliteBudgetStore.InsertMovements(connection, transaction, year, movements, startedAt, cancellationToken);
+    public (long Movements, long Postings) Magnitudes => (tally.Existing.Movements, tally.Existing.Postings);
+
+    public Task AddMovements(IReadOnlyList<AppropriationMovement> movements, CancellationToken cancellationToken)
+    {
+        tally.AddMovements(movements);
+        return SqliteBudgetStore.InsertMovements(connection, transaction, year, movements, startedAt, cancellationToken);
+    }
 
     public Task AddPostings(IReadOnlyList<Posting> postings, CancellationToken cancellationToken)
     {
+        tally.AddPostings(postings);
         SqliteBudgetStore.StagePostings(connection, transaction, year, postings, stagedMonths);
         return Task.CompletedTask;
     }

@@ -17,12 +17,12 @@ public sealed partial class SqliteBudgetStore
     internal static async Task InsertAudit(SqliteConnection connection, SqliteTransaction transaction, AuditEntry audit, CancellationToken cancellationToken)
     {
         const string sql = """
-            INSERT INTO audit_entry (year, at, user, action, target, before, after)
-            VALUES (@Year, @At, @User, @Action, @Target, @Before, @After)
+            INSERT INTO audit_entry (year, at, user, user_id, action, target, before, after)
+            VALUES (@Year, @At, @User, @UserId, @Action, @Target, @Before, @After)
             """;
         await connection.ExecuteAsync(new CommandDefinition(
             sql,
-            new { audit.Year, At = audit.At.Iso(), audit.User, audit.Action, audit.Target, audit.Before, audit.After },
+            new { audit.Year, At = audit.At.Iso(), audit.User, audit.UserId, audit.Action, audit.Target, audit.Before, audit.After },
             transaction,
             cancellationToken: cancellationToken));
     }
@@ -142,6 +142,7 @@ public sealed partial class SqliteBudgetStore
         var facts = await AccountFacts(connection, transaction, year, round, calendar!.CutoffOf(round), cancellationToken);
         var movements = appropriations(facts);
         var entry = audit(movements);
+        await YearCeiling.Check(connection, transaction, YearCeiling.SqliteMagnitudes, year, movements, [], cancellationToken);
         await InsertMovements(connection, transaction, year, movements, entry.At, cancellationToken);
         await SetRoundState(connection, transaction, year, round, RoundState.Approved, entry.At, cancellationToken);
         await InsertAudit(connection, transaction, entry, cancellationToken);
@@ -154,19 +155,19 @@ public sealed partial class SqliteBudgetStore
         // Instants are stored in extended ISO form, which sorts chronologically only at equal precision; comparing
         // the parsed values after a coarse text filter keeps the range exact.
         const string sql = """
-            SELECT audit_id AS Id, year AS Year, at AS At, user AS User, action AS Action, target AS Target, before AS Before, after AS After
+            SELECT audit_id AS Id, year AS Year, at AS At, user AS User, action AS Action, target AS Target, before AS Before, after AS After, user_id AS UserId
             FROM audit_entry
             WHERE (@Year IS NULL OR year = @Year)
               AND (@Target IS NULL OR target = @Target OR target LIKE @TargetPrefix ESCAPE '\')
             ORDER BY audit_id
             """;
         await using var connection = await Open(cancellationToken);
-        var rows = await connection.QueryAsync<(long Id, long? Year, string At, string User, string Action, string Target, string? Before, string? After)>(new CommandDefinition(
+        var rows = await connection.QueryAsync<(long Id, long? Year, string At, string User, string Action, string Target, string? Before, string? After, long? UserId)>(new CommandDefinition(
             sql,
             new { Year = year, Target = target, TargetPrefix = target is null ? null : EscapeLike(target.TrimEnd('/')) + "/%" },
             cancellationToken: cancellationToken));
         return rows
-            .Select(r => new AuditRecord(r.Id, new AuditEntry(r.Year is { } y ? (int)y : null, Text.ToInstant(r.At), r.User, r.Action, r.Target, r.Before, r.After)))
+            .Select(r => new AuditRecord(r.Id, new AuditEntry(r.Year is { } y ? (int)y : null, Text.ToInstant(r.At), r.User, r.Action, r.Target, r.Before, r.After, r.UserId)))
             .Where(r => (since is null || r.Entry.At >= since) && (until is null || r.Entry.At <= until))
             .ToArray();
     }
@@ -183,11 +184,21 @@ public sealed partial class SqliteBudgetStore
             """;
         await using var connection = await Open(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            sql,
-            new { Name = name, Roles = string.Join(' ', roles), Committees = committees is null ? null : string.Join('\n', committees), KeyHash = keyHash, CreatedAt = audit.At.Iso() },
-            transaction,
-            cancellationToken: cancellationToken));
+        long id;
+        try
+        {
+            id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                sql,
+                new { Name = name, Roles = string.Join(' ', roles), Committees = committees is null ? null : string.Join('\n', committees), KeyHash = keyHash, CreatedAt = audit.At.Iso() },
+                transaction,
+                cancellationToken: cancellationToken));
+        }
+        catch (SqliteException e) when (e.SqliteExtendedErrorCode == 2067 && e.Message.Contains("app_user.name", StringComparison.Ordinal))
+        {
+            // SQLITE_CONSTRAINT_UNIQUE on the name index
+            throw new UserNameTakenException(name);
+        }
+
         await InsertAudit(connection, transaction, audit with { Target = $"users/{id}" }, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new StoredUser(id, name, roles, committees, audit.At, null);

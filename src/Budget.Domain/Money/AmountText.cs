@@ -18,11 +18,8 @@ public sealed class AmountText
         this.thousandsSeparator = thousandsSeparator;
     }
 
-    /// <summary>
-    /// At most 10.000 billion kr. (13 digits): no municipal figure comes near, and millions of such amounts still
-    /// sum inside a long of øre.
-    /// </summary>
-    public const int MaxIntegerDigits = 13;
+    /// <summary>Digits before the decimals that are read at all; the amount's size is then checked against <see cref="AmountCeilings.MaxInputKroner"/>.</summary>
+    private const int MaxIntegerDigits = 15;
 
     public static AmountText Invariant { get; } = new('.', null);
 
@@ -51,7 +48,7 @@ public sealed class AmountText
             fractionPart = digits[(separatorAt + 1)..];
             if (fractionPart.Length == 0)
             {
-                error = $"'{value}' ends in a decimal separator";
+                error = $"'{Echo.Cut(value)}' ends in a decimal separator";
                 return false;
             }
         }
@@ -61,7 +58,7 @@ public sealed class AmountText
             var groups = integerPart.Split(thousands);
             if (groups[0].Length is 0 or > 3 || groups.Skip(1).Any(g => g.Length != 3))
             {
-                error = $"'{value}' has misplaced thousands separators";
+                error = $"'{Echo.Cut(value)}' has misplaced thousands separators";
                 return false;
             }
 
@@ -70,24 +67,27 @@ public sealed class AmountText
 
         if (integerPart.Length == 0 || !integerPart.All(char.IsAsciiDigit) || !fractionPart.All(char.IsAsciiDigit))
         {
-            error = $"'{value}' is not a number (expected e.g. {Example})";
+            error = $"'{Echo.Cut(value)}' is not a number (expected e.g. {Example})";
             return false;
         }
 
         if (fractionPart.Length > 2)
         {
-            error = $"'{value}' has more than 2 decimals";
+            error = $"'{Echo.Cut(value)}' has more than 2 decimals";
             return false;
         }
 
-        if (integerPart.TrimStart('0').Length > MaxIntegerDigits)
+        var significant = integerPart.TrimStart('0');
+        var ore = significant.Length > MaxIntegerDigits
+            ? long.MaxValue
+            : (significant.Length == 0 ? 0 : long.Parse(significant, CultureInfo.InvariantCulture)) * 100
+              + (fractionPart.Length == 0 ? 0 : long.Parse(fractionPart.PadRight(2, '0'), CultureInfo.InvariantCulture));
+        if (ore > AmountCeilings.MaxInputOre)
         {
-            error = $"'{value}' is too large (at most {MaxIntegerDigits} digits before the decimals)";
+            error = $"'{Echo.Cut(value)}' is larger than {AmountCeilings.MaxInputText} (the largest amount accepted)";
             return false;
         }
 
-        var ore = long.Parse(integerPart, CultureInfo.InvariantCulture) * 100
-                  + (fractionPart.Length == 0 ? 0 : long.Parse(fractionPart.PadRight(2, '0'), CultureInfo.InvariantCulture));
         amount = Amount.FromOre(negative ? -ore : ore);
         return true;
     }
