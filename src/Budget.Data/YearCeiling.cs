@@ -15,8 +15,6 @@ namespace Budget.Data;
 /// </summary>
 internal static class YearCeiling
 {
-    private static readonly System.Globalization.CultureInfo Danish = System.Globalization.CultureInfo.GetCultureInfo("da-DK");
-
     // SQLite's SUM raises on integer overflow and PostgreSQL's SUM(bigint) is numeric: both are capped into a long,
     // so a year stored before the ceiling existed is reported as full instead of failing the write with a 500.
     public const string SqliteMagnitudes = """
@@ -65,7 +63,7 @@ internal static class YearCeiling
     }
 
     public static string Message(int year, string what) =>
-        $"The {what} of {year} would add up to more than {(AmountCeilings.MaxYearMagnitudeOre / 100).ToString("N0", Danish)} kr. in absolute value, "
+        $"The {what} of {year} would add up to more than {DanishNumbers.Format(AmountCeilings.MaxYearMagnitudeOre / 100)} kr. in absolute value, "
         + "the ceiling that keeps every report's sums exact; nothing was stored.";
 }
 

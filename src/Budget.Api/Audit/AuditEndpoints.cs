@@ -8,13 +8,17 @@ using NodaTime.Text;
 
 namespace Budget.Api.Audit;
 
-/// <summary>Contract §5: <c>{at, user, action, target, before, after}</c>; before and after are the JSON the write recorded.</summary>
-public sealed record AuditEntryDto(long Id, Instant At, string User, string Action, string Target, JsonElement? Before, JsonElement? After)
+/// <summary>
+/// Contract §5 and §7: <c>{at, user, userId, action, target, before, after}</c>; before and after are the JSON the
+/// write recorded; userId is null for the bootstrap key and the system.
+/// </summary>
+public sealed record AuditEntryDto(long Id, Instant At, string User, long? UserId, string Action, string Target, JsonElement? Before, JsonElement? After)
 {
     public static AuditEntryDto From(AuditRecord record) => new(
         record.Id,
         record.Entry.At,
         record.Entry.User,
+        record.Entry.UserId,
         record.Entry.Action,
         record.Entry.Target,
         Parse(record.Entry.Before),

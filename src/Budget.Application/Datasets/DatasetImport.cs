@@ -501,7 +501,7 @@ public sealed class DatasetImport(IBudgetStore store, IClock clock, Domain.Refus
             var next = sum + Math.Abs(amount.Ore); // both terms are at most a few ceilings: no overflow
             if (next > AmountCeilings.MaxYearMagnitudeOre && sum <= AmountCeilings.MaxYearMagnitudeOre)
             {
-                row.Reject("amount", $"with this row the {what} of {year} add up to more than {AmountCeilings.MaxYearMagnitudeOre / 100} kr. in absolute value, the ceiling that keeps every report's sums exact");
+                row.Reject("amount", $"with this row the {what} of {year} add up to more than {DanishNumbers.Format(AmountCeilings.MaxYearMagnitudeOre / 100)} kr. in absolute value, the ceiling that keeps every report's sums exact");
             }
 
             return Math.Min(next, AmountCeilings.MaxYearMagnitudeOre + 1);
