@@ -349,19 +349,21 @@ internal static class ReportFiles
     private static string[] Cells(string label, FollowUpFigures figures) =>
         [Markup.Escape(label), .. Columns.Select(c => DanishNumbers.Format(ThousandsRounding.Round(c.Value(figures)))), figures.ConsumptionPercent is { } p ? DanishNumbers.Format(p, 1) : ""];
 
-    /// <summary>UTF-8 with BOM (written by the caller), <c>;</c> between fields, <c>,</c> before decimals: kroner with øre.</summary>
+    /// <summary>
+    /// UTF-8 with BOM (written by the caller), <c>;</c> between fields, <c>,</c> before decimals: kroner with øre. Text
+    /// fields through <see cref="Budget.Reports.CsvCell.Text"/>, the one CSV text rule of the API and the CLI.
+    /// </summary>
     public static async Task WriteCsv(FollowUpReport report, TextWriter writer)
     {
         await writer.WriteLineAsync(string.Join(';', LabelHeaders.Concat(Columns.Select(c => c.Header)).Append("Forbrug pct.")));
         foreach (var row in report.Rows.Append(new FollowUpRow("I alt", null, null, null, null, report.Total)))
         {
-            var fields = new[] { row.Committee, row.ActivityArea, row.Group, row.Account?.Id.Value, row.Account?.Name }.Select(Quote)
+            // The labels come from the imported data, so they are defused like the API's CSV; the amounts are numbers.
+            var fields = new[] { row.Committee, row.ActivityArea, row.Group, row.Account?.Id.Value, row.Account?.Name }.Select(Budget.Reports.CsvCell.Text)
                 .Concat(Columns.Select(c => c.Value(row.Figures).Kroner.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture).Replace('.', ',')))
                 .Append(row.Figures.ConsumptionPercent?.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture).Replace('.', ',') ?? "");
             await writer.WriteLineAsync(string.Join(';', fields));
         }
     }
 
-    private static string Quote(string? text) =>
-        text is null ? "" : text.IndexOfAny([';', '"', '\n', '\r']) >= 0 ? "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : text;
 }

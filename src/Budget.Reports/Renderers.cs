@@ -41,8 +41,45 @@ public static class JsonShape
 }
 
 /// <summary>
+/// A text field of a CSV export (API and CLI alike), made safe for a spreadsheet to open: defused, then quoted when
+/// it holds a separator, quote or line break.
+/// </summary>
+public static class CsvCell
+{
+    /// <summary>
+    /// Excel, LibreOffice and Google Sheets take a field that starts with one of these as a formula (tab and carriage
+    /// return because some of them strip those before looking), so a name like <c>=HYPERLINK(…)</c> in the data
+    /// would run when the file is opened (contract §7).
+    /// </summary>
+    private static readonly char[] FormulaStarts = ['=', '+', '-', '@', '\t', '\r'];
+
+    /// <summary>
+    /// The text with a leading <c>'</c> when it starts like a formula, so the spreadsheet shows it as text. Only for
+    /// text: a number such as <c>-5025,00</c> must not pass through here, or it would no longer be a number.
+    /// </summary>
+    public static string Defuse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return text.Length > 0 && Array.IndexOf(FormulaStarts, text[0]) >= 0 ? "'" + text : text;
+    }
+
+    /// <summary>A text field: defused, and quoted (<c>"</c> doubled) when it holds <c>;</c>, <c>"</c> or a line break; null is empty.</summary>
+    public static string Text(string? text)
+    {
+        if (text is null)
+        {
+            return "";
+        }
+
+        var safe = Defuse(text);
+        return safe.IndexOfAny([';', '"', '\n', '\r']) >= 0 ? "\"" + safe.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : safe;
+    }
+}
+
+/// <summary>
 /// CSV the way Danish Excel opens it: UTF-8 with byte-order mark, <c>;</c> between fields, <c>,</c> before decimals,
 /// no thousands separator (so Excel reads numbers as numbers). Tables follow each other, separated by a blank line.
+/// Every text (titles, headers, text cells, notes) goes through <see cref="CsvCell.Text"/>.
 /// </summary>
 public static class CsvRenderer
 {
@@ -50,11 +87,11 @@ public static class CsvRenderer
     {
         ArgumentNullException.ThrowIfNull(document);
         var text = new StringBuilder();
-        text.Append(Field(document.Title)).Append("\r\n");
+        text.Append(CsvCell.Text(document.Title)).Append("\r\n");
         foreach (var table in document.Tables)
         {
-            text.Append("\r\n").Append(Field(table.Title)).Append("\r\n");
-            text.Append(string.Join(';', table.Columns.Select(c => Field(c.Header)))).Append("\r\n");
+            text.Append("\r\n").Append(CsvCell.Text(table.Title)).Append("\r\n");
+            text.Append(string.Join(';', table.Columns.Select(c => CsvCell.Text(c.Header)))).Append("\r\n");
             foreach (var row in table.Rows)
             {
                 text.Append(string.Join(';', table.Columns.Select((c, i) => Cell(c, row.Cells[i], document.Unit)))).Append("\r\n");
@@ -62,13 +99,13 @@ public static class CsvRenderer
 
             foreach (var note in table.Notes)
             {
-                text.Append(Field(note)).Append("\r\n");
+                text.Append(CsvCell.Text(note)).Append("\r\n");
             }
         }
 
         foreach (var note in document.Notes)
         {
-            text.Append(Field(note)).Append("\r\n");
+            text.Append(CsvCell.Text(note)).Append("\r\n");
         }
 
         return [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(text.ToString())];
@@ -78,7 +115,7 @@ public static class CsvRenderer
     {
         if (column.Kind == ColumnKind.Text)
         {
-            return Field(cell.Text);
+            return CsvCell.Text(cell.Text);
         }
 
         if (cell.Number is not { } number)
@@ -87,11 +124,9 @@ public static class CsvRenderer
         }
 
         var format = column.Kind == ColumnKind.Percent ? "0.0" : unit == ReportDocument.Thousands ? "0" : "0.00";
+        // Numbers are written as they are (never defused): a leading minus is the sign of an amount, not a formula.
         return number.ToString(format, CultureInfo.InvariantCulture).Replace('.', ',');
     }
-
-    private static string Field(string? text) =>
-        text is null ? "" : text.IndexOfAny([';', '"', '\n', '\r']) >= 0 ? "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : text;
 }
 
 /// <summary>

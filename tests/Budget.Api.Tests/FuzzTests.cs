@@ -6,7 +6,9 @@ namespace Budget.Api.Tests;
 
 /// <summary>
 /// A small bounded fuzzer (fixed seed): malformed bodies, headers and query values to every endpoint. No input may
-/// produce a 5xx, and every 4xx must be ProblemDetails. The full-size run belongs to the benchmark scripts.
+/// produce a 5xx, and every 4xx must be ProblemDetails; no CSV answer may hold a field a spreadsheet would run as a
+/// formula, and an oversized refusion calculation is never answered 200. The full-size run belongs to the benchmark
+/// scripts.
 /// </summary>
 public sealed class FuzzTests : IDisposable
 {
@@ -18,6 +20,14 @@ public sealed class FuzzTests : IDisposable
         "[{\"account\":\"5.57.73\",\"postedOn\":\"2014-01-01\",\"amount\":99999999999999}]",
         "{\"estimate\":-9999999999999.99,\"outYears\":[9999999999999.99,9999999999999.99,9999999999999.99,9999999999999.99]}",
     ];
+
+    // Texts a spreadsheet would take as formulas, for the imported data that the CSV reports then carry.
+    private static readonly string[] FormulaTexts = ["=1+1", "@SUM(1)", "+29 personer", "-x", "\"=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""];
+
+    // A CSV field that is a number (an amount may start with its minus); any other field is text and must be defused.
+    private static readonly System.Text.RegularExpressions.Regex CsvNumber = new("^-?[0-9]+(,[0-9]+)?$");
+
+    private static readonly HttpRequestOptionsKey<bool> TooManyCaseWeeks = new("fuzz-too-many-case-weeks");
 
     private static readonly string[] QueryValues = ["", "0", "-1", "4", "1.5", "x", "%00", "2014-02-30", "99999-01-01", "account%27", "activity-area", "1 OR 1=1"];
 
@@ -49,6 +59,11 @@ public sealed class FuzzTests : IDisposable
         var statuses = new SortedDictionary<int, int>();
         // bench/fuzz.sh runs the full size (BUDGET_FUZZ_REQUESTS=20000) with the same seed.
         var count = int.TryParse(Environment.GetEnvironmentVariable("BUDGET_FUZZ_REQUESTS"), out var n) ? n : 1000;
+        var seeded = await client.PostAsync("/api/budget-years/2014/dataset", Http.Dataset(
+            ("accounts", "committee,activity_area,account,name,group,block\nErhvervs- og Beskæftigelsesudvalget,=1+1,5.57.99,\"=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",@SUM(1),drift\n"),
+            ("movements", "account,kind,amount,decided_on,reference\n5.57.99,original_budget,-1234.50,2013-10-09,-Budget\n"),
+            ("estimates", "round,account,estimate,explanation\n1,5.57.99,-2000,+29 personer\n")));
+        seeded.StatusCode.Should().Be(HttpStatusCode.OK, await seeded.Content.ReadAsStringAsync());
         for (var i = 0; i < count; i++)
         {
             var request = Next(random);
@@ -78,6 +93,19 @@ public sealed class FuzzTests : IDisposable
             {
                 failures.Add($"{status} without ProblemDetails for {description}");
             }
+            else if (status == 200 && request.Options.TryGetValue(TooManyCaseWeeks, out _))
+            {
+                failures.Add($"200 for more case-weeks than the limit: {description}");
+            }
+            else if (status == 200 && response.Content.Headers.ContentType?.MediaType == "text/csv")
+            {
+                var formula = CsvRecords.Parse(await response.Content.ReadAsStringAsync()).SelectMany(r => r)
+                    .FirstOrDefault(f => f.Length > 0 && "=+-@\t\r".Contains(f[0], StringComparison.Ordinal) && !CsvNumber.IsMatch(f));
+                if (formula is not null)
+                {
+                    failures.Add($"CSV field '{formula}' would run as a formula, for {description}");
+                }
+            }
         }
 
         // bench/fuzz.sh quotes this line in docs/reliability.md.
@@ -95,8 +123,32 @@ public sealed class FuzzTests : IDisposable
         var account = Uri.EscapeDataString(Pick(["5.57.73", "", "x", new string('9', 80), "5.57.73%2F..", "æ"]));
         switch (random.Next(16))
         {
+            case 11 when random.Next(8) == 0:
+            {
+                // Around the case-weeks limit (contract §7): 520-week cases plus a rest; beyond the limit must be 413.
+                var total = int.Parse(Pick(["99999", "100000", "100001", "150000"]), System.Globalization.CultureInfo.InvariantCulture);
+                var weeks = "[" + string.Join(",", Enumerable.Repeat("1", 520)) + "]";
+                var body = new StringBuilder("{\"cases\":[");
+                for (var left = total; left > 0; left -= 520)
+                {
+                    body.Append(left == total ? "" : ",").Append("{\"id\":\"c\",\"benefit\":\"sygedagpenge\",\"ruleSet\":\"2016\",\"firstWeekAnciennity\":1,\"weeklyAmounts\":")
+                        .Append(left >= 520 ? weeks : "[" + string.Join(",", Enumerable.Repeat("1", left)) + "]").Append('}');
+                }
+
+                var request = new HttpRequestMessage(HttpMethod.Post, "/api/refusion/calculate" + Pick(["", "?detail=weeks"]))
+                {
+                    Content = new StringContent(body.Append("]}").ToString(), Encoding.UTF8, "application/json"),
+                };
+                if (total > 100_000)
+                {
+                    request.Options.Set(TooManyCaseWeeks, true);
+                }
+
+                return request;
+            }
+
             case 11:
-                return new HttpRequestMessage(HttpMethod.Post, $"/api/refusion/{Pick(["calculate", "operating-cap", "central", "x"])}")
+                return new HttpRequestMessage(HttpMethod.Post, $"/api/refusion/{Pick(["calculate", "operating-cap", "central", "x"])}{Pick(["", "", "?detail=weeks", "?detail=x", "?detail="])}")
                 {
                     Content = new StringContent(Pick([
                         "{\"cases\":[{\"id\":" + Garbage() + ",\"benefit\":" + Pick(["\"kontanthjaelp\"", "\"x\"", "null", "1"]) + ",\"ruleSet\":" + Pick(["\"2016\"", "\"pre2016\"", "\"1999\"", "[]"]) + ",\"firstWeekAnciennity\":" + Pick(QueryValues.Append("1").Append("99999999999").ToArray()) + ",\"activity\":" + Pick(["\"passive\"", "\"x\"", "7"]) + ",\"weeklyAmounts\":[" + Garbage() + "]}],\"date\":" + Pick(["\"2016-01-04\"", "\"2016-02-30\"", "0"]) + "}",
@@ -123,13 +175,13 @@ public sealed class FuzzTests : IDisposable
                     "rounds:round,cutoff", "settings:key,value",
                 ]).Split(':');
                 var (part, header) = (file[0], file[1]);
-                var rows = string.Join("\n", Enumerable.Range(0, random.Next(1, 5)).Select(_ => string.Join(",", Enumerable.Range(0, random.Next(1, 9)).Select(_ => Pick(Fragments.Concat(QueryValues).Append("5.57.73").Append("2014-03-31").Append("1.234,50").Append("\"a,\"\"b\"").ToArray())))));
+                var rows = string.Join("\n", Enumerable.Range(0, random.Next(1, 5)).Select(_ => string.Join(",", Enumerable.Range(0, random.Next(1, 9)).Select(_ => Pick(Fragments.Concat(QueryValues).Append("5.57.73").Append("2014-03-31").Append("1.234,50").Append("\"a,\"\"b\"").Concat(FormulaTexts).ToArray())))));
                 var content = new MultipartFormDataContent { { new ByteArrayContent(Encoding.UTF8.GetBytes(header + "\n" + rows)), part, part + ".csv" } };
                 return new HttpRequestMessage(HttpMethod.Post, $"/api/budget-years/{year}/dataset") { Content = content };
             }
 
             case 15:
-                return new HttpRequestMessage(HttpMethod.Get, $"/api/budget-years/{year}/reports/{Pick(["committee-table", "overview"])}?round={Pick(["1", "2", "3"])}&format={Pick(["json", "csv", "xlsx", "html"])}&unit={Pick(["kr", "thousands"])}&committee={Pick(["", "Erhverv", "x"])}");
+                return new HttpRequestMessage(HttpMethod.Get, $"/api/budget-years/{year}/reports/{Pick(["committee-table", "overview", "area-accounts"])}?round={Pick(["1", "2", "3"])}&format={Pick(["json", "csv", "xlsx", "html"])}&unit={Pick(["kr", "thousands"])}&committee={Pick(["", "Erhverv", "x"])}");
 
             case 10:
                 return new HttpRequestMessage(HttpMethod.Get, $"/api/budget-years/{year}/reports/{Pick(["committee-table", "area-grid", "area-accounts", "out-years", "appropriation-changes", "service-frame", "overview", "x", "%2e%2e"])}?round={Pick(QueryValues)}&format={Pick(["json", "csv", "xlsx", "html", "pdf", ""])}&unit={Pick(["kr", "thousands", "x"])}&keepTotals={Pick(["true", "false", "1"])}&rounding={Pick(["half-to-even", "half-away-from-zero", "up"])}&committee={Pick(QueryValues)}&by={Pick(QueryValues)}");

@@ -10,9 +10,11 @@ public sealed class RefusionTests(PublishedFiguresTests.DemoApi api) : IClassFix
 {
     private readonly HttpClient client = api.Factory.CreateClient();
 
-    private async Task<JsonNode> Calculate(object request)
+    private const string WeekDetail = "?detail=weeks";
+
+    private async Task<JsonNode> Calculate(object request, string query = "")
     {
-        var response = await client.PostAsync("/api/refusion/calculate", Http.JsonBody(request));
+        var response = await client.PostAsync("/api/refusion/calculate" + query, Http.JsonBody(request));
         response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
         return await response.Json();
     }
@@ -23,7 +25,7 @@ public sealed class RefusionTests(PublishedFiguresTests.DemoApi api) : IClassFix
     [Fact]
     public async Task The_contract_example_gets_80_percent_in_the_first_weeks_of_the_2016_staircase()
     {
-        var result = await Calculate(new { cases = new[] { Case("kontanthjaelp", "2016", 1, "passive", 3000, 3000, 3000) } });
+        var result = await Calculate(new { cases = new[] { Case("kontanthjaelp", "2016", 1, "passive", 3000, 3000, 3000) } }, WeekDetail);
 
         var weeks = result["cases"]![0]!["weeks"]!.AsArray();
         weeks.Select(w => w.Text()).Should().Equal(
@@ -38,7 +40,7 @@ public sealed class RefusionTests(PublishedFiguresTests.DemoApi api) : IClassFix
     {
         var weekly = Enumerable.Repeat(1000m, 56).ToArray();
 
-        var result = await Calculate(new { cases = new[] { Case("sygedagpenge", "2016", 1, null, weekly) } });
+        var result = await Calculate(new { cases = new[] { Case("sygedagpenge", "2016", 1, null, weekly) } }, WeekDetail);
 
         var rates = result["cases"]![0]!["weeks"]!.AsArray().Select(w => w!["rate"]!.GetValue<decimal>()).ToArray();
         rates[..4].Should().AllBeEquivalentTo(80m);
@@ -51,7 +53,7 @@ public sealed class RefusionTests(PublishedFiguresTests.DemoApi api) : IClassFix
     [Fact]
     public async Task Dagpenge_after_2016_are_co_financed_20_60_70_80_so_the_states_share_is_the_rest()
     {
-        var result = await Calculate(new { cases = new[] { Case("dagpenge", "2016", 4, null, 5000, 5000, 5000) } });
+        var result = await Calculate(new { cases = new[] { Case("dagpenge", "2016", 4, null, 5000, 5000, 5000) } }, WeekDetail);
 
         result["cases"]![0]!["weeks"]!.AsArray().Select(w => w!["rate"]!.GetValue<decimal>()).Should().Equal(80m, 40m, 40m);
         result["total"].Text().Should().Be("{\"gross\":15000,\"refusion\":8000,\"net\":7000}");
@@ -75,7 +77,7 @@ public sealed class RefusionTests(PublishedFiguresTests.DemoApi api) : IClassFix
     [InlineData("fleksloentilskud", "passive", 100, 65)]
     public async Task The_pre_2016_table_gives_the_rate_by_benefit_activity_and_week(string benefit, string activity, int week, decimal rate)
     {
-        var result = await Calculate(new { cases = new[] { Case(benefit, "pre2016", week, activity, 1000) } });
+        var result = await Calculate(new { cases = new[] { Case(benefit, "pre2016", week, activity, 1000) } }, WeekDetail);
 
         result["cases"]![0]!["weeks"]![0]!["rate"]!.GetValue<decimal>().Should().Be(rate);
         result["cases"]![0]!["refusion"]!.GetValue<decimal>().Should().Be(10m * rate);
@@ -84,7 +86,7 @@ public sealed class RefusionTests(PublishedFiguresTests.DemoApi api) : IClassFix
     [Fact]
     public async Task Ledighedsydelse_refusion_stops_after_18_months_on_the_benefit()
     {
-        var result = await Calculate(new { cases = new[] { Case("ledighedsydelse", "pre2016", 76, "passive", 3200, 3200, 3200, 3200, 3200) } });
+        var result = await Calculate(new { cases = new[] { Case("ledighedsydelse", "pre2016", 76, "passive", 3200, 3200, 3200, 3200, 3200) } }, WeekDetail);
 
         var weeks = result["cases"]![0]!["weeks"]!.AsArray();
         weeks.Select(w => (int)w!["anciennity"]!).Should().Equal(76, 77, 78, 79, 80);
@@ -118,6 +120,64 @@ public sealed class RefusionTests(PublishedFiguresTests.DemoApi api) : IClassFix
         ledighedsydelseCost.Should().Be(167_000m);
         decimal.Round(flexjobCost / 1000m).Should().Be(130m);
         decimal.Round((ledighedsydelseCost - flexjobCost) / 1000m).Should().Be(37m);
+    }
+
+    [Fact]
+    public async Task Without_detail_a_case_carries_its_totals_only_and_with_detail_weeks_also_each_week()
+    {
+        var request = new { cases = new[] { Case("kontanthjaelp", "2016", 1, "passive", 3000, 3000, 3000) } };
+
+        var totals = await Calculate(request);
+        var detailed = await Calculate(request, WeekDetail);
+
+        totals["cases"]![0]!.AsObject().Select(p => p.Key).Should().Equal("id", "gross", "refusion", "net", "ruleSet", "source");
+        totals["cases"]![0]!.Text().Should().StartWith("{\"id\":\"c1\",\"gross\":9000,\"refusion\":7200,\"net\":1800,");
+        detailed["cases"]![0]!.AsObject().Select(p => p.Key).Should().Equal("id", "gross", "refusion", "net", "weeks", "ruleSet", "source");
+        detailed["cases"]![0]!["weeks"]!.AsArray().Should().HaveCount(3);
+        totals["total"].Text().Should().Be(detailed["total"].Text());
+    }
+
+    [Theory]
+    [InlineData("?detail=week")]
+    [InlineData("?detail=")]
+    [InlineData("?detail=WEEKS")]
+    [InlineData("?detail=weeks&detail=weeks")]
+    public async Task An_unknown_detail_is_a_400_naming_it(string query)
+    {
+        var response = await client.PostAsync("/api/refusion/calculate" + query, Http.JsonBody(new { cases = new[] { Case("kontanthjaelp", "2016", 1, "passive", 3000) } }));
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+        (await response.Json())["errors"]!["detail"].Should().NotBeNull();
+    }
+
+    /// <summary>192 cases of 520 weeks and one of 160 (or 161): the limit is on the weeks of all cases together.</summary>
+    private static object CaseWeeks(int total)
+    {
+        var weekly = Enumerable.Repeat(1000m, 520).ToArray(); // the most weeks one case may have
+        var full = total / weekly.Length;
+        var cases = Enumerable.Range(0, full).Select(i => new { id = $"c{i}", benefit = "sygedagpenge", ruleSet = "2016", firstWeekAnciennity = 1, weeklyAmounts = weekly })
+            .Append(new { id = "rest", benefit = "sygedagpenge", ruleSet = "2016", firstWeekAnciennity = 1, weeklyAmounts = weekly[..(total % weekly.Length)] })
+            .Where(c => c.weeklyAmounts.Length > 0);
+        return new { cases };
+    }
+
+    [Fact]
+    public async Task One_hundred_thousand_case_weeks_are_calculated_and_one_more_is_a_413_saying_the_limit_and_the_count()
+    {
+        var atLimit = await client.PostAsync("/api/refusion/calculate", Http.JsonBody(CaseWeeks(100_000)));
+        var overLimit = await client.PostAsync("/api/refusion/calculate?detail=weeks", Http.JsonBody(CaseWeeks(100_001)));
+
+        atLimit.StatusCode.Should().Be(HttpStatusCode.OK);
+        var answer = await atLimit.Json();
+        answer["total"]!["gross"]!.GetValue<decimal>().Should().Be(100_000m * 1000m);
+        answer["cases"]!.AsArray().Should().AllSatisfy(c => c!.AsObject().ContainsKey("weeks").Should().BeFalse());
+        overLimit.StatusCode.Should().Be(HttpStatusCode.RequestEntityTooLarge);
+        overLimit.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+        var problem = await overLimit.Json();
+        ((string?)problem["detail"]).Should().Contain("at most 100000 case-weeks").And.Contain("this request has 100001");
+        problem["limit"]!.GetValue<int>().Should().Be(100_000);
+        problem["caseWeeks"]!.GetValue<long>().Should().Be(100_001);
     }
 
     [Fact]

@@ -97,6 +97,31 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task The_csv_report_defuses_text_that_starts_like_a_formula_and_keeps_negative_amounts_as_numbers()
+    {
+        var folder = Path.Combine(directory, "formulas");
+        Directory.CreateDirectory(folder);
+        foreach (var file in Directory.GetFiles(Demo, "*.csv"))
+        {
+            File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+        }
+
+        await File.AppendAllTextAsync(Path.Combine(folder, "accounts.csv"), "+Udvalg,Beskæftigelse,5.57.99,\"=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",@SUM(1),drift,\n");
+        await File.AppendAllTextAsync(Path.Combine(folder, "movements.csv"), "5.57.99,original_budget,-12345.67,2013-10-09,Budget 2014,Kommunalbestyrelsen\n");
+        await File.AppendAllTextAsync(Path.Combine(folder, "estimates.csv"), "1,5.57.99,-20000,-3 helårspersoner,-1000,0,0,0\n");
+        (await Cli("import", folder, "--year", "2014")).Exit.Should().Be(BudgetCli.Ok);
+        var csvFile = Path.Combine(directory, "accounts.csv");
+
+        var csv = await Cli("report", "--year", "2014", "--round", "1", "--by", "account", "--format", "csv", "--output", csvFile);
+        var console = await Cli("report", "--year", "2014", "--round", "1", "--by", "committee", "--format", "csv");
+
+        csv.Exit.Should().Be(BudgetCli.Ok, csv.Error);
+        (await File.ReadAllLinesAsync(csvFile)).Should().Contain(
+            "'+Udvalg;Beskæftigelse;'@SUM(1);5.57.99;\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\";-12345,67;0,00;-12345,67;0,00;-20000,00;-7654,33;0,0");
+        console.Out.Should().Contain(Environment.NewLine + "'+Udvalg;;;;;-12345,67;0,00;-12345,67;0,00;-20000,00;-7654,33;");
+    }
+
+    [Fact]
     public async Task An_import_that_fails_on_its_last_row_stores_nothing_and_exits_1_listing_the_error()
     {
         var folder = Path.Combine(directory, "dataset");

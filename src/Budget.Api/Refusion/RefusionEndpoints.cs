@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Budget.Api.Hosting;
 using Budget.Api.Security;
 using Budget.Application.Refusion;
@@ -16,7 +17,15 @@ public sealed record RefusionRequest(RefusionCaseRequest[]? Cases, LocalDate? Da
 
 public sealed record RefusionWeekDto(int Week, int Anciennity, decimal Rate, decimal Amount, decimal Refusion);
 
-public sealed record RefusionCaseDto(string Id, decimal Gross, decimal Refusion, decimal Net, IReadOnlyList<RefusionWeekDto> Weeks, string RuleSet, string Source);
+/// <summary>One case's totals; <c>weeks</c> only when the request asked for <c>detail=weeks</c> (contract §7), otherwise left out.</summary>
+public sealed record RefusionCaseDto(
+    string Id,
+    decimal Gross,
+    decimal Refusion,
+    decimal Net,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<RefusionWeekDto>? Weeks,
+    string RuleSet,
+    string Source);
 
 public sealed record RefusionTotalDto(decimal Gross, decimal Refusion, decimal Net)
 {
@@ -39,11 +48,16 @@ internal sealed class RefusionRequestValidator : AbstractValidator<RefusionReque
     public const int MaxCases = 10_000;
     public const int MaxWeeks = 520;
 
+    /// <summary>Contract §7: one calculation covers at most this many weeks summed over its cases; beyond → 413.</summary>
+    public const int MaxCaseWeeks = 100_000;
+
     public RefusionRequestValidator()
     {
         RuleFor(r => r.Cases).NotEmpty().WithMessage("'Cases' must hold at least one case.")
             .Must(c => c is null || c.Length <= MaxCases).WithMessage($"At most {MaxCases} cases per request.");
-        RuleForEach(r => r.Cases).ChildRules(c =>
+        // An oversized request is answered 413 by the endpoint; checking each of its weeks first (up to 10 000 cases × 520)
+        // would spend the very time the limit is there to save.
+        When(r => CaseWeeks(r) <= MaxCaseWeeks, () => RuleForEach(r => r.Cases).ChildRules(c =>
         {
             c.RuleFor(x => x.Id).NotEmpty().MaximumLength(200);
             c.RuleFor(x => x.Benefit).NotEmpty();
@@ -54,8 +68,11 @@ internal sealed class RefusionRequestValidator : AbstractValidator<RefusionReque
             c.RuleFor(x => x.WeeklyAmounts).NotEmpty().WithMessage("'WeeklyAmounts' must hold at least one week.")
                 .Must(w => w is null || w.Length <= MaxWeeks).WithMessage($"At most {MaxWeeks} weeks per case.");
             c.RuleForEach(x => x.WeeklyAmounts).IsKroner();
-        });
+        }));
     }
+
+    /// <summary>The weeks of all cases together: the size of the calculation and of its per-week answer.</summary>
+    public static long CaseWeeks(RefusionRequest request) => request.Cases?.Sum(c => (long)(c?.WeeklyAmounts?.Length ?? 0)) ?? 0;
 }
 
 internal sealed class OperatingCapRequestValidator : AbstractValidator<OperatingCapRequest>
@@ -86,9 +103,28 @@ public static class RefusionEndpoints
         return app;
     }
 
-    /// <summary>Per case and week: anciennity, rate and refusion; per case and in total gross, refusion and net.</summary>
-    public static Results<Ok<RefusionResponse>, ValidationProblem> Calculate(RefusionRequest request, RefusionRuleBook rules)
+    /// <summary>
+    /// Per case and in total gross, refusion and net; with <c>detail=weeks</c> also per case and week anciennity, rate
+    /// and refusion. At most <see cref="RefusionRequestValidator.MaxCaseWeeks"/> case-weeks (413 beyond).
+    /// </summary>
+    public static Results<Ok<RefusionResponse>, ValidationProblem, ProblemHttpResult> Calculate(RefusionRequest request, string? detail, RefusionRuleBook rules)
     {
+        if (detail is not null and not "weeks")
+        {
+            return Problems.Invalid("detail", "detail must be 'weeks' (per-week detail) or left out (totals only).");
+        }
+
+        var caseWeeks = RefusionRequestValidator.CaseWeeks(request);
+        if (caseWeeks > RefusionRequestValidator.MaxCaseWeeks)
+        {
+            return TypedResults.Problem(
+                detail: $"A calculation covers at most {RefusionRequestValidator.MaxCaseWeeks} case-weeks (weekly amounts summed over the cases); this request has {caseWeeks}. Split it into several requests.",
+                statusCode: StatusCodes.Status413PayloadTooLarge,
+                title: "Too many case-weeks",
+                extensions: new Dictionary<string, object?> { ["limit"] = RefusionRequestValidator.MaxCaseWeeks, ["caseWeeks"] = caseWeeks });
+        }
+
+        var withWeeks = detail == "weeks";
         var errors = new Dictionary<string, string[]>();
         var results = new List<(RefusionCaseResult Result, RefusionRule Rule)>();
         for (var i = 0; i < request.Cases!.Length; i++)
@@ -117,7 +153,7 @@ public static class RefusionEndpoints
                 r.Result.Totals.Gross.Kroner,
                 r.Result.Totals.Refusion.Kroner,
                 r.Result.Totals.Net.Kroner,
-                r.Result.Weeks.Select(w => new RefusionWeekDto(w.Week, w.Anciennity, w.Rate.Percent, w.Amount.Kroner, w.Refusion.Kroner)).ToArray(),
+                withWeeks ? r.Result.Weeks.Select(w => new RefusionWeekDto(w.Week, w.Anciennity, w.Rate.Percent, w.Amount.Kroner, w.Refusion.Kroner)).ToArray() : null,
                 r.Rule.RuleSet,
                 r.Rule.Validity.Source)).ToArray(),
             RefusionTotalDto.From(total)));
