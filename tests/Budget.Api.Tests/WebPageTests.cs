@@ -137,6 +137,22 @@ public sealed class WebPageTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Signed_in_the_html_export_is_saved_as_a_file_because_a_blob_page_would_refuse_its_stylesheet()
+    {
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(Root);
+        await page.GetByLabel("API-nøgle").FillAsync(BudgetApiFactory.BootstrapKey);
+        await page.GetByLabel("API-nøgle").PressAsync("Tab");
+        await Assertions.Expect(page.Locator("#committeeTable tr.total")).ToContainTextAsync("461.182");
+
+        var download = await page.RunAndWaitForDownloadAsync(() => page.Locator("#exports li", new() { HasText = "Udvalgets tabel" }).GetByText("HTML").ClickAsync());
+
+        download.SuggestedFilename.Should().Be("committee-table-2014-1.html");
+        var saved = await File.ReadAllTextAsync(await download.PathAsync());
+        saved.Should().Contain("<h1>Udvalgets tabel, 1. budgetopf").And.Contain(">461.182<").And.Contain("<style>");
+    }
+
+    [Fact]
     public async Task An_export_link_serves_the_printable_html_report()
     {
         var page = await browser.NewPageAsync();

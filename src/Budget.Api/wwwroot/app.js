@@ -110,7 +110,13 @@ function exportLinks(year) {
         event.preventDefault();
         const response = await fetch(link.href, { headers: headers() });
         const url = URL.createObjectURL(await response.blob());
-        window.open(url, "_blank");
+        if (format !== "html") { window.open(url, "_blank"); return; }
+        // A document opened from a blob: URL inherits this page's Content-Security-Policy, which does not allow the
+        // report's embedded stylesheet; saved as a file, the report opens with its styles and prints as meant.
+        const save = document.createElement("a");
+        save.href = url;
+        save.download = `${kind}-${year}-${$("round").value}.html`;
+        save.click();
       });
       item.append(link, " ");
     }
