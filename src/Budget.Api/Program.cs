@@ -67,6 +67,7 @@ builder.Services.AddOpenApi();
 
 var app = builder.Build();
 
+app.UseSecurityHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 

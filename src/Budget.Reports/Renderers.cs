@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Security.Cryptography;
 using System.Text;
 using Budget.Domain.Money;
 using DocumentFormat.OpenXml;
@@ -254,7 +255,9 @@ public static class XlsxRenderer
 /// <summary>Printable HTML: Danish numbers, negative variances marked, A4 landscape print CSS.</summary>
 public static class HtmlRenderer
 {
-    private const string Style = """
+    // The browser hashes the <style> text after its parser has turned CR LF into LF, so the text written and the
+    // text hashed are both LF-only, whatever line endings this file is checked out with.
+    private static readonly string Style = """
         @page { size: A4 landscape; margin: 12mm; }
         body { font-family: "Segoe UI", Arial, sans-serif; font-size: 10pt; color: #111; margin: 1.5em; }
         h1 { font-size: 14pt; margin: 0 0 .3em; } h2 { font-size: 11pt; margin: 1.4em 0 .3em; }
@@ -266,7 +269,13 @@ public static class HtmlRenderer
         td.neg { color: #0a6b2d; } td.pos { color: #a3161a; }
         p.note { font-size: 8.5pt; color: #444; margin: .2em 0; }
         @media print { body { margin: 0; } a { color: inherit; text-decoration: none; } }
-        """;
+        """.ReplaceLineEndings("\n");
+
+    /// <summary>
+    /// The CSP hash source (<c>'sha256-…'</c> without quotes) of the embedded stylesheet, so a report can keep its
+    /// styles under a Content-Security-Policy without <c>'unsafe-inline'</c>.
+    /// </summary>
+    public static string StyleHash { get; } = "sha256-" + Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(Style)));
 
     public static string Render(ReportDocument document)
     {

@@ -9,32 +9,28 @@ namespace Budget.Api.Tests;
 /// </summary>
 public sealed class WebPageTests : IAsyncLifetime, IDisposable
 {
-    private const string Chromium = "/usr/bin/chromium";
     private readonly BudgetApiFactory factory = new(seedDemo: true, anonymousRead: true, kestrel: true);
-    private IPlaywright playwright = null!;
-    private IBrowser browser = null!;
+    private HeadlessChromium chromium = null!;
+
+    private IBrowser Browser => chromium.Browser;
 
     public async Task InitializeAsync()
     {
-        File.Exists(Chromium).Should().BeTrue("the browser tests drive Debian's chromium package (apt-get install chromium; .ci/run does it)");
         using var admin = factory.CreateClient();
         // A second committee, so that choosing a committee visibly changes the table.
         var import = await admin.PostAsync("/api/budget-years/2014/dataset", Http.Dataset(
             ("accounts", "committee,activity_area,account,name,group\nTeknik- og Miljøudvalget,Veje,2.28.20,Vejvedligeholdelse,Veje\n"),
             ("movements", "account,kind,amount,decided_on,reference\n2.28.20,original_budget,1000000,2013-10-09,Budget 2014\n")));
         import.StatusCode.Should().Be(HttpStatusCode.OK, await import.Content.ReadAsStringAsync());
-        playwright = await Playwright.CreateAsync();
-        browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox"] });
+        chromium = await HeadlessChromium.Launch();
     }
 
     public async Task DisposeAsync()
     {
-        if (browser is not null)
+        if (chromium is not null)
         {
-            await browser.DisposeAsync();
+            await chromium.DisposeAsync();
         }
-
-        playwright?.Dispose();
     }
 
     public void Dispose() => factory.Dispose();
@@ -44,7 +40,7 @@ public sealed class WebPageTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task The_page_shows_the_demo_year_in_Danish_numbers_and_choosing_a_committee_changes_the_table()
     {
-        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1400, Height = 1000 } });
+        var page = await Browser.NewPageAsync(new() { ViewportSize = new() { Width = 1400, Height = 1000 } });
         await page.GotoAsync(Root);
 
         var total = page.Locator("#committeeTable tr.total");
@@ -71,15 +67,96 @@ public sealed class WebPageTests : IAsyncLifetime, IDisposable
         new FileInfo(screenshot).Length.Should().BeGreaterThan(10_000);
     }
 
+    private const string PagePolicy = "default-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'none'";
+
+    [Fact]
+    public async Task Every_response_forbids_sniffing_and_referrers_and_html_carries_the_content_security_policy()
+    {
+        using var client = factory.Anonymous();
+
+        using var page = await client.GetAsync(new Uri("/", UriKind.Relative));
+        page.StatusCode.Should().Be(HttpStatusCode.OK);
+        page.Content.Headers.ContentType!.MediaType.Should().Be("text/html");
+        page.Headers.GetValues("Content-Security-Policy").Should().Equal(PagePolicy);
+        page.Headers.GetValues("X-Content-Type-Options").Should().Equal("nosniff");
+        page.Headers.GetValues("Referrer-Policy").Should().Equal("no-referrer");
+
+        using var report = await client.GetAsync(new Uri("/api/budget-years/2014/reports/committee-table?round=1&format=html", UriKind.Relative));
+        report.StatusCode.Should().Be(HttpStatusCode.OK);
+        var policy = report.Headers.GetValues("Content-Security-Policy").Single();
+        policy.Should().StartWith(PagePolicy + "; style-src 'self' 'sha256-").And.EndWith("'");
+        policy.Should().NotContain("unsafe");
+        report.Headers.GetValues("X-Content-Type-Options").Should().Equal("nosniff");
+
+        using var json = await client.GetAsync(new Uri("/api/budget-years", UriKind.Relative));
+        json.StatusCode.Should().Be(HttpStatusCode.OK);
+        json.Headers.GetValues("X-Content-Type-Options").Should().Equal("nosniff");
+        json.Headers.GetValues("Referrer-Policy").Should().Equal("no-referrer");
+        json.Headers.Contains("Content-Security-Policy").Should().BeFalse("the policy is for documents a browser renders");
+
+        using var missing = await client.GetAsync(new Uri("/api/budget-years/1999/reports/committee-table?round=1", UriKind.Relative));
+        missing.IsSuccessStatusCode.Should().BeFalse();
+        missing.Headers.GetValues("X-Content-Type-Options").Should().Equal("nosniff");
+    }
+
+    [Fact]
+    public async Task The_page_and_its_html_report_work_under_the_content_security_policy()
+    {
+        var page = await Browser.NewPageAsync(new() { ViewportSize = new() { Width = 1400, Height = 1000 } });
+        var complaints = new List<string>();
+        page.Console += (_, message) => complaints.Add(message.Text);
+        page.PageError += (_, error) => complaints.Add("page error: " + error);
+
+        var response = await page.GotoAsync(Root);
+        (await response!.HeaderValueAsync("content-security-policy")).Should().Be(PagePolicy);
+        await Assertions.Expect(page.Locator("#committeeTable tr.total")).ToContainTextAsync("461.182");
+        (await page.Locator("#committeeTable svg.variance").CountAsync()).Should().Be(7);
+        await Assertions.Expect(page.Locator("#areaGrid")).ToContainTextAsync("14,7");
+        // The percent bars are sized through element.style, which the policy allows, unlike a style attribute in markup.
+        (await page.Locator("#areaGrid span.bar").First.EvaluateAsync<double>("e => e.getBoundingClientRect().width")).Should().BeGreaterThan(0);
+        // Computed from app.css: the stylesheet file loaded under 'self'.
+        (await page.Locator("#committeeTable th").First.EvaluateAsync<string>("e => getComputedStyle(e).backgroundColor")).Should().Be("rgb(238, 242, 246)");
+        await page.SelectOptionAsync("#committee", "Erhvervs- og Beskæftigelsesudvalget");
+        await Assertions.Expect(page.Locator("#committeeTable tr.total")).ToContainTextAsync("460.182");
+
+        var href = await page.Locator("#exports a").First.GetAttributeAsync("href");
+        var report = await Browser.NewPageAsync();
+        report.Console += (_, message) => complaints.Add(message.Text);
+        report.PageError += (_, error) => complaints.Add("page error: " + error);
+        await report.GotoAsync(new Uri(new Uri(Root), href).ToString());
+        await Assertions.Expect(report.Locator("tr.total")).ToContainTextAsync("460.182");
+        // The report's embedded stylesheet applies only if its hash in the policy matches the text the browser read.
+        (await report.Locator("th").First.EvaluateAsync<string>("e => getComputedStyle(e).backgroundColor")).Should().Be("rgb(238, 242, 246)");
+
+        complaints.Should().NotContain(c => c.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase) || c.Contains("Refused to", StringComparison.Ordinal));
+        complaints.Should().NotContain(c => c.StartsWith("page error", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Signed_in_the_html_export_is_saved_as_a_file_because_a_blob_page_would_refuse_its_stylesheet()
+    {
+        var page = await Browser.NewPageAsync();
+        await page.GotoAsync(Root);
+        await page.GetByLabel("API-nøgle").FillAsync(BudgetApiFactory.BootstrapKey);
+        await page.GetByLabel("API-nøgle").PressAsync("Tab");
+        await Assertions.Expect(page.Locator("#committeeTable tr.total")).ToContainTextAsync("461.182");
+
+        var download = await page.RunAndWaitForDownloadAsync(() => page.Locator("#exports li", new() { HasText = "Udvalgets tabel" }).GetByText("HTML").ClickAsync());
+
+        download.SuggestedFilename.Should().Be("committee-table-2014-1.html");
+        var saved = await File.ReadAllTextAsync(await download.PathAsync());
+        saved.Should().Contain("<h1>Udvalgets tabel, 1. budgetopf").And.Contain(">461.182<").And.Contain("<style>");
+    }
+
     [Fact]
     public async Task An_export_link_serves_the_printable_html_report()
     {
-        var page = await browser.NewPageAsync();
+        var page = await Browser.NewPageAsync();
         await page.GotoAsync(Root);
         await Assertions.Expect(page.Locator("#exports a").First).ToBeVisibleAsync();
 
         var href = await page.Locator("#exports a").First.GetAttributeAsync("href");
-        var report = await browser.NewPageAsync();
+        var report = await Browser.NewPageAsync();
         await report.GotoAsync(new Uri(new Uri(Root), href).ToString());
 
         await Assertions.Expect(report.Locator("h1")).ToContainTextAsync("Udvalgets tabel, 1. budgetopfølgning 2014");

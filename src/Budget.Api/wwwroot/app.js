@@ -35,45 +35,67 @@ function query(extra = {}) {
   return params.toString();
 }
 
+/**
+ * An element with its class and children. Strings become text nodes, so a value from the database is shown as
+ * text and never read as markup (contract §8).
+ */
+function element(tag, className, ...children) {
+  const made = document.createElement(tag);
+  if (className) made.className = className;
+  made.append(...children);
+  return made;
+}
+
+const svgNamespace = "http://www.w3.org/2000/svg";
+
+function svgElement(tag, attributes) {
+  const made = document.createElementNS(svgNamespace, tag);
+  for (const [name, value] of Object.entries(attributes)) made.setAttribute(name, String(value));
+  return made;
+}
+
 /** A small horizontal bar chart of a row's variance, centred on zero (inline SVG). */
 function varianceBar(value, max) {
   const width = 120, half = width / 2;
   const length = max === 0 ? 0 : Math.round(Math.abs(value) / max * (half - 2));
   const x = value < 0 ? half - length : half;
-  return `<svg class="variance" width="${width}" height="12" role="img" aria-label="afvigelse ${danish(value)}">` +
-    `<rect class="${value < 0 ? "neg" : "pos"}" x="${x}" y="2" width="${length}" height="8"></rect>` +
-    `<line x1="${half}" x2="${half}" y1="0" y2="12"></line></svg>`;
+  const chart = svgElement("svg", { class: "variance", width, height: 12, role: "img", "aria-label": `afvigelse ${danish(value)}` });
+  chart.append(
+    svgElement("rect", { class: value < 0 ? "neg" : "pos", x, y: 2, width: length, height: 8 }),
+    svgElement("line", { x1: half, x2: half, y1: 0, y2: 12 }));
+  return chart;
 }
 
-function render(table, element, options = {}) {
+function cell(column, value) {
+  if (column.kind === "text") return element("td", "", value ?? "");
+  if (column.kind === "percent") {
+    const bar = element("span", value > 100 ? "bar over" : "bar");
+    // Through the CSSOM, which the Content-Security-Policy allows; a style attribute in markup it would refuse.
+    bar.style.width = `${Math.max(0, Math.min(100, value ?? 0)) / 2}px`;
+    return element("td", "num", bar, danish(value, 1));
+  }
+  const sign = column.key.startsWith("variance") && value ? (value < 0 ? " neg" : " pos") : "";
+  return element("td", "num" + sign, danish(value));
+}
+
+function render(table, target, options = {}) {
   const columns = table.columns;
   const varianceKey = "varianceToCorrected";
   const max = Math.max(0, ...table.rows.map((r) => Math.abs(r.cells[varianceKey] ?? 0)));
-  let html = "<thead><tr>" + columns.map((c) => `<th class="${c.kind === "text" ? "" : "num"}">${c.header}</th>`).join("");
-  if (options.chart) html += "<th>Afvigelse</th>";
-  html += "</tr></thead><tbody>";
+  const head = element("tr", "", ...columns.map((c) => element("th", c.kind === "text" ? "" : "num", c.header ?? "")));
+  if (options.chart) head.append(element("th", "", "Afvigelse"));
+  const body = element("tbody", "");
   for (const row of table.rows) {
-    html += `<tr class="${row.kind}">`;
-    for (const c of columns) {
-      const value = row.cells[c.key];
-      if (c.kind === "text") { html += `<td>${value ?? ""}</td>`; continue; }
-      if (c.kind === "percent") {
-        const width = Math.max(0, Math.min(100, value ?? 0));
-        html += `<td class="num"><span class="bar${value > 100 ? " over" : ""}" style="width:${width / 2}px"></span>${danish(value, 1)}</td>`;
-        continue;
-      }
-      const sign = c.key.startsWith("variance") && value ? (value < 0 ? " neg" : " pos") : "";
-      html += `<td class="num${sign}">${danish(value)}</td>`;
-    }
-    if (options.chart) html += `<td>${row.kind === "detail" ? varianceBar(row.cells[varianceKey] ?? 0, max) : ""}</td>`;
-    html += "</tr>";
+    const line = element("tr", row.kind, ...columns.map((c) => cell(c, row.cells[c.key])));
+    if (options.chart) line.append(element("td", "", ...(row.kind === "detail" ? [varianceBar(row.cells[varianceKey] ?? 0, max)] : [])));
+    body.append(line);
   }
-  element.innerHTML = html + "</tbody>";
+  target.replaceChildren(element("thead", "", head), body);
 }
 
 function exportLinks(year) {
   const list = $("exports");
-  list.innerHTML = "";
+  list.replaceChildren();
   const reports = [["committee-table", "Udvalgets tabel"], ["area-grid", "Aktivitetsområder"], ["area-accounts", "Konti med bemærkninger"],
     ["out-years", "Overslagsår"], ["appropriation-changes", "Bevillingsændringer"], ["service-frame", "Serviceramme"], ["overview", "Hovedoversigt"]];
   for (const [kind, name] of reports) {
@@ -88,7 +110,13 @@ function exportLinks(year) {
         event.preventDefault();
         const response = await fetch(link.href, { headers: headers() });
         const url = URL.createObjectURL(await response.blob());
-        window.open(url, "_blank");
+        if (format !== "html") { window.open(url, "_blank"); return; }
+        // A document opened from a blob: URL inherits this page's Content-Security-Policy, which does not allow the
+        // report's embedded stylesheet; saved as a file, the report opens with its styles and prints as meant.
+        const save = document.createElement("a");
+        save.href = url;
+        save.download = `${kind}-${year}-${$("round").value}.html`;
+        save.click();
       });
       item.append(link, " ");
     }
@@ -107,7 +135,7 @@ async function show() {
     ]);
     $("committeeTitle").textContent = `${table.tables[0].title} (1.000 kr.)`;
     render(table.tables[0], $("committeeTable"), { chart: true });
-    $("committeeNotes").innerHTML = table.tables[0].notes.map((n) => `<p>${n}</p>`).join("");
+    $("committeeNotes").replaceChildren(...table.tables[0].notes.map((n) => element("p", "", n)));
     render(grid.tables[0], $("areaGrid"));
     exportLinks(year);
   } catch (error) {
@@ -139,6 +167,8 @@ async function start() {
   }
 }
 
+// The form only groups the choices; Enter in the key field must not reload the page.
+$("choice").addEventListener("submit", (event) => event.preventDefault());
 $("apiKey").addEventListener("change", async () => {
   const key = $("apiKey").value.trim();
   if (key) sessionStorage.setItem(keyStore, key); else sessionStorage.removeItem(keyStore);
