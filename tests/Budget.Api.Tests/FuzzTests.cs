@@ -166,6 +166,42 @@ public sealed class FuzzTests : IDisposable
                 return new HttpRequestMessage(HttpMethod.Get, random.Next(2) == 0
                     ? $"/api/budget-years/{year}/rounds/{Pick(PathValues)}"
                     : $"/api/budget-years/{year}/rounds/{Pick(PathValues)}/estimates{Pick(["", "/" + account])}");
+            case 14 when random.Next(4) == 0:
+            {
+                // Contract §7 shapes: malformed multipart, amounts past the ceiling, absurd dates, oversized fields.
+                var shape = random.Next(4);
+                if (shape == 0)
+                {
+                    var raw = new ByteArrayContent(Encoding.Latin1.GetBytes(Pick([
+                        "--b\r\nContent-Disposition: form-data; name=\"movements\"; filename=\"m.csv\"\r\n\r\naccount,kind\r\n",
+                        "--b\r\n\u0001garbage\r\n\r\nx\r\n--b--\r\n",
+                        "--b" + new string('\u00ff', 100) + "\r\n\r\n--b--",
+                        Garbage(),
+                    ])));
+                    raw.Headers.TryAddWithoutValidation("Content-Type", Pick(["multipart/form-data; boundary=b", "multipart/form-data", "multipart/form-data; boundary="]));
+                    return new HttpRequestMessage(HttpMethod.Post, $"/api/budget-years/{year}/dataset") { Content = raw };
+                }
+
+                if (shape == 1)
+                {
+                    return new HttpRequestMessage(HttpMethod.Post, $"/api/budget-years/{year}/{Pick(["movements", "postings"])}")
+                    {
+                        Content = new StringContent(Pick([
+                            "{\"account\":\"5.57.73\",\"kind\":\"council_decision\",\"amount\":" + Pick(["100000000000.01", "-100000000000", "9223372036854775807", "1e11"]) + ",\"decidedOn\":\"" + Pick(["0001-01-01", "9999-12-31", "2014-05-01", "2015-07-01"]) + "\"}",
+                            "[{\"account\":\"5.57.73\",\"postedOn\":\"" + Pick(["2014-05-01", "9999-12-31"]) + "\",\"amount\":" + Pick(["100000000000.01", "99999999999.99"]) + "}]",
+                        ]), Encoding.UTF8, "application/json"),
+                    };
+                }
+
+                var csv = shape == 2
+                    ? ("movements", "account,kind,amount,decided_on\n" + string.Concat(Enumerable.Repeat($"5.57.73,council_decision,{Pick(["100000000000", "100000000000.01", "-99999999999999999999"])},{Pick(["2014-05-01", "0001-01-01", "9999-12-31"])}\n", random.Next(1, 50))))
+                    : ("accounts", "committee,activity_area,account,name\n" + new string('x', new[] { 1000, 70_000, 2_000_000 }[random.Next(3)]) + ",A,9.9.9,N\n");
+                return new HttpRequestMessage(HttpMethod.Post, $"/api/budget-years/{year}/dataset")
+                {
+                    Content = new MultipartFormDataContent { { new ByteArrayContent(Encoding.UTF8.GetBytes(csv.Item2)), csv.Item1, csv.Item1 + ".csv" } },
+                };
+            }
+
             case 14:
             {
                 // CSV files with a real header and malformed rows: the importer's own validation, not just the parser's.

@@ -320,7 +320,7 @@ public sealed class WorkflowTests : IAsyncLifetime, IDisposable
         estimate["before"]!["version"]!.GetValue<long>().Should().Be(1);
         estimate["after"]!["estimate"]!.GetValue<decimal>().Should().Be(72_000_000m);
         estimate["after"]!["version"]!.GetValue<long>().Should().Be(2);
-        audit[1]!.Text().Should().EndWith("\"at\":\"2014-04-15T12:00:00Z\",\"user\":\"Søren Økonomikonsulent\",\"action\":\"round.submit\",\"target\":\"budget-years/2014/rounds/1\",\"before\":{\"state\":\"open\"},\"after\":{\"state\":\"submitted\"}}");
+        audit[1]!.Text().Should().EndWith("\"at\":\"2014-04-15T12:00:00Z\",\"user\":\"Søren Økonomikonsulent\",\"userId\":1,\"action\":\"round.submit\",\"target\":\"budget-years/2014/rounds/1\",\"before\":{\"state\":\"open\"},\"after\":{\"state\":\"submitted\"}}");
         audit[2]!["after"]!.Text().Should().Be("{\"state\":\"recommended\",\"committee\":\"Erhvervs- og Beskæftigelsesudvalget\"}");
         ((string?)audit[2]!["user"]).Should().Be("EBU-formand");
         var approval = audit[3]!;
