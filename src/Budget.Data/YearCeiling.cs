@@ -35,8 +35,8 @@ internal static class YearCeiling
     public static async Task Check(DbConnection connection, DbTransaction transaction, string sql, int year, IReadOnlyList<AppropriationMovement> movements, IReadOnlyList<Posting> postings, CancellationToken cancellationToken)
     {
         var existing = await Read(connection, transaction, sql, year, cancellationToken);
-        Require(year, "movements", existing.Movements, Magnitude(movements.Select(m => m.Amount)));
-        Require(year, "postings", existing.Postings, Magnitude(postings.Select(p => p.Amount)));
+        Require(year, "movements", existing.Movements, Magnitude(movements.Select(m => m.Amount)), movements.Select(m => m.Account.Value));
+        Require(year, "postings", existing.Postings, Magnitude(postings.Select(p => p.Amount)), postings.Select(p => p.Account.Value));
     }
 
     /// <summary>The sum of |amount| in øre, saturating above the ceiling (so it never overflows itself).</summary>
@@ -54,17 +54,18 @@ internal static class YearCeiling
     public static long Add(long magnitude, long more) =>
         magnitude > AmountCeilings.MaxYearMagnitudeOre || more > AmountCeilings.MaxYearMagnitudeOre ? long.MaxValue / 2 : magnitude + more;
 
-    public static void Require(int year, string what, long existing, long added)
+    public static void Require(int year, string what, long existing, long added, IEnumerable<string>? accounts = null)
     {
         if (Add(existing, added) > AmountCeilings.MaxYearMagnitudeOre)
         {
-            throw new BudgetRuleException(Message(year, what));
+            var named = accounts?.Distinct(StringComparer.Ordinal).Take(5).ToArray() ?? [];
+            throw new BudgetRuleException(
+                $"The {what} of {year} would add up to more than {DanishNumbers.Format(AmountCeilings.MaxYearMagnitudeOre / 100)} kr. in absolute value, "
+                + "the ceiling that keeps every report's sums exact"
+                + (named.Length == 0 ? "" : $" (refused on account {string.Join(", ", named)})")
+                + "; nothing was stored.");
         }
     }
-
-    public static string Message(int year, string what) =>
-        $"The {what} of {year} would add up to more than {DanishNumbers.Format(AmountCeilings.MaxYearMagnitudeOre / 100)} kr. in absolute value, "
-        + "the ceiling that keeps every report's sums exact; nothing was stored.";
 }
 
 /// <summary>An import's running absolute sums on top of the year's, refusing the batch that would cross the ceiling.</summary>

@@ -17,6 +17,7 @@ public sealed class BudgetApiFactory : WebApplicationFactory<Program>
 {
     private readonly string directory = Path.Combine(Path.GetTempPath(), "budget-tests", Guid.NewGuid().ToString("N"));
     private readonly string? postgresDatabase;
+    private readonly IReadOnlyDictionary<string, string> settings;
 
     public static bool OnPostgres => Environment.GetEnvironmentVariable("BUDGET_TEST_PROVIDER") == "postgres";
 
@@ -24,9 +25,11 @@ public sealed class BudgetApiFactory : WebApplicationFactory<Program>
         ?? throw new InvalidOperationException("BUDGET_TEST_PROVIDER=postgres needs BUDGET_TEST_POSTGRES, a connection string to a server where databases may be created (see .ci/run).");
 
     /// <param name="kestrel">Serve over real HTTP on a loopback port instead of the in-memory test server.</param>
-    public BudgetApiFactory(bool seedDemo = true, bool? anonymousRead = null, bool kestrel = false)
+    /// <param name="settings">Further configuration, e.g. <c>Budget:MaxConcurrentImports</c>.</param>
+    public BudgetApiFactory(bool seedDemo = true, bool? anonymousRead = null, bool kestrel = false, IReadOnlyDictionary<string, string>? settings = null)
     {
         SeedDemo = seedDemo;
+        this.settings = settings ?? new Dictionary<string, string>();
         AnonymousRead = anonymousRead;
         Directory.CreateDirectory(directory);
         if (OnPostgres)
@@ -124,6 +127,11 @@ public sealed class BudgetApiFactory : WebApplicationFactory<Program>
         {
             builder.UseSetting("Auth:AnonymousRead", anonymous ? "true" : "false");
         }
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.ConfigureServices(services => services.AddSingleton<NodaTime.IClock>(Clock));
     }
 

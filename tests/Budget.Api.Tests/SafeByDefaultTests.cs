@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using Budget.Application.Datasets;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Budget.Api.Tests;
 
@@ -93,7 +94,7 @@ public sealed class SafeByDefaultTests : IDisposable
 
         var oneMore = await admin.PostAsync("/api/budget-years/2031/movements", Movement("9.99.1", 0.01m, "2031-05-01"));
         oneMore.StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity);
-        (await oneMore.Content.ReadAsStringAsync()).Should().Contain("movements of 2031");
+        (await oneMore.Content.ReadAsStringAsync()).Should().Contain("movements of 2031").And.Contain("account 9.99.1");
         var onePosting = await admin.PostAsync("/api/budget-years/2031/postings", Http.JsonBody(new[] { new { account = "9.99.1", postedOn = "2031-05-01", amount = 0.01m } }));
         onePosting.StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity);
         var oneRow = await admin.PostAsync("/api/budget-years/2031/dataset", Http.Dataset(("postings", "account,posted_on,amount\n9.99.2,2031-05-01,0\n9.99.2,2031-05-01,-0.01\n")));
@@ -205,6 +206,12 @@ public sealed class SafeByDefaultTests : IDisposable
         ((string)violation["file"]!, (int)violation["line"]!).Should().Be(("movements", 3));
         var newCommittee = await scoped.PostAsync("/api/budget-years/2014/dataset", Http.Dataset(("accounts", $"committee,activity_area,account,name\n{Technical},Parker,2.28.21,Parker\n")));
         newCommittee.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        foreach (var (file, csv) in new[] { ("rounds", "round,cutoff\n1,2014-04-30\n"), ("settings", "key,value\nservice_frame,1\n") })
+        {
+            (await scoped.PostAsync("/api/budget-years/2014/dataset", Http.Dataset((file, csv)))).StatusCode.Should().Be(HttpStatusCode.Forbidden, $"{file}.csv is the whole municipality's");
+        }
+
+        (await (await admin.GetAsync("/api/budget-years/2014/rounds/1")).Json())["cutoff"]!.ToString().Should().Be("2014-03-31");
         (await CorrectedBudgetTotal(admin)).Should().Be(before, "nothing of a refused write is stored");
 
         (await scoped.PostAsync("/api/budget-years/2014/movements", Movement(Kontanthjaelp, 5000m, "2014-05-01"))).StatusCode.Should().Be(HttpStatusCode.Created);
@@ -391,6 +398,17 @@ public sealed class AnonymousReadScopeTests : IDisposable
     }
 
     [Fact]
+    public async Task The_round_comparison_read_anonymously_carries_no_explanations()
+    {
+        using var anonymous = factory.Anonymous();
+        using var admin = factory.CreateClient();
+        static IEnumerable<string?> Explanations(JsonNode comparison) =>
+            comparison["rows"]!.AsArray().SelectMany(r => r!["rounds"]!.AsArray()).Select(r => (string?)r?["explanation"]);
+        Explanations(await (await admin.GetAsync("/api/budget-years/2014/round-comparison?by=account")).Json()).Should().Contain(e => e != null && e.Contains("helårspersoner"));
+        Explanations(await (await anonymous.GetAsync("/api/budget-years/2014/round-comparison?by=account")).Json()).Should().OnlyContain(e => e == null);
+    }
+
+    [Fact]
     public async Task A_report_read_anonymously_carries_the_figures_but_not_the_explanations()
     {
         using var anonymous = factory.Anonymous();
@@ -401,5 +419,52 @@ public sealed class AnonymousReadScopeTests : IDisposable
         withKey.Should().Contain("helårspersoner", "the demo explanations are in the paper for users with a role");
         without.Should().NotContain("helårspersoner").And.NotContain("Bemærkning");
         without.Should().Contain("Kontanthjælp");
+    }
+}
+
+/// <summary>The configurable import limits of contract §7: upload size and imports at once.</summary>
+public sealed class ImportLimitTests : IDisposable
+{
+    private readonly BudgetApiFactory factory = new(seedDemo: true, settings: new Dictionary<string, string>
+    {
+        ["Budget:MaxUploadBytes"] = "100000",
+        ["Budget:MaxConcurrentImports"] = "1",
+    });
+
+    public void Dispose() => factory.Dispose();
+
+    [Fact]
+    public async Task An_upload_over_the_configured_limit_is_413_and_stores_nothing()
+    {
+        using var admin = factory.CreateClient();
+        var rows = string.Concat(Enumerable.Range(0, 5_000).Select(i => $"5.57.73,2014-05-01,{i}\n"));
+        var response = await admin.PostAsync("/api/budget-years/2014/dataset", Http.Dataset(("postings", "account,posted_on,amount\n" + rows)));
+        response.StatusCode.Should().Be(HttpStatusCode.RequestEntityTooLarge);
+        (await response.Content.ReadAsStringAsync()).Should().Contain("Budget:MaxUploadBytes");
+        var audit = await (await admin.GetAsync("/api/budget-years/2014/audit")).Json();
+        audit.AsArray().Count(e => (string)e!["action"]! == "dataset.import").Should().Be(1, "only the demo's own import");
+    }
+
+    [Fact]
+    public async Task One_import_more_than_the_configured_number_at_once_is_told_to_retry_later()
+    {
+        using var admin = factory.CreateClient();
+        // The one slot is taken as a running import takes it (deterministic, unlike timing a slow upload).
+        var gate = factory.Services.GetRequiredService<Budget.Api.Datasets.ImportGate>();
+        gate.TryEnter().Should().BeTrue();
+        try
+        {
+            var refused = await admin.PostAsync("/api/budget-years/2014/dataset", Http.Dataset(("postings", "account,posted_on,amount\n5.57.73,2014-05-01,20\n")));
+            refused.StatusCode.Should().Be(HttpStatusCode.TooManyRequests);
+            refused.Headers.RetryAfter!.Delta.Should().BePositive();
+            (await refused.Content.ReadAsStringAsync()).Should().Contain("Budget:MaxConcurrentImports");
+        }
+        finally
+        {
+            gate.Leave();
+        }
+
+        (await admin.PostAsync("/api/budget-years/2014/dataset", Http.Dataset(("postings", "account,posted_on,amount\n5.57.73,2014-05-01,20\n")))).StatusCode.Should().Be(HttpStatusCode.OK, "the slot is free again");
+        (await admin.PostAsync("/api/budget-years/2014/dataset", Http.Dataset(("postings", "account,posted_on,amount\n5.57.73,2014-05-01,20\n")))).StatusCode.Should().Be(HttpStatusCode.OK, "an import gives its slot back");
     }
 }

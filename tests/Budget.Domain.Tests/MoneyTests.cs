@@ -25,6 +25,9 @@ public class MoneyTests
     [InlineData("-5025000.5", -502_500_050L)]
     [InlineData("0.07", 7L)]
     [InlineData(" 12.30 ", 1_230L)]
+    [InlineData("100000000000", 10_000_000_000_000L)]
+    [InlineData("-100000000000.00", -10_000_000_000_000L)]
+    [InlineData("000000000000000000000100000000000", 10_000_000_000_000L)]
     public void Interchange_text_parses_to_exact_ore(string text, long ore)
     {
         AmountText.Invariant.TryParse(text, out var amount, out var error).Should().BeTrue(error);
@@ -38,7 +41,10 @@ public class MoneyTests
     [InlineData("", "required")]
     [InlineData("12.", "ends in a decimal separator")]
     [InlineData("--3", "not a number")]
-    [InlineData("12345678901234", "too large")]
+    [InlineData("12345678901234", "larger than 100.000.000.000 kr.")]
+    [InlineData("100000000000.01", "larger than 100.000.000.000 kr.")]
+    [InlineData("-100000000000.01", "larger than 100.000.000.000 kr.")]
+    [InlineData("99999999999999999999999999", "larger than 100.000.000.000 kr.")]
     public void Interchange_text_refuses_what_is_not_an_amount(string text, string reason)
     {
         AmountText.Invariant.TryParse(text, out _, out var error).Should().BeFalse();

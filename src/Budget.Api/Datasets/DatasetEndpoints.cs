@@ -65,15 +65,21 @@ public static class DatasetEndpoints
             .WithName("ImportDataset")
             .DisableAntiforgery()
             .WithMetadata(new RequestSizeLimitAttribute(settings.MaxUploadBytes))
-            .WithFormOptions(multipartBodyLengthLimit: settings.MaxUploadBytes);
+            // The files are buffered to disk; plain form values (the dataset has none) stay few and small in memory.
+            .WithFormOptions(multipartBodyLengthLimit: settings.MaxUploadBytes, valueCountLimit: 16, valueLengthLimit: 1024, multipartHeadersLengthLimit: 16 * 1024);
         return app;
     }
 
     /// <summary>Imports a dataset (multipart: one part per CSV file, named accounts, movements, postings, estimates, rounds), all or nothing.</summary>
     public static async Task<Results<Ok<ImportCountsDto>, ProblemHttpResult>> ImportDataset(
-        int year, HttpContext context, ClaimsPrincipal user, DatasetImport import, ImportGate gate, CancellationToken cancellationToken)
+        int year, HttpContext context, ClaimsPrincipal user, DatasetImport import, ImportGate gate, ImportSettings settings, CancellationToken cancellationToken)
     {
         var request = context.Request;
+        if (request.ContentLength > settings.MaxUploadBytes)
+        {
+            return TooLarge(settings);
+        }
+
         if (!request.HasFormContentType)
         {
             return Invalid([new DatasetError("", 0, null, "send the files as multipart/form-data, one part per file named accounts, movements, postings, estimates or rounds")]);
@@ -97,7 +103,7 @@ public static class DatasetEndpoints
             }
             catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
             {
-                return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "The upload is too large", detail: "The dataset is larger than Budget:MaxUploadBytes; nothing was stored.");
+                return TooLarge(settings);
             }
             catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException or InvalidOperationException)
             {
@@ -127,6 +133,12 @@ public static class DatasetEndpoints
             gate.Leave();
         }
     }
+
+    private static ProblemHttpResult TooLarge(ImportSettings settings) =>
+        TypedResults.Problem(
+            statusCode: StatusCodes.Status413PayloadTooLarge,
+            title: "The upload is too large",
+            detail: $"The dataset is larger than Budget:MaxUploadBytes ({settings.MaxUploadBytes} bytes); nothing was stored.");
 
     private static string PartName(IFormFile file)
     {

@@ -84,14 +84,15 @@ public sealed record RoundComparisonRowDto(
     IReadOnlyList<RoundFiguresDto?> Rounds,
     IReadOnlyList<RoundChangeDto> Changes)
 {
-    public static RoundComparisonRowDto From(RoundComparisonRow row) => new(
+    /// <param name="withExplanations">False for anonymous readers: explanations are the consultants' words (contract §7).</param>
+    public static RoundComparisonRowDto From(RoundComparisonRow row, bool withExplanations) => new(
         row.Committee,
         row.ActivityArea,
         row.Account?.Id.Value,
         row.Group,
         row.Account?.Name,
         row.Block?.ToCode(),
-        row.Rounds.Select(r => r is null ? null : new RoundFiguresDto(r.Round.Value, r.AsOf, r.CorrectedBudget.Kroner, r.Estimate.Kroner, r.VarianceToCorrected.Kroner, r.EstimatesMissing, r.Explanation)).ToArray(),
+        row.Rounds.Select(r => r is null ? null : new RoundFiguresDto(r.Round.Value, r.AsOf, r.CorrectedBudget.Kroner, r.Estimate.Kroner, r.VarianceToCorrected.Kroner, r.EstimatesMissing, withExplanations ? r.Explanation : null)).ToArray(),
         row.Changes.Select(c => new RoundChangeDto(c.From.Value, c.To.Value, c.CorrectedBudget.Kroner, c.Estimate.Kroner, c.VarianceToCorrected.Kroner)).ToArray());
 }
 
@@ -125,13 +126,13 @@ public static class FollowUpEndpoints
         var roundNumber = default(RoundNumber);
         if (!int.TryParse(round, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var roundValue) || !RoundNumber.TryOf(roundValue, out roundNumber))
         {
-            errors["round"] = [$"round must be 1, 2 or 3, not '{round}'"];
+            errors["round"] = [$"round must be 1, 2 or 3, not '{Budget.Domain.Echo.Cut(round)}'"];
         }
 
         var grouping = Groupings.FirstOrDefault(g => g.Code == by);
         if (grouping.Code is null)
         {
-            errors["by"] = [$"by must be one of {string.Join(", ", Groupings.Select(g => g.Code))}, not '{by}'"];
+            errors["by"] = [$"by must be one of {string.Join(", ", Groupings.Select(g => g.Code))}, not '{Budget.Domain.Echo.Cut(by)}'"];
         }
 
         LocalDate? date = null;
@@ -144,7 +145,7 @@ public static class FollowUpEndpoints
             }
             else
             {
-                errors["asOf"] = [$"asOf must be a date in the form yyyy-MM-dd, not '{asOf}'"];
+                errors["asOf"] = [$"asOf must be a date in the form yyyy-MM-dd, not '{Budget.Domain.Echo.Cut(asOf)}'"];
             }
         }
 
@@ -171,14 +172,15 @@ public static class FollowUpEndpoints
 
     /// <summary>Estimate and variance per row in rounds 1–3, each as of its cut-off, and what changed between them.</summary>
     public static async Task<Results<Ok<RoundComparisonDto>, ValidationProblem, ProblemHttpResult>> GetRoundComparison(
-        int year, string? by, FollowUpQuery query, CancellationToken cancellationToken)
+        int year, string? by, FollowUpQuery query, System.Security.Claims.ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         var grouping = Groupings.FirstOrDefault(g => g.Code == by);
         if (grouping.Code is null)
         {
-            return Problems.Invalid("by", $"by must be one of {string.Join(", ", Groupings.Select(g => g.Code))}, not '{by}'");
+            return Problems.Invalid("by", $"by must be one of {string.Join(", ", Groupings.Select(g => g.Code))}, not '{Budget.Domain.Echo.Cut(by)}'");
         }
 
+        var signedIn = user.Identity?.IsAuthenticated == true;
         var report = await query.Comparison(year, grouping.Grouping, cancellationToken);
         if (report is null)
         {
@@ -190,7 +192,7 @@ public static class FollowUpEndpoints
             grouping.Code,
             "kr",
             report.Reported.Select(r => r.Value).ToArray(),
-            report.Rows.Select(RoundComparisonRowDto.From).ToArray(),
-            RoundComparisonRowDto.From(report.Total)));
+            report.Rows.Select(r => RoundComparisonRowDto.From(r, signedIn)).ToArray(),
+            RoundComparisonRowDto.From(report.Total, signedIn)));
     }
 }

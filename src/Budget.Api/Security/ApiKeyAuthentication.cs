@@ -95,9 +95,32 @@ internal sealed class FailedKeyThrottle : IDisposable
     /// <summary>Records a failed attempt; false (with the seconds to wait) when the address has used up its minute.</summary>
     public bool TryRecordFailure(HttpContext context, out int retryAfterSeconds)
     {
-        using var lease = limiter.AttemptAcquire(context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+        using var lease = limiter.AttemptAcquire(Partition(context.Connection.RemoteIpAddress));
         retryAfterSeconds = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 60;
         return lease.IsAcquired;
+    }
+
+    /// <summary>An IPv4 address is one client; an IPv6 client usually holds a whole /64, so the /64 is one partition.</summary>
+    private static string Partition(IPAddress? address)
+    {
+        if (address is null)
+        {
+            return "unknown";
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            return address.MapToIPv4().ToString();
+        }
+
+        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
+        {
+            return address.ToString();
+        }
+
+        var bytes = address.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return new IPAddress(bytes) + "/64";
     }
 
     public void Dispose() => limiter.Dispose();

@@ -107,7 +107,7 @@ public sealed class CsvRecordReader : IDisposable
                 throw new CsvFormatException(startLine, $"the record is longer than {limits.MaxRecord} characters (Budget:MaxCsvRecord)");
             }
 
-            if (field.Length >= limits.MaxField)
+            if (field.Length > limits.MaxField)
             {
                 throw new CsvFormatException(startLine, $"field {fields.Count + 1} is longer than {limits.MaxField} characters (Budget:MaxCsvField)");
             }

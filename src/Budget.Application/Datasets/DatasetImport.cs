@@ -57,7 +57,7 @@ public sealed class DatasetImport(IBudgetStore store, IClock clock, Domain.Refus
         ArgumentNullException.ThrowIfNull(actor);
         foreach (var name in files.Keys.Where(n => !FileNames.Contains(n)))
         {
-            errors.Add(new DatasetError(name, 0, null, $"unknown file '{name}' (expected {string.Join(", ", FileNames)})"));
+            errors.Add(new DatasetError(Domain.Echo.Cut(name), 0, null, $"unknown file '{Domain.Echo.Cut(name)}' (expected {string.Join(", ", FileNames)})"));
         }
 
         if (files.Count == 0)
@@ -86,6 +86,12 @@ public sealed class DatasetImport(IBudgetStore store, IClock clock, Domain.Refus
             }
 
             counts = counts with { Accounts = added.Count };
+        }
+
+        // Cut-offs and year settings belong to the whole municipality, like submit and approve.
+        foreach (var file in new[] { RoundsFile, SettingsFile }.Where(f => files.ContainsKey(f) && actor.Committees is not null))
+        {
+            scope.Violations.Add(new DatasetError(file, 0, null, $"{actor.Name} is limited to some committees; {file}.csv sets the whole municipality's {(file == RoundsFile ? "cut-offs" : "settings")}"));
         }
 
         if (files.TryGetValue(RoundsFile, out var rounds))
@@ -213,7 +219,7 @@ public sealed class DatasetImport(IBudgetStore store, IClock clock, Domain.Refus
             var blockCode = row.Text("block", required: false);
             if (blockCode is not null && !BlockCodes.TryParse(blockCode, out block))
             {
-                row.Reject("block", $"unknown block '{blockCode}' (expected {string.Join(", ", BlockCodes.All)})");
+                row.Reject("block", $"unknown block '{Domain.Echo.Cut(blockCode)}' (expected {string.Join(", ", BlockCodes.All)})");
             }
 
             var benefit = row.Text("refusion_benefit", required: false, maxLength: 100);

@@ -424,9 +424,13 @@ public sealed class PostgresBudgetStore(string connectionString, IClock clock) :
         return RoundStateCodes.Parse(code!);
     }
 
-    /// <summary>The year's writers of movements and postings (imports, single writes, approvals) one at a time, so the ceiling check sees every earlier write.</summary>
+    /// <summary>
+    /// The year's writers of movements and postings (imports, single writes, approvals) one at a time, so the ceiling
+    /// check sees every earlier write. Without a timeout: a single write waits for a running import of its year, as a
+    /// second import always did, instead of failing after the default 30 s.
+    /// </summary>
     private static async Task LockYear(NpgsqlConnection connection, NpgsqlTransaction transaction, int year, CancellationToken cancellationToken) =>
-        await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(7202000, @Year)", new { Year = year }, transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(7202000, @Year)", new { Year = year }, transaction, commandTimeout: 0, cancellationToken: cancellationToken));
 
     internal static async Task InsertAudit(NpgsqlConnection connection, NpgsqlTransaction transaction, AuditEntry audit, CancellationToken cancellationToken)
     {

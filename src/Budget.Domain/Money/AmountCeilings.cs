@@ -5,8 +5,9 @@ namespace Budget.Domain.Money;
 /// 9,2 × 10^18 øre). One amount given as input is at most <see cref="MaxInputKroner"/> (contract §7). A year's
 /// movements and its postings may each add up, in absolute value, to at most <see cref="MaxYearMagnitudeOre"/>;
 /// a year holds at most <see cref="MaxAccountsPerYear"/> accounts, so its estimates and out-years add up to at
-/// most 10^18 øre each. The largest figure a report derives (estimate − corrected budget, summed over every
-/// account) therefore stays below 3 × 10^18 øre: no input the API accepts can make a later report overflow.
+/// most 10^18 øre each. The largest figures reports derive (a variance summed over every account, about 3 × 10^18;
+/// the change of a variance between two rounds, about 6 × 10^18) stay below 9,2 × 10^18 øre: no input the API accepts
+/// can make a later report overflow.
 /// </summary>
 public static class AmountCeilings
 {
