@@ -44,8 +44,8 @@ public class ReportLatency
         var provider = Environment.GetEnvironmentVariable("BUDGET_BENCH_PROVIDER") ?? "sqlite";
         var connection = Environment.GetEnvironmentVariable("BUDGET_BENCH_CONNECTION") ?? throw new InvalidOperationException("Set BUDGET_BENCH_CONNECTION to a loaded database.");
         year = int.Parse(Environment.GetEnvironmentVariable("BUDGET_BENCH_YEAR") ?? "2014", System.Globalization.CultureInfo.InvariantCulture);
-        IBudgetStore store = BudgetStores.Create(provider, connection, SystemClock.Instance);
-        query = new FollowUpQuery(store);
+        var store = BudgetStores.Create(provider, connection, SystemClock.Instance);
+        query = new FollowUpQuery(store, store);
     }
 
     [Benchmark]

@@ -93,7 +93,7 @@ public static class BudgetCli
         return await Report(store, parse.GetValue(year), RoundNumber.Of(parse.GetValue(round)), parse.GetValue(by)!, date, parse.GetValue(format)!, parse.GetValue(outputFile), output, error, cancellationToken);
     }
 
-    private static IBudgetStore Store(string provider, string? connection)
+    private static BudgetStore Store(string provider, string? connection)
     {
         if (connection is null && provider == "sqlite")
         {
@@ -104,7 +104,7 @@ public static class BudgetCli
         return BudgetStores.Create(provider, connection ?? throw new ArgumentException("--provider postgres needs --connection"), SystemClock.Instance);
     }
 
-    private static async Task<int> Import(IBudgetStore store, DirectoryInfo folder, int year, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    private static async Task<int> Import(BudgetStore store, DirectoryInfo folder, int year, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         if (!folder.Exists)
         {
@@ -165,7 +165,7 @@ public static class BudgetCli
         return Ok;
     }
 
-    private static async Task<int> Report(IBudgetStore store, int year, RoundNumber round, string by, LocalDate? asOf, string format, FileInfo? file, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    private static async Task<int> Report(BudgetStore store, int year, RoundNumber round, string by, LocalDate? asOf, string format, FileInfo? file, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         var grouping = by switch
         {
@@ -176,7 +176,7 @@ public static class BudgetCli
             "block" => FollowUpGrouping.Block,
             _ => FollowUpGrouping.Municipality,
         };
-        var report = await new FollowUpQuery(store).Report(year, round, grouping, asOf, cancellationToken);
+        var report = await new FollowUpQuery(store, store).Report(year, round, grouping, asOf, cancellationToken);
         if (report is null)
         {
             await error.WriteLineAsync($"There is no budget year {year} in the database.");

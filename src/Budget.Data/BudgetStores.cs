@@ -1,4 +1,3 @@
-using Budget.Application;
 using Budget.Data.Postgres;
 using Budget.Data.Sqlite;
 using NodaTime;
@@ -14,10 +13,10 @@ public static class BudgetStores
     public static string DefaultSqlitePath() =>
         Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "budget-followup", "budget.db");
 
-    public static IBudgetStore Create(string provider, string connectionString, IClock clock) => provider switch
+    public static BudgetStore Create(string provider, string connectionString, IClock clock) => provider switch
     {
-        "sqlite" => new SqliteBudgetStore(connectionString, clock),
-        "postgres" => new PostgresBudgetStore(connectionString, clock),
+        "sqlite" => new BudgetStore(new SqliteDialect(), connectionString, clock),
+        "postgres" => new BudgetStore(new PostgresDialect(), connectionString, clock),
         _ => throw new ArgumentException($"Budget:Provider '{provider}' is not one of {string.Join(", ", Providers)}.", nameof(provider)),
     };
 }

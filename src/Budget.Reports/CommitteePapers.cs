@@ -16,7 +16,7 @@ public sealed record ReportProblem(string Field, string Message, bool NotFound =
 /// accounts per area with explanations, out-year consequences, the appropriation changes for the council,
 /// service-frame compliance and the municipality overview with liquidity. All as of the round's cut-off.
 /// </summary>
-public sealed class CommitteePapers(IBudgetStore store, ServiceClassification classification)
+public sealed class CommitteePapers(IYearStore years, IFollowUpReader store, ServiceClassification classification)
 {
     public static readonly IReadOnlyList<string> Kinds = ["committee-table", "area-grid", "area-accounts", "out-years", "appropriation-changes", "service-frame", "overview"];
 
@@ -24,7 +24,7 @@ public sealed class CommitteePapers(IBudgetStore store, ServiceClassification cl
 
     public async Task<(ReportDocument? Document, ReportProblem? Problem)> Build(string kind, int year, RoundNumber round, string? committee, string? by, CancellationToken cancellationToken)
     {
-        var calendar = await store.FindYear(year, cancellationToken);
+        var calendar = await years.FindYear(year, cancellationToken);
         if (calendar is null)
         {
             return (null, new ReportProblem("year", $"Budget year {year} does not exist.", NotFound: true));
@@ -52,8 +52,8 @@ public sealed class CommitteePapers(IBudgetStore store, ServiceClassification cl
             "area-accounts" => (AreaAccounts(context), null),
             "out-years" => (OutYears(context), null),
             "appropriation-changes" => (AppropriationChanges(context), null),
-            "service-frame" => (ServiceFrame(context, await store.Settings(year, cancellationToken)), null),
-            "overview" => (Overview(context, await store.Settings(year, cancellationToken)), null),
+            "service-frame" => (ServiceFrame(context, await years.Settings(year, cancellationToken)), null),
+            "overview" => (Overview(context, await years.Settings(year, cancellationToken)), null),
             _ => (null, new ReportProblem("kind", $"'{kind}' is not a report; reports are {string.Join(", ", Kinds)}.", NotFound: true)),
         };
     }

@@ -63,15 +63,15 @@ public static class MovementEndpoints
 
     /// <summary>Records an appropriation movement. Movements are never edited: a correction is another movement.</summary>
     public static async Task<Results<Created<MovementDto>, ValidationProblem, ProblemHttpResult>> AddMovement(
-        int year, MovementRequest request, ClaimsPrincipal user, IBudgetStore store, IClock clock, CancellationToken cancellationToken)
+        int year, MovementRequest request, ClaimsPrincipal user, IYearStore years, IAppropriationStore store, IClock clock, CancellationToken cancellationToken)
     {
-        if (await store.FindYear(year, cancellationToken) is null)
+        if (await years.FindYear(year, cancellationToken) is null)
         {
             return Problems.NotFound($"Budget year {year} does not exist.");
         }
 
         var account = AccountId.Parse(request.Account!);
-        var found = (await store.Accounts(year, cancellationToken)).FirstOrDefault(a => a.Id == account);
+        var found = await years.FindAccount(year, account, cancellationToken);
         if (found is null)
         {
             return Problems.Invalid("account", $"Account '{account}' does not exist in {year}.");
@@ -91,20 +91,20 @@ public static class MovementEndpoints
         var movement = new AppropriationMovement(account, MovementKindCodes.Parse(request.Kind!), Amount.Of(request.Amount), request.DecidedOn!.Value, request.Reference, request.DecidedBy);
         var dto = new MovementDto(account.Value, movement.Kind.ToCode(), movement.Amount.Kroner, movement.DecidedOn, movement.Reference, movement.DecidedBy);
         var audit = AuditEntry.Of(year, clock.GetCurrentInstant(), actor, "movement.add", $"budget-years/{year}/accounts/{account}", null, dto);
-        await store.AddMovement(year, movement, audit, cancellationToken);
+        await store.AddMovements(year, [movement], audit, cancellationToken);
         return TypedResults.Created($"/api/budget-years/{year}/accounts/{Uri.EscapeDataString(account.Value)}/history", dto);
     }
 
     /// <summary>Adds postings (consumption), all or none.</summary>
     public static async Task<Results<Ok<PostingsAddedDto>, ValidationProblem, ProblemHttpResult>> AddPostings(
-        int year, PostingRequest[] request, ClaimsPrincipal user, IBudgetStore store, IClock clock, CancellationToken cancellationToken)
+        int year, PostingRequest[] request, ClaimsPrincipal user, IYearStore years, IAppropriationStore store, IClock clock, CancellationToken cancellationToken)
     {
-        if (await store.FindYear(year, cancellationToken) is null)
+        if (await years.FindYear(year, cancellationToken) is null)
         {
             return Problems.NotFound($"Budget year {year} does not exist.");
         }
 
-        var known = (await store.Accounts(year, cancellationToken)).ToDictionary(a => a.Id);
+        var known = (await years.Accounts(year, cancellationToken)).ToDictionary(a => a.Id);
         var actor = user.ToActor();
         var errors = new Dictionary<string, string[]>();
         var outOfScope = new List<string>();

@@ -51,9 +51,9 @@ public static class AuditEndpoints
     /// (e.g. <c>budget-years/2014/rounds/1</c>, which also matches the round's estimates).
     /// </summary>
     public static async Task<Results<Ok<AuditEntryDto[]>, ValidationProblem, ProblemHttpResult>> YearAudit(
-        int year, string? from, string? to, string? target, IBudgetStore store, CancellationToken cancellationToken)
+        int year, string? from, string? to, string? target, IYearStore years, IAuditReader store, CancellationToken cancellationToken)
     {
-        if (await store.FindYear(year, cancellationToken) is null)
+        if (await years.FindYear(year, cancellationToken) is null)
         {
             return Problems.NotFound($"Budget year {year} does not exist.");
         }
@@ -63,11 +63,11 @@ public static class AuditEndpoints
 
     /// <summary>The whole trail, including user administration (which belongs to no year).</summary>
     public static Task<Results<Ok<AuditEntryDto[]>, ValidationProblem, ProblemHttpResult>> AllAudit(
-        string? from, string? to, string? target, IBudgetStore store, CancellationToken cancellationToken) =>
+        string? from, string? to, string? target, IAuditReader store, CancellationToken cancellationToken) =>
         Query(null, from, to, target, store, cancellationToken);
 
     private static async Task<Results<Ok<AuditEntryDto[]>, ValidationProblem, ProblemHttpResult>> Query(
-        int? year, string? from, string? to, string? target, IBudgetStore store, CancellationToken cancellationToken)
+        int? year, string? from, string? to, string? target, IAuditReader store, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         var since = Bound(from, endOfDay: false, "from", errors);

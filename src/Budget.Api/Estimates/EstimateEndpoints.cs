@@ -85,7 +85,7 @@ public static class EstimateEndpoints
     }
 
     public static async Task<Results<Ok<EstimateDto>, ProblemHttpResult>> GetEstimate(
-        int year, int round, string account, HttpResponse response, IBudgetStore store, CancellationToken cancellationToken)
+        int year, int round, string account, HttpResponse response, IEstimateStore store, CancellationToken cancellationToken)
     {
         if (!RoundNumber.TryOf(round, out var roundNumber) || !AccountId.TryParse(account, out var id, out _))
         {

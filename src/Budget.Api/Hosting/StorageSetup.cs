@@ -57,7 +57,17 @@ internal static class StorageSetup
     public static IServiceCollection AddBudgetStorage(this IServiceCollection services, StorageSettings settings)
     {
         services.AddSingleton(settings);
+        // One store serves every concept; each use case asks for the one it needs.
         services.AddSingleton(sp => BudgetStores.Create(settings.Provider, settings.ConnectionString, sp.GetRequiredService<IClock>()));
+        services.AddSingleton<IStoreMigrations>(sp => sp.GetRequiredService<BudgetStore>());
+        services.AddSingleton<IYearStore>(sp => sp.GetRequiredService<BudgetStore>());
+        services.AddSingleton<IFollowUpReader>(sp => sp.GetRequiredService<BudgetStore>());
+        services.AddSingleton<IAppropriationStore>(sp => sp.GetRequiredService<BudgetStore>());
+        services.AddSingleton<IEstimateStore>(sp => sp.GetRequiredService<BudgetStore>());
+        services.AddSingleton<IRoundStore>(sp => sp.GetRequiredService<BudgetStore>());
+        services.AddSingleton<IUserStore>(sp => sp.GetRequiredService<BudgetStore>());
+        services.AddSingleton<IAuditReader>(sp => sp.GetRequiredService<BudgetStore>());
+        services.AddSingleton<IImportStore>(sp => sp.GetRequiredService<BudgetStore>());
         return services;
     }
 
@@ -65,11 +75,10 @@ internal static class StorageSetup
     public static async Task PrepareDatabase(this WebApplication app)
     {
         var settings = app.Services.GetRequiredService<StorageSettings>();
-        var store = app.Services.GetRequiredService<IBudgetStore>();
-        await store.Migrate(CancellationToken.None);
-        if (settings.SeedDemo && (await store.Years(CancellationToken.None)).Count == 0)
+        await app.Services.GetRequiredService<IStoreMigrations>().Migrate(CancellationToken.None);
+        if (settings.SeedDemo && (await app.Services.GetRequiredService<IYearStore>().Years(CancellationToken.None)).Count == 0)
         {
-            var outcome = await DemoDataset.Import(store, app.Services.GetRequiredService<IClock>(), CancellationToken.None);
+            var outcome = await DemoDataset.Import(app.Services.GetRequiredService<IImportStore>(), app.Services.GetRequiredService<IClock>(), CancellationToken.None);
             if (!outcome.Succeeded)
             {
                 throw new InvalidOperationException("The demo dataset did not import: " + string.Join("; ", outcome.Errors.Select(e => $"{e.File}:{e.Line} {e.Column} {e.Message}")));
@@ -83,7 +92,7 @@ internal static class StorageSetup
 /// <summary>The demo year 2014 (data/demo, embedded): Lyngby-Taarbæk's employment committee, round 1.</summary>
 internal static class DemoDataset
 {
-    public static Task<ImportOutcome> Import(IBudgetStore store, IClock clock, CancellationToken cancellationToken)
+    public static Task<ImportOutcome> Import(IImportStore store, IClock clock, CancellationToken cancellationToken)
     {
         var assembly = typeof(DemoDataset).Assembly;
         var files = DatasetImport.FileNames

@@ -175,7 +175,7 @@ internal sealed class ApiKeyAuthentication(
     UrlEncoder encoder,
     AuthSettings settings,
     FailedKeyThrottle throttle,
-    IBudgetStore store) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    IUserStore store) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
     public const string Header = "X-Api-Key";

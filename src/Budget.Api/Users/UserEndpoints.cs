@@ -73,7 +73,7 @@ public static class UserEndpoints
         return TypedResults.Created($"/api/users/{created.Id}", new CreatedUserDto(created.Id, created.Name, created.Roles, created.Committees, issued.ApiKey));
     }
 
-    public static async Task<Ok<UserDto[]>> ListUsers(IBudgetStore store, CancellationToken cancellationToken) =>
+    public static async Task<Ok<UserDto[]>> ListUsers(IUserStore store, CancellationToken cancellationToken) =>
         TypedResults.Ok((await store.Users(cancellationToken)).Select(UserDto.From).ToArray());
 
     /// <summary>Revokes a user's key at once; the user stays listed (with revokedAt) for the audit trail.</summary>

@@ -19,8 +19,8 @@ public sealed record GrantedDto(string Account, decimal Amount, LocalDate Decide
 /// <summary>Contract §5: <c>{round, cutoff, state}</c>, plus who has recommended and, after approval, what was granted.</summary>
 public sealed record RoundDto(int Round, LocalDate Cutoff, string State, IReadOnlyList<string> RecommendedBy, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<GrantedDto>? Granted = null)
 {
-    public static RoundDto From(RoundStatus status, IReadOnlyList<AppropriationMovement>? granted = null) => new(
-        status.Round.Value,
+    public static RoundDto From(Round status, IReadOnlyList<AppropriationMovement>? granted = null) => new(
+        status.Number.Value,
         status.Cutoff,
         status.State.ToCode(),
         status.RecommendedBy,

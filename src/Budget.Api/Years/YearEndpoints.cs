@@ -37,10 +37,10 @@ public static class YearEndpoints
         return app;
     }
 
-    public static async Task<Ok<int[]>> ListYears(IBudgetStore store, CancellationToken cancellationToken) =>
+    public static async Task<Ok<int[]>> ListYears(IYearStore store, CancellationToken cancellationToken) =>
         TypedResults.Ok((await store.Years(cancellationToken)).ToArray());
 
-    public static async Task<Results<Ok<BudgetYearDto>, ProblemHttpResult>> GetYear(int year, IBudgetStore store, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<BudgetYearDto>, ProblemHttpResult>> GetYear(int year, IYearStore store, CancellationToken cancellationToken)
     {
         var calendar = await store.FindYear(year, cancellationToken);
         if (calendar is null)
@@ -55,7 +55,7 @@ public static class YearEndpoints
             Committees(accounts)));
     }
 
-    public static async Task<Results<Ok<CommitteeDto[]>, ProblemHttpResult>> ListCommittees(int year, IBudgetStore store, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<CommitteeDto[]>, ProblemHttpResult>> ListCommittees(int year, IYearStore store, CancellationToken cancellationToken)
     {
         if (await store.FindYear(year, cancellationToken) is null)
         {
@@ -65,7 +65,7 @@ public static class YearEndpoints
         return TypedResults.Ok(Committees(await store.Accounts(year, cancellationToken)));
     }
 
-    public static async Task<Results<Ok<AccountDto[]>, ProblemHttpResult>> ListAccounts(int year, string? committee, string? activityArea, IBudgetStore store, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<AccountDto[]>, ProblemHttpResult>> ListAccounts(int year, string? committee, string? activityArea, IYearStore store, CancellationToken cancellationToken)
     {
         if (await store.FindYear(year, cancellationToken) is null)
         {
@@ -79,9 +79,9 @@ public static class YearEndpoints
     }
 
     /// <summary>An account's movements and estimate versions in date order.</summary>
-    public static async Task<Results<Ok<HistoryEntryDto[]>, ProblemHttpResult>> GetHistory(int year, string account, IBudgetStore store, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<HistoryEntryDto[]>, ProblemHttpResult>> GetHistory(int year, string account, IYearStore store, CancellationToken cancellationToken)
     {
-        if (!AccountId.TryParse(account, out var id, out _) || (await store.Accounts(year, cancellationToken)).All(a => a.Id != id))
+        if (!AccountId.TryParse(account, out var id, out _) || await store.FindAccount(year, id, cancellationToken) is null)
         {
             return Problems.NotFound($"Account '{account}' does not exist in {year}.");
         }

@@ -24,7 +24,7 @@ public sealed record ImportOutcome(ImportCounts? Counts, IReadOnlyList<DatasetEr
 /// every file is validated row by row and on any error nothing is stored. Files stream; postings are written in
 /// batches inside the one transaction, so a file of millions of rows is never held in memory.
 /// </summary>
-public sealed class DatasetImport(IBudgetStore store, IClock clock, Domain.Refusion.RefusionRuleBook? rules = null, CsvLimits? limits = null)
+public sealed class DatasetImport(IImportStore store, IClock clock, Domain.Refusion.RefusionRuleBook? rules = null, CsvLimits? limits = null)
 {
     public const string AccountsFile = "accounts";
     public const string MovementsFile = "movements";

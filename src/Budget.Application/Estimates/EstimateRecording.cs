@@ -59,19 +59,19 @@ public sealed record GrossRequest(Amount Gross, IReadOnlyList<PersonsInBand> Per
 /// Records a consultant's estimate for a round and account with optimistic concurrency: the first estimate needs
 /// no precondition, every change of an existing one must name the version it changes.
 /// </summary>
-public sealed class EstimateRecording(IBudgetStore store, IClock clock, RefusionRuleBook? rules = null)
+public sealed class EstimateRecording(IYearStore years, IEstimateStore store, IClock clock, RefusionRuleBook? rules = null)
 {
     /// <param name="gross">When given, the estimate is its net: the gross less the refusion the rules in force on 1 January of the year give the persons.</param>
     public async Task<EstimateWriteResult> Record(int year, AccountEstimate estimate, ExpectedVersion expected, Actor actor, CancellationToken cancellationToken, GrossRequest? gross = null)
     {
         ArgumentNullException.ThrowIfNull(estimate);
         ArgumentNullException.ThrowIfNull(actor);
-        if (await store.FindYear(year, cancellationToken) is null)
+        if (await years.FindYear(year, cancellationToken) is null)
         {
             return new EstimateWriteResult(EstimateWriteStatus.YearNotFound);
         }
 
-        var account = (await store.Accounts(year, cancellationToken)).FirstOrDefault(a => a.Id == estimate.Account);
+        var account = await years.FindAccount(year, estimate.Account, cancellationToken);
         if (account is null)
         {
             return new EstimateWriteResult(EstimateWriteStatus.AccountNotFound);
@@ -118,9 +118,13 @@ public sealed class EstimateRecording(IBudgetStore store, IClock clock, Refusion
         }
 
         var at = clock.GetCurrentInstant();
-        var result = await store.SaveEstimate(year, estimate, version, (before, after) => AuditEntry.Of(
+        // The save is a compare-and-set on the version read here, so when it succeeds, what it replaced is exactly
+        // `current` and what it stored is the next version: the audit entry can be written before the save.
+        var after = new StoredEstimate(year, estimate, (version ?? 0) + 1, at);
+        var audit = AuditEntry.Of(
             year, at, actor, "estimate.record", $"budget-years/{year}/rounds/{estimate.Round}/estimates/{estimate.Account}",
-            before is null ? null : Describe(before), Describe(after)), cancellationToken);
+            version is null ? null : Describe(current!), Describe(after));
+        var result = await store.SaveEstimate(year, estimate, version, at, audit, cancellationToken);
         return result.Status switch
         {
             EstimateSaveStatus.Saved => new EstimateWriteResult(EstimateWriteStatus.Saved, result.Saved),

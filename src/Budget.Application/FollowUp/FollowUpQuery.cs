@@ -5,12 +5,12 @@ using NodaTime;
 namespace Budget.Application.FollowUp;
 
 /// <summary>The follow-up of a stored year for a round, as of the round's cut-off unless a date is given.</summary>
-public sealed class FollowUpQuery(IBudgetStore store)
+public sealed class FollowUpQuery(IYearStore years, IFollowUpReader store)
 {
     /// <summary>Null when the year does not exist.</summary>
     public async Task<FollowUpReport?> Report(int year, RoundNumber round, FollowUpGrouping by, LocalDate? asOf, CancellationToken cancellationToken)
     {
-        var calendar = await store.FindYear(year, cancellationToken);
+        var calendar = await years.FindYear(year, cancellationToken);
         if (calendar is null)
         {
             return null;
@@ -24,7 +24,7 @@ public sealed class FollowUpQuery(IBudgetStore store)
     /// <summary>Each round as of its own cut-off, side by side; null when the year does not exist.</summary>
     public async Task<RoundComparisonReport?> Comparison(int year, FollowUpGrouping by, CancellationToken cancellationToken)
     {
-        var calendar = await store.FindYear(year, cancellationToken);
+        var calendar = await years.FindYear(year, cancellationToken);
         if (calendar is null)
         {
             return null;

@@ -27,7 +27,7 @@ public static class ApiKeys
 }
 
 /// <summary>Creates and revokes users; every change is audited.</summary>
-public sealed class UserAdministration(IBudgetStore store, IClock clock)
+public sealed class UserAdministration(IUserStore store, IClock clock)
 {
     public async Task<IssuedKey> Create(string name, IReadOnlyList<string> roles, IReadOnlyList<string>? committees, Actor actor, CancellationToken cancellationToken)
     {

@@ -21,19 +21,25 @@ public enum WorkflowStatus
     Invalid,
 }
 
-public sealed record WorkflowResult(WorkflowStatus Status, RoundStatus? Round = null, string? Field = null, string? Message = null, IReadOnlyList<AppropriationMovement>? Granted = null);
+public sealed record WorkflowResult(WorkflowStatus Status, Round? Round = null, string? Field = null, string? Message = null, IReadOnlyList<AppropriationMovement>? Granted = null);
 
 /// <summary>
 /// The estimate round workflow: consultants submit (estimates lock), each committee with accounts recommends its
 /// part, the council approves and every requested appropriation becomes an estimate-appropriation movement, so the
 /// next round's corrected budget holds it. Finance can reopen a submitted round. Every transition is audited.
+/// The rules of each transition are the domain's <see cref="Round"/>; this service reads what they need, and the
+/// store keeps the result only if the round is still as read (compare-and-set), else the transition is decided
+/// again on what is there now.
 /// </summary>
-public sealed class RoundWorkflow(IBudgetStore store, IClock clock)
+public sealed class RoundWorkflow(IRoundStore rounds, IYearStore years, IFollowUpReader facts, IClock clock)
 {
     public const string CouncilBody = "Kommunalbestyrelsen";
 
-    public Task<RoundStatus?> Status(int year, RoundNumber round, CancellationToken cancellationToken) =>
-        store.RoundStatus(year, round, cancellationToken);
+    /// <summary>How often a transition is decided again when another write came first.</summary>
+    private const int Attempts = 5;
+
+    public Task<Round?> Status(int year, RoundNumber round, CancellationToken cancellationToken) =>
+        rounds.FindRound(year, round, cancellationToken);
 
     /// <summary>
     /// Locks the round's estimates. Submission locks every committee's estimates at once, so a user limited to some
@@ -41,12 +47,12 @@ public sealed class RoundWorkflow(IBudgetStore store, IClock clock)
     /// </summary>
     public Task<WorkflowResult> Submit(int year, RoundNumber round, Actor actor, CancellationToken cancellationToken) =>
         OutOfScope(actor, "submitting locks every committee's estimates")
-        ?? Transition(year, round, [RoundState.Open], RoundState.Submitted, "round.submit", actor, cancellationToken);
+        ?? Transition(year, round, "round.submit", actor, (current, _) => Task.FromResult(current.Submit()), cancellationToken);
 
     /// <summary>Back to open so estimates can be corrected; committee recommendations already given are dropped.</summary>
     public Task<WorkflowResult> Reopen(int year, RoundNumber round, Actor actor, CancellationToken cancellationToken) =>
         OutOfScope(actor, "reopening opens every committee's estimates")
-        ?? Transition(year, round, [RoundState.Submitted, RoundState.Recommended], RoundState.Open, "round.reopen", actor, cancellationToken);
+        ?? Transition(year, round, "round.reopen", actor, (current, _) => Task.FromResult(current.Reopen()), cancellationToken);
 
     /// <summary>Submit, approve and reopen concern the whole municipality: a user limited to some committees may not (contract §7).</summary>
     private static Task<WorkflowResult>? OutOfScope(Actor actor, string because)
@@ -60,16 +66,16 @@ public sealed class RoundWorkflow(IBudgetStore store, IClock clock)
     public async Task<WorkflowResult> Recommend(int year, RoundNumber round, string committee, Actor actor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        var status = await store.RoundStatus(year, round, cancellationToken);
+        var status = await rounds.FindRound(year, round, cancellationToken);
         if (status is null)
         {
             return new WorkflowResult(WorkflowStatus.YearNotFound);
         }
 
-        var committees = (await store.Accounts(year, cancellationToken)).Select(a => a.Committee).ToHashSet(StringComparer.Ordinal);
+        var committees = (await years.Accounts(year, cancellationToken)).Select(a => a.Committee).ToHashSet(StringComparer.Ordinal);
         if (!committees.Contains(committee))
         {
-            return new WorkflowResult(WorkflowStatus.Invalid, status, "committee", $"'{committee}' is not a committee with accounts in {year}.");
+            return new WorkflowResult(WorkflowStatus.Invalid, status, "committee", $"'{Domain.Echo.Cut(committee)}' is not a committee with accounts in {year}.");
         }
 
         if (!actor.MayActFor(committee))
@@ -77,16 +83,7 @@ public sealed class RoundWorkflow(IBudgetStore store, IClock clock)
             return new WorkflowResult(WorkflowStatus.Forbidden, status, Message: $"{actor.Name} may not recommend for {committee}.");
         }
 
-        var at = clock.GetCurrentInstant();
-        var done = await store.Recommend(
-            year,
-            round,
-            committee,
-            committees,
-            state => AuditEntry.Of(year, at, actor, "round.recommend", Target(year, round), new { state = RoundState.Submitted.ToCode() }, new { state = state.ToCode(), committee }),
-            cancellationToken);
-        var after = await store.RoundStatus(year, round, cancellationToken);
-        return new WorkflowResult(done ? WorkflowStatus.Done : WorkflowStatus.WrongState, after);
+        return await Transition(year, round, "round.recommend", actor, (current, _) => Task.FromResult(current.Recommend(committee, committees)), cancellationToken);
     }
 
     public async Task<WorkflowResult> Approve(int year, RoundNumber round, LocalDate decidedOn, string? reference, Actor actor, CancellationToken cancellationToken)
@@ -96,7 +93,7 @@ public sealed class RoundWorkflow(IBudgetStore store, IClock clock)
             return await refused;
         }
 
-        var status = await store.RoundStatus(year, round, cancellationToken);
+        var status = await rounds.FindRound(year, round, cancellationToken);
         if (status is null)
         {
             return new WorkflowResult(WorkflowStatus.YearNotFound);
@@ -109,39 +106,73 @@ public sealed class RoundWorkflow(IBudgetStore store, IClock clock)
             return new WorkflowResult(WorkflowStatus.Invalid, status, "decidedOn", $"The decision must fall after the round's cut-off {status.Cutoff:yyyy-MM-dd} and within {year}.");
         }
 
-        var at = clock.GetCurrentInstant();
-        var granted = await store.Approve(
-            year,
-            round,
-            facts => RoundApproval.Appropriations(facts, decidedOn, reference, CouncilBody),
-            movements => AuditEntry.Of(year, at, actor, "round.approve", Target(year, round), new { state = RoundState.Recommended.ToCode() }, new
+        return await Transition(year, round, "round.approve", actor, async (current, token) =>
+        {
+            if (current.State != RoundState.Recommended)
             {
-                state = RoundState.Approved.ToCode(),
-                decidedOn = decidedOn.ToString("yyyy-MM-dd", null),
-                reference,
-                movements = movements.Select(m => new { account = m.Account.Value, amount = m.Amount.Kroner }).ToArray(),
-            }),
-            cancellationToken);
-        var after = await store.RoundStatus(year, round, cancellationToken);
-        return granted is null
-            ? new WorkflowResult(WorkflowStatus.WrongState, after)
-            : new WorkflowResult(WorkflowStatus.Done, after, Granted: granted);
+                return null;
+            }
+
+            // The watermark is read before the facts: a movement recorded in between makes the store refuse, and
+            // the grants are computed again from facts that hold it.
+            var watermark = await rounds.LastMovement(year, token);
+            var grants = RoundApproval.Appropriations(await facts.AccountFacts(year, round, current.Cutoff, token), decidedOn, reference, CouncilBody);
+            return current.Approve(grants)! with { MovementWatermark = watermark };
+        }, cancellationToken, decidedOn, reference);
     }
 
-    private async Task<WorkflowResult> Transition(int year, RoundNumber round, RoundState[] from, RoundState to, string action, Actor actor, CancellationToken cancellationToken)
+    /// <summary>Decides a transition on the round as stored and stores it, again on a fresh read while another write comes first.</summary>
+    private async Task<WorkflowResult> Transition(
+        int year,
+        RoundNumber round,
+        string action,
+        Actor actor,
+        Func<Round, CancellationToken, Task<RoundTransition?>> decide,
+        CancellationToken cancellationToken,
+        LocalDate? decidedOn = null,
+        string? reference = null)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        var status = await store.RoundStatus(year, round, cancellationToken);
-        if (status is null)
+        for (var attempt = 0; ; attempt++)
         {
-            return new WorkflowResult(WorkflowStatus.YearNotFound);
-        }
+            var current = await rounds.FindRound(year, round, cancellationToken);
+            if (current is null)
+            {
+                return new WorkflowResult(WorkflowStatus.YearNotFound);
+            }
 
-        var audit = AuditEntry.Of(year, clock.GetCurrentInstant(), actor, action, Target(year, round), new { state = status.State.ToCode() }, new { state = to.ToCode() });
-        var done = await store.ChangeRoundState(year, round, from.ToHashSet(), to, audit, cancellationToken);
-        var after = await store.RoundStatus(year, round, cancellationToken);
-        return new WorkflowResult(done ? WorkflowStatus.Done : WorkflowStatus.WrongState, after);
+            var transition = await decide(current, cancellationToken);
+            if (transition is null)
+            {
+                return new WorkflowResult(WorkflowStatus.WrongState, current);
+            }
+
+            var audit = AuditEntry.Of(year, clock.GetCurrentInstant(), actor, action, Target(year, round), new { state = current.State.ToCode() }, After(transition, decidedOn, reference));
+            if (await rounds.Apply(year, transition, audit, cancellationToken))
+            {
+                var after = await rounds.FindRound(year, round, cancellationToken);
+                return new WorkflowResult(WorkflowStatus.Done, after, Granted: transition.To == RoundState.Approved ? transition.Grants : null);
+            }
+
+            if (attempt + 1 == Attempts)
+            {
+                return new WorkflowResult(WorkflowStatus.WrongState, await rounds.FindRound(year, round, cancellationToken));
+            }
+        }
     }
+
+    private static object After(RoundTransition transition, LocalDate? decidedOn, string? reference) => transition switch
+    {
+        { Recommendation: { } committee } => new { state = transition.To.ToCode(), committee },
+        { To: RoundState.Approved } => new
+        {
+            state = transition.To.ToCode(),
+            decidedOn = decidedOn?.ToString("yyyy-MM-dd", null),
+            reference,
+            movements = transition.Grants.Select(m => new { account = m.Account.Value, amount = m.Amount.Kroner }).ToArray(),
+        },
+        _ => new { state = transition.To.ToCode() },
+    };
 
     private static string Target(int year, RoundNumber round) => $"budget-years/{year}/rounds/{round}";
 }

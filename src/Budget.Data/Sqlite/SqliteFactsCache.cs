@@ -11,7 +11,7 @@ namespace Budget.Data.Sqlite;
 /// its value changes whenever any other connection — of this process or any other, the CLI included — commits.
 /// No table, trigger or write path has to remember to invalidate anything (decision 0007).
 /// </summary>
-internal sealed class SqliteFactsCache : IDisposable
+internal sealed class SqliteFactsCache : IFactsCache
 {
     private const int Capacity = 32;
 

@@ -4,7 +4,7 @@ using System.Text.Json;
 using Budget.Domain.Money;
 using Budget.Domain.Refusion;
 
-namespace Budget.Data.Sqlite;
+namespace Budget.Data;
 
 internal sealed record AccountRow(string AccountId, string Name, string Committee, string ActivityArea, string? ReportingGroup, string Block, string? RefusionBenefit)
 {

@@ -1,6 +1,5 @@
 using Budget.Application.Audit;
 using Budget.Application.Users;
-using Budget.Application.Workflow;
 using Budget.Domain.Accounts;
 using Budget.Domain.Appropriations;
 using Budget.Domain.FollowUp;
@@ -8,6 +7,11 @@ using Budget.Domain.Money;
 using NodaTime;
 
 namespace Budget.Application;
+
+// The storage contracts, one per concept. Movements, postings, estimate versions and the audit trail are
+// append-only; the corrected budget and consumption are never stored but aggregated as of a date. Every write takes
+// the audit entry that records it and stores both in one transaction. One implementation (Budget.Data.BudgetStore)
+// serves every provider; tests/Budget.Data.Tests runs its contract against each.
 
 /// <summary>An estimate as stored: the estimate itself, its version (the ETag) and when it was last recorded.</summary>
 public sealed record StoredEstimate(int Year, AccountEstimate Estimate, long Version, Instant RecordedAt);
@@ -42,68 +46,75 @@ public sealed record EstimateSaveResult(EstimateSaveStatus Status, StoredEstimat
 /// <summary>An audit entry as read back, with its position in the trail.</summary>
 public sealed record AuditRecord(long Id, AuditEntry Entry);
 
-/// <summary>
-/// Durable storage of budget years. Movements, postings and the audit trail are append-only; the corrected budget
-/// and consumption are never stored but aggregated as of a date. Every write takes the audit entry that records it
-/// and stores both in one transaction. Implemented per database provider.
-/// </summary>
-public interface IBudgetStore
+/// <summary>Applies the schema's pending migrations; idempotent.</summary>
+public interface IStoreMigrations
 {
-    /// <summary>Applies pending migrations; idempotent.</summary>
     Task Migrate(CancellationToken cancellationToken);
+}
 
+/// <summary>Budget years, their accounts, settings and each account's history.</summary>
+public interface IYearStore
+{
+    /// <summary>The year's round calendar; null when the year does not exist.</summary>
     Task<RoundCalendar?> FindYear(int year, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<int>> Years(CancellationToken cancellationToken);
 
+    /// <summary>The year's accounts ordered by committee, activity area and account (ordinal).</summary>
     Task<IReadOnlyList<Account>> Accounts(int year, CancellationToken cancellationToken);
 
-    /// <summary>Per account: appropriations by kind decided and consumption posted on or before <paramref name="asOf"/>, and the round's estimate.</summary>
-    Task<IReadOnlyList<AccountFacts>> AccountFacts(int year, RoundNumber round, LocalDate asOf, CancellationToken cancellationToken);
-
-    Task AddMovement(int year, AppropriationMovement movement, AuditEntry audit, CancellationToken cancellationToken);
-
-    /// <summary>Adds postings in one transaction.</summary>
-    Task AddPostings(int year, IReadOnlyList<Posting> postings, AuditEntry audit, CancellationToken cancellationToken);
-
-    Task<StoredEstimate?> FindEstimate(int year, RoundNumber round, AccountId account, CancellationToken cancellationToken);
-
-    /// <summary>
-    /// Records an estimate if the round is open and the stored version is still <paramref name="expectedVersion"/>
-    /// (null: none stored yet). The audit entry is completed with the stored before/after by <paramref name="audit"/>.
-    /// </summary>
-    Task<EstimateSaveResult> SaveEstimate(int year, AccountEstimate estimate, long? expectedVersion, Func<StoredEstimate?, StoredEstimate, AuditEntry> audit, CancellationToken cancellationToken);
-
-    Task<IReadOnlyList<AccountHistoryEntry>> History(int year, AccountId account, CancellationToken cancellationToken);
-
-    /// <summary>Opens an all-or-nothing import into a year (created when absent): nothing is visible until <see cref="IImportSession.Commit"/>.</summary>
-    Task<IImportSession> BeginImport(int year, CancellationToken cancellationToken);
-
-    /// <summary>The round's state (open when never changed) and the committees that have recommended it.</summary>
-    Task<RoundStatus?> RoundStatus(int year, RoundNumber round, CancellationToken cancellationToken);
-
-    /// <summary>Moves a round from one of the <paramref name="expected"/> states to <paramref name="target"/>; false when its state is another (someone came first).</summary>
-    Task<bool> ChangeRoundState(int year, RoundNumber round, IReadOnlySet<RoundState> expected, RoundState target, AuditEntry audit, CancellationToken cancellationToken);
-
-    /// <summary>
-    /// Records a committee's recommendation of a submitted round; when every committee in <paramref name="allCommittees"/>
-    /// has recommended, the round becomes recommended; <paramref name="audit"/> is given the resulting state.
-    /// False when the round is not submitted.
-    /// </summary>
-    Task<bool> Recommend(int year, RoundNumber round, string committee, IReadOnlySet<string> allCommittees, Func<RoundState, AuditEntry> audit, CancellationToken cancellationToken);
-
-    /// <summary>
-    /// In one transaction: checks the round is recommended, derives the movements from the round's facts as of its
-    /// cut-off with <paramref name="appropriations"/>, stores them, marks the round approved and audits it.
-    /// Null when the round is not recommended.
-    /// </summary>
-    Task<IReadOnlyList<AppropriationMovement>?> Approve(int year, RoundNumber round, Func<IReadOnlyList<AccountFacts>, IReadOnlyList<AppropriationMovement>> appropriations, Func<IReadOnlyList<AppropriationMovement>, AuditEntry> audit, CancellationToken cancellationToken);
+    Task<Account?> FindAccount(int year, AccountId account, CancellationToken cancellationToken);
 
     /// <summary>The year's settings (settings.csv): key → amount.</summary>
     Task<IReadOnlyDictionary<string, Amount>> Settings(int year, CancellationToken cancellationToken);
 
-    Task<IReadOnlyList<AuditRecord>> Audit(int? year, Instant? since, Instant? until, string? target, CancellationToken cancellationToken);
+    Task<IReadOnlyList<AccountHistoryEntry>> History(int year, AccountId account, CancellationToken cancellationToken);
+}
 
+/// <summary>What the follow-up reads: per account, appropriations by kind and consumption as of a date, and the round's estimate.</summary>
+public interface IFollowUpReader
+{
+    Task<IReadOnlyList<AccountFacts>> AccountFacts(int year, RoundNumber round, LocalDate asOf, CancellationToken cancellationToken);
+}
+
+/// <summary>Single writes of movements and postings (the bulk path is <see cref="IImportStore"/>).</summary>
+public interface IAppropriationStore
+{
+    Task AddMovements(int year, IReadOnlyList<AppropriationMovement> movements, AuditEntry audit, CancellationToken cancellationToken);
+
+    /// <summary>Adds postings in one transaction.</summary>
+    Task AddPostings(int year, IReadOnlyList<Posting> postings, AuditEntry audit, CancellationToken cancellationToken);
+}
+
+public interface IEstimateStore
+{
+    Task<StoredEstimate?> FindEstimate(int year, RoundNumber round, AccountId account, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records an estimate if the round is open and the stored version is still <paramref name="expectedVersion"/>
+    /// (null: none stored yet), as version <paramref name="expectedVersion"/> + 1, with its audit entry.
+    /// </summary>
+    Task<EstimateSaveResult> SaveEstimate(int year, AccountEstimate estimate, long? expectedVersion, Instant recordedAt, AuditEntry audit, CancellationToken cancellationToken);
+}
+
+public interface IRoundStore
+{
+    /// <summary>The round as stored (open when never changed); null when the year does not exist.</summary>
+    Task<Round?> FindRound(int year, RoundNumber round, CancellationToken cancellationToken);
+
+    /// <summary>The id of the year's last movement (0 when none): the watermark of an approval's grants.</summary>
+    Task<long> LastMovement(int year, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Stores a transition and its effects in one transaction if the round is still as it was read (compare-and-set);
+    /// false, with nothing stored, when another write came first.
+    /// </summary>
+    Task<bool> Apply(int year, RoundTransition transition, AuditEntry audit, CancellationToken cancellationToken);
+}
+
+public interface IUserStore
+{
+    /// <summary>Creates a user; a name already taken throws <see cref="UserNameTakenException"/>.</summary>
     Task<StoredUser> CreateUser(string name, IReadOnlyList<string> roles, IReadOnlyList<string>? committees, string keyHash, AuditEntry audit, CancellationToken cancellationToken);
 
     Task<StoredUser?> FindUserByKeyHash(string keyHash, CancellationToken cancellationToken);
@@ -114,13 +125,24 @@ public interface IBudgetStore
     Task<bool> RevokeUser(long id, AuditEntry audit, CancellationToken cancellationToken);
 }
 
+public interface IAuditReader
+{
+    Task<IReadOnlyList<AuditRecord>> Audit(int? year, Instant? since, Instant? until, string? target, CancellationToken cancellationToken);
+}
+
+public interface IImportStore
+{
+    /// <summary>Opens an all-or-nothing import into a year (created when absent): nothing is visible until <see cref="IImportSession.Commit"/>.</summary>
+    Task<IImportSession> BeginImport(int year, CancellationToken cancellationToken);
+}
+
 /// <summary>One import transaction. Disposing without committing leaves the database as it was.</summary>
 public interface IImportSession : IAsyncDisposable
 {
     /// <summary>The year's accounts before this import.</summary>
     IReadOnlyDictionary<AccountId, Account> ExistingAccounts { get; }
 
-    /// <summary>The year's movements and postings before this import, each as the sum of |amount| in øre (see <see cref="Domain.Money.AmountCeilings"/>).</summary>
+    /// <summary>The year's movements and postings before this import, each as the sum of |amount| in øre (see <see cref="AmountCeilings"/>).</summary>
     (long Movements, long Postings) Magnitudes { get; }
 
     /// <summary>The state of each round before this import (open when never changed).</summary>

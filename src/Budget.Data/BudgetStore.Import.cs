@@ -1,0 +1,134 @@
+using System.Data.Common;
+using Budget.Application;
+using Budget.Application.Audit;
+using Budget.Domain.Accounts;
+using Budget.Domain.Appropriations;
+using Budget.Domain.Money;
+using Dapper;
+using NodaTime;
+
+namespace Budget.Data;
+
+/// <summary>Imports: one transaction from the first row to the commit.</summary>
+public sealed partial class BudgetStore : IImportStore
+{
+    /// <summary>
+    /// Opens the import's transaction: the year's writers lock (PostgreSQL: one import per year at a time, a second
+    /// waits here rather than failing on the first one's keys), the year created when absent, its accounts, round
+    /// states (held shared, so no transition passes the import) and the sums the ceiling is checked against.
+    /// </summary>
+    public async Task<IImportSession> BeginImport(int year, CancellationToken cancellationToken)
+    {
+        var connection = await Open(cancellationToken);
+        try
+        {
+            var transaction = await dialect.BeginWrite(connection, cancellationToken);
+            await dialect.LockYear(connection, transaction, year, cancellationToken);
+            var at = clock.GetCurrentInstant();
+            await connection.ExecuteAsync(new CommandDefinition(
+                $"INSERT INTO budget_year (year, created_at) VALUES (@Year, {dialect.Instant("@At")}) ON CONFLICT (year) DO NOTHING",
+                new { Year = year, At = at.Iso() },
+                transaction,
+                cancellationToken: cancellationToken));
+            var existing = await Accounts(connection, transaction, year, null, cancellationToken);
+            var states = new Dictionary<RoundNumber, Domain.Appropriations.RoundState>();
+            foreach (var round in RoundNumber.All)
+            {
+                states[round] = await RoundState(connection, transaction, year, round, dialect.ShareLock, at, cancellationToken);
+            }
+
+            var tally = new YearTally(year, await YearCeiling.Read(connection, transaction, dialect.Magnitudes, year, cancellationToken));
+            return new ImportSession(this, connection, transaction, year, existing.ToDictionary(a => a.Id), states, at, tally);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>One import in one transaction; rolled back on dispose unless committed.</summary>
+    private sealed class ImportSession(
+        BudgetStore store,
+        DbConnection connection,
+        DbTransaction transaction,
+        int year,
+        IReadOnlyDictionary<AccountId, Account> existingAccounts,
+        IReadOnlyDictionary<RoundNumber, Domain.Appropriations.RoundState> roundStates,
+        Instant startedAt,
+        YearTally tally) : IImportSession
+    {
+        private readonly StagedMonths stagedMonths = new();
+
+        public IReadOnlyDictionary<AccountId, Account> ExistingAccounts => existingAccounts;
+
+        public IReadOnlyDictionary<RoundNumber, Domain.Appropriations.RoundState> RoundStates => roundStates;
+
+        public (long Movements, long Postings) Magnitudes => (tally.Existing.Movements, tally.Existing.Postings);
+
+        public async Task AddAccounts(IReadOnlyList<Account> accounts, CancellationToken cancellationToken)
+        {
+            const string sql = """
+                INSERT INTO account (year, account_id, name, committee, activity_area, reporting_group, block, refusion_benefit)
+                VALUES (@Year, @AccountId, @Name, @Committee, @ActivityArea, @Group, @Block, @RefusionBenefit)
+                """;
+            await connection.ExecuteAsync(new CommandDefinition(
+                sql,
+                accounts.Select(a => new { Year = year, AccountId = a.Id.Value, a.Name, a.Committee, a.ActivityArea, a.Group, Block = a.Block.ToCode(), a.RefusionBenefit }),
+                transaction,
+                cancellationToken: cancellationToken));
+        }
+
+        public async Task SetCutoff(RoundNumber round, LocalDate cutoff, CancellationToken cancellationToken) =>
+            await connection.ExecuteAsync(new CommandDefinition(
+                $"""
+                INSERT INTO estimate_round (year, round, cutoff) VALUES (@Year, @Round, {store.dialect.Date("@Cutoff")})
+                ON CONFLICT (year, round) DO UPDATE SET cutoff = excluded.cutoff
+                """,
+                new { Year = year, Round = round.Value, Cutoff = cutoff.Iso() },
+                transaction,
+                cancellationToken: cancellationToken));
+
+        public async Task SetSetting(string key, Amount value, CancellationToken cancellationToken) =>
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO year_setting (year, key, value_ore) VALUES (@Year, @Key, @ValueOre)
+                ON CONFLICT (year, key) DO UPDATE SET value_ore = excluded.value_ore
+                """,
+                new { Year = year, Key = key, ValueOre = value.Ore },
+                transaction,
+                cancellationToken: cancellationToken));
+
+        public Task AddMovements(IReadOnlyList<AppropriationMovement> movements, CancellationToken cancellationToken)
+        {
+            tally.AddMovements(movements);
+            return store.dialect.InsertMovements(connection, transaction, year, movements, startedAt, cancellationToken);
+        }
+
+        public Task AddPostings(IReadOnlyList<Posting> postings, CancellationToken cancellationToken)
+        {
+            tally.AddPostings(postings);
+            return store.dialect.StagePostings(connection, transaction, year, postings, stagedMonths, cancellationToken);
+        }
+
+        public Task SaveEstimates(IReadOnlyList<AccountEstimate> estimates, CancellationToken cancellationToken) =>
+            store.dialect.SaveImportedEstimates(connection, transaction, year, estimates, startedAt, cancellationToken);
+
+        public async Task Commit(AuditEntry audit, CancellationToken cancellationToken)
+        {
+            if (!stagedMonths.IsEmpty)
+            {
+                await store.dialect.MergeStagedPostings(connection, transaction, year, stagedMonths, cancellationToken);
+            }
+
+            await store.InsertAudit(connection, transaction, audit, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await transaction.DisposeAsync();
+            await connection.DisposeAsync();
+        }
+    }
+}

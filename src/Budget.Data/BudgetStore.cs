@@ -1,0 +1,157 @@
+using System.Data.Common;
+using Budget.Application;
+using Budget.Domain.Accounts;
+using Budget.Domain.Appropriations;
+using Budget.Domain.Money;
+using Dapper;
+using NodaTime;
+
+namespace Budget.Data;
+
+/// <summary>
+/// The one store of every provider: Dapper over <see cref="DbConnection"/>, a connection per operation, every write
+/// and its audit entry in one transaction. What differs between SQLite and PostgreSQL is in the <see cref="SqlDialect"/>;
+/// the concepts are split over the partial files (years and accounts here; follow-up, writes, rounds, users and
+/// audit, imports beside it).
+/// </summary>
+public sealed partial class BudgetStore : IStoreMigrations, IYearStore, IDisposable
+{
+    private readonly string connectionString;
+    private readonly SqlDialect dialect;
+    private readonly IClock clock;
+    private readonly IFactsCache? factsCache;
+
+    internal BudgetStore(SqlDialect dialect, string connectionString, IClock clock)
+    {
+        this.dialect = dialect;
+        this.connectionString = connectionString;
+        this.clock = clock;
+        factsCache = dialect.CreateFactsCache(connectionString);
+    }
+
+    public void Dispose() => factsCache?.Dispose();
+
+    private Task<DbConnection> Open(CancellationToken cancellationToken) => dialect.Open(connectionString, cancellationToken);
+
+    public async Task Migrate(CancellationToken cancellationToken)
+    {
+        await using var connection = await Open(cancellationToken);
+        await dialect.Migrate(connection, cancellationToken);
+    }
+
+    public async Task<RoundCalendar?> FindYear(int year, CancellationToken cancellationToken)
+    {
+        await using var connection = await Open(cancellationToken);
+        return await FindYear(connection, null, year, cancellationToken);
+    }
+
+    private async Task<RoundCalendar?> FindYear(DbConnection connection, DbTransaction? transaction, int year, CancellationToken cancellationToken)
+    {
+        var sql = $"""
+            SELECT y.year AS Year, r.round AS Round, {dialect.DateText("r.cutoff")} AS Cutoff
+            FROM budget_year y LEFT JOIN estimate_round r ON r.year = y.year
+            WHERE y.year = @Year
+            """;
+        var rows = (await connection.QueryAsync<(long Year, long? Round, string? Cutoff)>(new CommandDefinition(sql, new { Year = year }, transaction, cancellationToken: cancellationToken))).ToArray();
+        return CalendarRows.ToCalendar(year, rows);
+    }
+
+    public async Task<IReadOnlyList<int>> Years(CancellationToken cancellationToken)
+    {
+        await using var connection = await Open(cancellationToken);
+        var years = await connection.QueryAsync<long>(new CommandDefinition("SELECT year FROM budget_year ORDER BY year", cancellationToken: cancellationToken));
+        return years.Select(y => (int)y).ToArray();
+    }
+
+    public async Task<IReadOnlyList<Account>> Accounts(int year, CancellationToken cancellationToken)
+    {
+        await using var connection = await Open(cancellationToken);
+        return await Accounts(connection, null, year, null, cancellationToken);
+    }
+
+    public async Task<Account?> FindAccount(int year, AccountId account, CancellationToken cancellationToken)
+    {
+        await using var connection = await Open(cancellationToken);
+        return (await Accounts(connection, null, year, account, cancellationToken)).SingleOrDefault();
+    }
+
+    /// <summary>
+    /// The year's accounts (or one), read with a plain data reader (the hot path of every report) and sorted here
+    /// rather than by ORDER BY, which costs SQLite a temporary b-tree: ordinal order by committee, area and account.
+    /// </summary>
+    private static async Task<List<Account>> Accounts(DbConnection connection, DbTransaction? transaction, int year, AccountId? only, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            SELECT account_id, name, committee, activity_area, reporting_group, block, refusion_benefit
+            FROM account WHERE year = @Year AND (CAST(@Only AS text) IS NULL OR account_id = @Only)
+            """;
+        var accounts = new List<Account>();
+        await using (var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql, new { Year = year, Only = only?.Value }, transaction, cancellationToken: cancellationToken)))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                accounts.Add(new AccountRow(
+                    reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                    reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6)).ToAccount());
+            }
+        }
+
+        accounts.Sort(static (a, b) =>
+        {
+            var order = string.CompareOrdinal(a.Committee, b.Committee);
+            order = order != 0 ? order : string.CompareOrdinal(a.ActivityArea, b.ActivityArea);
+            return order != 0 ? order : string.CompareOrdinal(a.Id.Value, b.Id.Value);
+        });
+        return accounts;
+    }
+
+    public async Task<IReadOnlyDictionary<string, Amount>> Settings(int year, CancellationToken cancellationToken)
+    {
+        await using var connection = await Open(cancellationToken);
+        var rows = await connection.QueryAsync<(string Key, long ValueOre)>(new CommandDefinition(
+            "SELECT key AS Key, value_ore AS ValueOre FROM year_setting WHERE year = @Year", new { Year = year }, cancellationToken: cancellationToken));
+        return rows.ToDictionary(r => r.Key, r => Amount.FromOre(r.ValueOre), StringComparer.Ordinal);
+    }
+
+    public async Task<IReadOnlyList<AccountHistoryEntry>> History(int year, AccountId account, CancellationToken cancellationToken)
+    {
+        var movementsSql = $"""
+            SELECT kind AS Kind, amount_ore AS AmountOre, {dialect.DateText("decided_on")} AS DecidedOn, reference AS Reference, decided_by AS DecidedBy,
+                   {dialect.InstantText("recorded_at")} AS RecordedAt
+            FROM movement WHERE year = @Year AND account_id = @AccountId
+            ORDER BY movement_id
+            """;
+        var estimatesSql = $"""
+            SELECT round AS Round, version AS Version, estimate_ore AS EstimateOre, explanation AS Explanation,
+                   out_year_1_ore AS OutYear1, out_year_2_ore AS OutYear2, out_year_3_ore AS OutYear3, out_year_4_ore AS OutYear4,
+                   {dialect.InstantText("recorded_at")} AS RecordedAt
+            FROM estimate_version WHERE year = @Year AND account_id = @AccountId
+            """;
+        await using var connection = await Open(cancellationToken);
+        var parameters = new { Year = year, AccountId = account.Value };
+        var movements = (await connection.QueryAsync<(string Kind, long AmountOre, string DecidedOn, string? Reference, string? DecidedBy, string RecordedAt)>(new CommandDefinition(movementsSql, parameters, cancellationToken: cancellationToken)))
+            .Select(m => new AccountHistoryEntry("movement", Text.ToLocalDate(m.DecidedOn), Text.ToInstant(m.RecordedAt), MovementKindCodes.Parse(m.Kind), null, Amount.FromOre(m.AmountOre), m.Reference, m.DecidedBy, null, null, null));
+        var estimates = (await connection.QueryAsync<(long Round, long Version, long EstimateOre, string Explanation, long OutYear1, long OutYear2, long OutYear3, long OutYear4, string RecordedAt)>(new CommandDefinition(estimatesSql, parameters, cancellationToken: cancellationToken)))
+            .Select(e =>
+            {
+                var at = Text.ToInstant(e.RecordedAt);
+                return new AccountHistoryEntry("estimate", at.InUtc().Date, at, null, RoundNumber.Of((int)e.Round), Amount.FromOre(e.EstimateOre), null, null, e.Explanation,
+                    new OutYearConsequences(Amount.FromOre(e.OutYear1), Amount.FromOre(e.OutYear2), Amount.FromOre(e.OutYear3), Amount.FromOre(e.OutYear4)), e.Version);
+            });
+        return movements.Concat(estimates).OrderBy(e => e.Date).ThenBy(e => e.RecordedAt).ToArray();
+    }
+
+    /// <summary>Writes the audit entry of a write in the write's transaction.</summary>
+    private async Task InsertAudit(DbConnection connection, DbTransaction transaction, Application.Audit.AuditEntry audit, CancellationToken cancellationToken)
+    {
+        var sql = $"""
+            INSERT INTO audit_entry (year, at, {dialect.AuditUserColumn}, user_id, action, target, before, after)
+            VALUES (@Year, {dialect.Instant("@At")}, @User, @UserId, @Action, @Target, @Before, @After)
+            """;
+        await connection.ExecuteAsync(new CommandDefinition(
+            sql,
+            new { audit.Year, At = audit.At.Iso(), audit.User, audit.UserId, audit.Action, audit.Target, audit.Before, audit.After },
+            transaction,
+            cancellationToken: cancellationToken));
+    }
+}
