@@ -17,7 +17,7 @@ public sealed partial class SqliteBudgetStore
     internal static async Task InsertAudit(SqliteConnection connection, SqliteTransaction transaction, AuditEntry audit, CancellationToken cancellationToken)
     {
         const string sql = """
-            INSERT INTO audit_entry (year, at, user, user_id, action, target, before, after)
+            INSERT INTO audit_entry (year, at, user_name, user_id, action, target, before, after)
             VALUES (@Year, @At, @User, @UserId, @Action, @Target, @Before, @After)
             """;
         await connection.ExecuteAsync(new CommandDefinition(
@@ -155,7 +155,7 @@ public sealed partial class SqliteBudgetStore
         // Instants are stored in extended ISO form, which sorts chronologically only at equal precision; comparing
         // the parsed values after a coarse text filter keeps the range exact.
         const string sql = """
-            SELECT audit_id AS Id, year AS Year, at AS At, user AS User, action AS Action, target AS Target, before AS Before, after AS After, user_id AS UserId
+            SELECT audit_id AS Id, year AS Year, at AS At, user_name AS User, action AS Action, target AS Target, before AS Before, after AS After, user_id AS UserId
             FROM audit_entry
             WHERE (@Year IS NULL OR year = @Year)
               AND (@Target IS NULL OR target = @Target OR target LIKE @TargetPrefix ESCAPE '\')
