@@ -79,7 +79,7 @@ public sealed partial class BudgetStore : IUserStore, IAuditReader
     public async Task<IReadOnlyList<AuditRecord>> Audit(int? year, Instant? since, Instant? until, string? target, CancellationToken cancellationToken)
     {
         var sql = $"""
-            SELECT audit_id AS Id, year AS Year, {dialect.InstantText("at")} AS At, {dialect.AuditUserColumn} AS User, action AS Action, target AS Target,
+            SELECT audit_id AS Id, year AS Year, {dialect.InstantText("at")} AS At, user_name AS User, action AS Action, target AS Target,
                    before AS Before, after AS After, user_id AS UserId
             FROM audit_entry
             WHERE (CAST(@Year AS bigint) IS NULL OR year = @Year)

@@ -145,7 +145,7 @@ public sealed partial class BudgetStore : IStoreMigrations, IYearStore, IDisposa
     private async Task InsertAudit(DbConnection connection, DbTransaction transaction, Application.Audit.AuditEntry audit, CancellationToken cancellationToken)
     {
         var sql = $"""
-            INSERT INTO audit_entry (year, at, {dialect.AuditUserColumn}, user_id, action, target, before, after)
+            INSERT INTO audit_entry (year, at, user_name, user_id, action, target, before, after)
             VALUES (@Year, {dialect.Instant("@At")}, @User, @UserId, @Action, @Target, @Before, @After)
             """;
         await connection.ExecuteAsync(new CommandDefinition(

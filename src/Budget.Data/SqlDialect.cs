@@ -56,8 +56,6 @@ internal abstract class SqlDialect
 
     public abstract bool IsUniqueViolation(Exception exception, string index);
 
-    /// <summary>The audit table's user column ("user" is a reserved word in PostgreSQL, where it is user_name).</summary>
-    public abstract string AuditUserColumn { get; }
 
     /// <summary>Kept per-account facts while the database is unchanged, where the provider can tell (SQLite); null elsewhere.</summary>
     public virtual IFactsCache? CreateFactsCache(string connectionString) => null;

@@ -49,7 +49,6 @@ internal sealed class PostgresDialect : SqlDialect
 
     public override string ExclusiveLock => " FOR UPDATE";
 
-    public override string AuditUserColumn => "user_name";
 
     public override string Date(string parameter) => $"CAST({parameter} AS date)";
 

@@ -45,7 +45,6 @@ internal sealed class SqliteDialect : SqlDialect
 
     public override string ExclusiveLock => "";
 
-    public override string AuditUserColumn => "user";
 
     public override string Date(string parameter) => parameter;
 
