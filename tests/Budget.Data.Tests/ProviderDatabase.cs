@@ -68,8 +68,8 @@ public sealed class ProviderDatabase : IAsyncDisposable
         }
     }
 
-    /// <summary>The provider's store over this database; dispose it when it is <see cref="IDisposable"/>.</summary>
-    public IBudgetStore Store(IClock clock) => BudgetStores.Create(Provider, ConnectionString, clock);
+    /// <summary>The provider's store over this database (dispose it).</summary>
+    public BudgetStore Store(IClock clock) => BudgetStores.Create(Provider, ConnectionString, clock);
 
     /// <summary>An open connection for reading or poking at the schema directly (SQLite: foreign keys on, as the store sets them).</summary>
     public async Task<DbConnection> Open()
