@@ -42,6 +42,7 @@ builder.Services.AddScoped<RoundWorkflow>();
 builder.Services.AddSingleton(Budget.Reports.ServiceClassification.Embedded());
 builder.Services.AddScoped<Budget.Reports.CommitteePapers>();
 builder.Services.AddScoped<UserAdministration>();
+builder.Services.AddScoped<Budget.Application.Appropriations.AppropriationRecording>();
 
 // FluentValidation's DI package is not available here: validators are registered explicitly.
 builder.Services.AddSingleton<IValidator<MovementRequest>, MovementRequestValidator>();

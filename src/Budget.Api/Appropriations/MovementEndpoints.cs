@@ -2,7 +2,8 @@ using System.Security.Claims;
 using Budget.Api.Hosting;
 using Budget.Api.Security;
 using Budget.Application;
-using Budget.Application.Audit;
+using Budget.Application.Appropriations;
+using Microsoft.AspNetCore.Mvc;
 using Budget.Domain.Accounts;
 using Budget.Domain.Appropriations;
 using Budget.Domain.Money;
@@ -62,88 +63,34 @@ public static class MovementEndpoints
     }
 
     /// <summary>Records an appropriation movement. Movements are never edited: a correction is another movement.</summary>
-    public static async Task<Results<Created<MovementDto>, ValidationProblem, ProblemHttpResult>> AddMovement(
-        int year, MovementRequest request, ClaimsPrincipal user, IYearStore years, IAppropriationStore store, IClock clock, CancellationToken cancellationToken)
+    public static async Task<Results<Created<MovementDto>, ValidationProblem, NotFound<ProblemDetails>, ProblemHttpResult>> AddMovement(
+        int year, MovementRequest request, ClaimsPrincipal user, AppropriationRecording recording, CancellationToken cancellationToken)
     {
-        if (await years.FindYear(year, cancellationToken) is null)
-        {
-            return Problems.NotFound($"Budget year {year} does not exist.");
-        }
-
         var account = AccountId.Parse(request.Account!);
-        var found = await years.FindAccount(year, account, cancellationToken);
-        if (found is null)
-        {
-            return Problems.Invalid("account", $"Account '{account}' does not exist in {year}.");
-        }
-
-        if (!DecisionWindow.Contains(year, request.DecidedOn!.Value))
-        {
-            return Problems.Invalid("decidedOn", DecisionWindow.Problem(year, request.DecidedOn!.Value) + ".");
-        }
-
-        var actor = user.ToActor();
-        if (!actor.MayActFor(found.Committee))
-        {
-            return Problems.Forbidden($"{actor.Name} may only record movements for the committees it is limited to, and account '{account}' belongs to {found.Committee}.");
-        }
-
         var movement = new AppropriationMovement(account, MovementKindCodes.Parse(request.Kind!), Amount.Of(request.Amount), request.DecidedOn!.Value, request.Reference, request.DecidedBy);
         var dto = new MovementDto(account.Value, movement.Kind.ToCode(), movement.Amount.Kroner, movement.DecidedOn, movement.Reference, movement.DecidedBy);
-        var audit = AuditEntry.Of(year, clock.GetCurrentInstant(), actor, "movement.add", $"budget-years/{year}/accounts/{account}", null, dto);
-        await store.AddMovements(year, [movement], audit, cancellationToken);
-        return TypedResults.Created($"/api/budget-years/{year}/accounts/{Uri.EscapeDataString(account.Value)}/history", dto);
+        var result = await recording.AddMovement(year, movement, user.ToActor(), dto, cancellationToken);
+        return result.Status switch
+        {
+            RecordingStatus.Recorded => TypedResults.Created($"/api/budget-years/{year}/accounts/{Uri.EscapeDataString(account.Value)}/history", dto),
+            RecordingStatus.YearNotFound => Problems.NotFound($"Budget year {year} does not exist."),
+            RecordingStatus.OutOfScope => Problems.Forbidden(result.Message!),
+            _ => TypedResults.ValidationProblem(result.Errors!),
+        };
     }
 
     /// <summary>Adds postings (consumption), all or none.</summary>
-    public static async Task<Results<Ok<PostingsAddedDto>, ValidationProblem, ProblemHttpResult>> AddPostings(
-        int year, PostingRequest[] request, ClaimsPrincipal user, IYearStore years, IAppropriationStore store, IClock clock, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<PostingsAddedDto>, ValidationProblem, NotFound<ProblemDetails>, ProblemHttpResult>> AddPostings(
+        int year, PostingRequest[] request, ClaimsPrincipal user, AppropriationRecording recording, CancellationToken cancellationToken)
     {
-        if (await years.FindYear(year, cancellationToken) is null)
-        {
-            return Problems.NotFound($"Budget year {year} does not exist.");
-        }
-
-        var known = (await years.Accounts(year, cancellationToken)).ToDictionary(a => a.Id);
-        var actor = user.ToActor();
-        var errors = new Dictionary<string, string[]>();
-        var outOfScope = new List<string>();
-        for (var i = 0; i < request.Length; i++)
-        {
-            var account = AccountId.Parse(request[i].Account!);
-            if (!known.TryGetValue(account, out var found))
-            {
-                errors[$"[{i}].Account"] = [$"Account '{account}' does not exist in {year}."];
-            }
-            else if (!actor.MayActFor(found.Committee))
-            {
-                outOfScope.Add($"[{i}] {account} ({found.Committee})");
-            }
-
-            if (request[i].PostedOn!.Value.Year != year)
-            {
-                errors[$"[{i}].PostedOn"] = [$"{request[i].PostedOn:yyyy-MM-dd} is not in the budget year {year}."];
-            }
-        }
-
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
-
-        if (outOfScope.Count > 0)
-        {
-            return Problems.Forbidden($"{actor.Name} may only record postings for the committees it is limited to; outside them: {string.Join(", ", outOfScope.Take(20))}{(outOfScope.Count > 20 ? ", …" : "")}. Nothing was stored.");
-        }
-
         var postings = request.Select(p => new Posting(AccountId.Parse(p.Account!), p.PostedOn!.Value, Amount.Of(p.Amount))).ToArray();
-        var audit = AuditEntry.Of(year, clock.GetCurrentInstant(), actor, "postings.add", $"budget-years/{year}/postings", null, new
+        var result = await recording.AddPostings(year, postings, user.ToActor(), cancellationToken);
+        return result.Status switch
         {
-            postings = postings.Length,
-            amount = postings.Aggregate(Amount.Zero, (sum, p) => sum + p.Amount).Kroner,
-            accounts = postings.Select(p => p.Account.Value).Distinct().Order(StringComparer.Ordinal).ToArray(),
-        });
-        await store.AddPostings(year, postings, audit, cancellationToken);
-        return TypedResults.Ok(new PostingsAddedDto(postings.Length));
+            RecordingStatus.Recorded => TypedResults.Ok(new PostingsAddedDto(postings.Length)),
+            RecordingStatus.YearNotFound => Problems.NotFound($"Budget year {year} does not exist."),
+            RecordingStatus.OutOfScope => Problems.Forbidden(result.Message!),
+            _ => TypedResults.ValidationProblem(result.Errors!),
+        };
     }
 }

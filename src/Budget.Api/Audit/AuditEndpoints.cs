@@ -3,6 +3,7 @@ using Budget.Api.Hosting;
 using Budget.Api.Security;
 using Budget.Application;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using NodaTime;
 using NodaTime.Text;
 
@@ -50,7 +51,7 @@ public static class AuditEndpoints
     /// A year's audit trail, optionally from/to a date (yyyy-MM-dd, whole days in UTC) or instant, and for a target
     /// (e.g. <c>budget-years/2014/rounds/1</c>, which also matches the round's estimates).
     /// </summary>
-    public static async Task<Results<Ok<AuditEntryDto[]>, ValidationProblem, ProblemHttpResult>> YearAudit(
+    public static async Task<Results<Ok<AuditEntryDto[]>, ValidationProblem, NotFound<ProblemDetails>>> YearAudit(
         int year, string? from, string? to, string? target, IYearStore years, IAuditReader store, CancellationToken cancellationToken)
     {
         if (await years.FindYear(year, cancellationToken) is null)
@@ -62,11 +63,11 @@ public static class AuditEndpoints
     }
 
     /// <summary>The whole trail, including user administration (which belongs to no year).</summary>
-    public static Task<Results<Ok<AuditEntryDto[]>, ValidationProblem, ProblemHttpResult>> AllAudit(
+    public static Task<Results<Ok<AuditEntryDto[]>, ValidationProblem, NotFound<ProblemDetails>>> AllAudit(
         string? from, string? to, string? target, IAuditReader store, CancellationToken cancellationToken) =>
         Query(null, from, to, target, store, cancellationToken);
 
-    private static async Task<Results<Ok<AuditEntryDto[]>, ValidationProblem, ProblemHttpResult>> Query(
+    private static async Task<Results<Ok<AuditEntryDto[]>, ValidationProblem, NotFound<ProblemDetails>>> Query(
         int? year, string? from, string? to, string? target, IAuditReader store, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();

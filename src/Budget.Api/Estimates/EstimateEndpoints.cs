@@ -12,6 +12,7 @@ using Budget.Domain.Money;
 using Budget.Domain.Refusion;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Net.Http.Headers;
 using NodaTime;
 
@@ -84,7 +85,7 @@ public static class EstimateEndpoints
         return app;
     }
 
-    public static async Task<Results<Ok<EstimateDto>, ProblemHttpResult>> GetEstimate(
+    public static async Task<Results<Ok<EstimateDto>, NotFound<ProblemDetails>, ProblemHttpResult>> GetEstimate(
         int year, int round, string account, HttpResponse response, IEstimateStore store, CancellationToken cancellationToken)
     {
         if (!RoundNumber.TryOf(round, out var roundNumber) || !AccountId.TryParse(account, out var id, out _))
@@ -103,7 +104,7 @@ public static class EstimateEndpoints
     }
 
     /// <summary>Records the estimate (anslået regnskab) of an account in a round. Changing an existing one needs If-Match.</summary>
-    public static async Task<Results<Ok<EstimateDto>, ValidationProblem, ProblemHttpResult>> PutEstimate(
+    public static async Task<Results<Ok<EstimateDto>, ValidationProblem, NotFound<ProblemDetails>, ProblemHttpResult>> PutEstimate(
         int year, int round, string account, EstimateRequest request, HttpRequest httpRequest, HttpResponse response, ClaimsPrincipal user, EstimateRecording recording, CancellationToken cancellationToken)
     {
         if (!RoundNumber.TryOf(round, out var roundNumber))

@@ -6,6 +6,7 @@ using Budget.Domain.Accounts;
 using Budget.Domain.Appropriations;
 using Budget.Domain.FollowUp;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using NodaTime;
 using NodaTime.Text;
 
@@ -119,7 +120,7 @@ public static class FollowUpEndpoints
     }
 
     /// <summary>Follow-up report (budgetopfølgning) for a round, grouped, as of the round's cut-off or a given date.</summary>
-    public static async Task<Results<Ok<FollowUpDto>, ValidationProblem, ProblemHttpResult>> GetFollowUp(
+    public static async Task<Results<Ok<FollowUpDto>, ValidationProblem, NotFound<ProblemDetails>>> GetFollowUp(
         int year, string? round, string? by, string? asOf, FollowUpQuery query, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
@@ -171,7 +172,7 @@ public static class FollowUpEndpoints
     }
 
     /// <summary>Estimate and variance per row in rounds 1–3, each as of its cut-off, and what changed between them.</summary>
-    public static async Task<Results<Ok<RoundComparisonDto>, ValidationProblem, ProblemHttpResult>> GetRoundComparison(
+    public static async Task<Results<Ok<RoundComparisonDto>, ValidationProblem, NotFound<ProblemDetails>>> GetRoundComparison(
         int year, string? by, FollowUpQuery query, System.Security.Claims.ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         var grouping = Groupings.FirstOrDefault(g => g.Code == by);

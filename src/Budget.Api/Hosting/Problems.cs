@@ -8,8 +8,9 @@ namespace Budget.Api.Hosting;
 /// <summary>RFC 9457 answers the endpoints share.</summary>
 internal static class Problems
 {
-    public static ProblemHttpResult NotFound(string detail) =>
-        TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status404NotFound, title: "Not found");
+    /// <summary>404 with a ProblemDetails body (written as application/problem+json), typed so unions can name it.</summary>
+    public static NotFound<Microsoft.AspNetCore.Mvc.ProblemDetails> NotFound(string detail) =>
+        TypedResults.NotFound(new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = StatusCodes.Status404NotFound, Title = "Not found", Detail = detail, Type = "https://tools.ietf.org/html/rfc9110#section-15.5.5" });
 
     public static ValidationProblem Invalid(string field, string message) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });

@@ -385,9 +385,9 @@ public sealed class DatasetImport(IImportStore store, IClock clock, Domain.Refus
         {
             var account = KnownAccount(row, known, scope, PostingsFile);
             var postedOn = row.Date("posted_on");
-            if (postedOn is { } date && date.Year != year)
+            if (postedOn is { } date && !PostingWindow.Contains(year, date))
             {
-                row.Reject("posted_on", $"{date:yyyy-MM-dd} is not in the budget year {year}");
+                row.Reject("posted_on", PostingWindow.Problem(year, date));
             }
 
             var amount = row.Amount("amount");

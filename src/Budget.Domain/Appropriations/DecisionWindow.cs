@@ -18,3 +18,11 @@ public static class DecisionWindow
     public static string Problem(int year, LocalDate date) =>
         $"{date:yyyy-MM-dd} is outside the decisions of budget year {year} ({First(year):yyyy-MM-dd} to {Last(year):yyyy-MM-dd})";
 }
+
+/// <summary>A posting (consumption) belongs to the budget year it is posted in: the import and single writes refuse others.</summary>
+public static class PostingWindow
+{
+    public static bool Contains(int year, LocalDate date) => date.Year == year;
+
+    public static string Problem(int year, LocalDate date) => $"{date:yyyy-MM-dd} is not in the budget year {year}";
+}
