@@ -100,16 +100,6 @@ public sealed record RoundComparisonDto(int Year, string By, string Unit, IReadO
 
 public static class FollowUpEndpoints
 {
-    private static readonly (string Code, FollowUpGrouping Grouping)[] Groupings =
-    [
-        ("account", FollowUpGrouping.Account),
-        ("activity-area", FollowUpGrouping.ActivityArea),
-        ("committee", FollowUpGrouping.Committee),
-        ("group", FollowUpGrouping.Group),
-        ("block", FollowUpGrouping.Block),
-        ("municipality", FollowUpGrouping.Municipality),
-    ];
-
     public static IEndpointRouteBuilder MapFollowUpEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/budget-years/{year:int}").WithTags("Follow-up").RequireAuthorization(Access.Reports);
@@ -129,10 +119,9 @@ public static class FollowUpEndpoints
             errors["round"] = [$"round must be 1, 2 or 3, not '{Budget.Domain.Echo.Cut(round)}'"];
         }
 
-        var grouping = Groupings.FirstOrDefault(g => g.Code == by);
-        if (grouping.Code is null)
+        if (!FollowUpGroupings.TryParse(by, out var grouping))
         {
-            errors["by"] = [$"by must be one of {string.Join(", ", Groupings.Select(g => g.Code))}, not '{Budget.Domain.Echo.Cut(by)}'"];
+            errors["by"] = [$"by must be one of {FollowUpGroupings.CodeList}, not '{Budget.Domain.Echo.Cut(by)}'"];
         }
 
         LocalDate? date = null;
@@ -154,7 +143,7 @@ public static class FollowUpEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        var report = await query.Report(year, roundNumber, grouping.Grouping, date, cancellationToken);
+        var report = await query.Report(year, roundNumber, grouping, date, cancellationToken);
         if (report is null)
         {
             return Problems.NotFound($"Budget year {year} does not exist.");
@@ -164,7 +153,7 @@ public static class FollowUpEndpoints
             report.Year,
             report.Round.Value,
             report.AsOf,
-            grouping.Code!,
+            FollowUpGroupings.Code(grouping),
             "kr",
             report.Rows.Select(FollowUpRowDto.From).ToArray(),
             FollowUpRowDto.From(report.Total)));
@@ -174,14 +163,13 @@ public static class FollowUpEndpoints
     public static async Task<Results<Ok<RoundComparisonDto>, ValidationProblem, ProblemHttpResult>> GetRoundComparison(
         int year, string? by, FollowUpQuery query, System.Security.Claims.ClaimsPrincipal user, CancellationToken cancellationToken)
     {
-        var grouping = Groupings.FirstOrDefault(g => g.Code == by);
-        if (grouping.Code is null)
+        if (!FollowUpGroupings.TryParse(by, out var grouping))
         {
-            return Problems.Invalid("by", $"by must be one of {string.Join(", ", Groupings.Select(g => g.Code))}, not '{Budget.Domain.Echo.Cut(by)}'");
+            return Problems.Invalid("by", $"by must be one of {FollowUpGroupings.CodeList}, not '{Budget.Domain.Echo.Cut(by)}'");
         }
 
         var signedIn = user.Identity?.IsAuthenticated == true;
-        var report = await query.Comparison(year, grouping.Grouping, cancellationToken);
+        var report = await query.Comparison(year, grouping, cancellationToken);
         if (report is null)
         {
             return Problems.NotFound($"Budget year {year} does not exist.");
@@ -189,7 +177,7 @@ public static class FollowUpEndpoints
 
         return TypedResults.Ok(new RoundComparisonDto(
             report.Year,
-            grouping.Code,
+            FollowUpGroupings.Code(grouping),
             "kr",
             report.Reported.Select(r => r.Value).ToArray(),
             report.Rows.Select(r => RoundComparisonRowDto.From(r, signedIn)).ToArray(),
