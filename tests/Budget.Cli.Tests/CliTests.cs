@@ -65,11 +65,14 @@ public sealed class CliTests : IDisposable
         return d!.FullName;
     }
 
-    private async Task<(int Exit, string Out, string Error)> Cli(params string[] args)
+    private Task<(int Exit, string Out, string Error)> Cli(params string[] args) => Bare([.. args, "--connection", connection, "--provider", provider]);
+
+    /// <summary>The tool with exactly these arguments: --version refuses any other.</summary>
+    private static async Task<(int Exit, string Out, string Error)> Bare(params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var exit = await BudgetCli.Run([.. args, "--connection", connection, "--provider", provider], output, error, CancellationToken.None);
+        var exit = await BudgetCli.Run(args, output, error, CancellationToken.None);
         return (exit, output.ToString(), error.ToString());
     }
 
@@ -156,6 +159,108 @@ public sealed class CliTests : IDisposable
 
         result.Exit.Should().Be(BudgetCli.Usage);
         result.Error.Should().Contain("Usage: budget");
+    }
+
+    [Theory]
+    [InlineData("", "import", "report", "migrate", "--help", "--version")]
+    [InlineData("import", "<folder>", "--year", "--connection", "--provider", "--help", "--version")]
+    [InlineData("report", "--year", "--round", "--by <account|activity-area|committee|group|block|municipality>", "[default: activity-area]", "--as-of", "--format", "--output", "--connection", "--provider")]
+    [InlineData("migrate", "--connection", "--provider", "--help", "--version")]
+    public async Task Help_exits_0_and_lists_the_commands_options(string command, params string[] listed)
+    {
+        string[] args = command.Length == 0 ? ["--help"] : [command, "--help"];
+
+        var result = await Bare(args);
+
+        result.Exit.Should().Be(BudgetCli.Ok, result.Error);
+        result.Error.Should().BeEmpty();
+        result.Out.Should().Contain("Usage:" + Environment.NewLine + $"  budget {command}".TrimEnd());
+        foreach (var text in listed)
+        {
+            result.Out.Should().Contain(text);
+        }
+    }
+
+    [Theory]
+    [InlineData("--version")]
+    [InlineData("import", "--version")]
+    [InlineData("report", "--version")]
+    [InlineData("migrate", "--version")]
+    public async Task Version_exits_0_and_prints_the_tools_version(params string[] args)
+    {
+        var version = typeof(BudgetCli).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .Cast<System.Reflection.AssemblyInformationalVersionAttribute>().Single().InformationalVersion;
+
+        var result = await Bare(args);
+
+        result.Exit.Should().Be(BudgetCli.Ok, result.Error);
+        result.Out.Should().Be(version + Environment.NewLine);
+        version.Should().MatchRegex(@"^\d+\.\d+\.\d+");
+    }
+
+    [Theory]
+    [InlineData("--colour", "report", "--year", "2014", "--round", "1", "--colour", "red")]
+    [InlineData("--help-me", "migrate", "--help-me")]
+    [InlineData("--provider", "--provider", "sqlite")]
+    public async Task An_unknown_option_exits_2_with_a_message_and_no_stack_trace(string unknown, params string[] args)
+    {
+        var result = await Bare(args);
+
+        result.Exit.Should().Be(BudgetCli.Usage);
+        result.Out.Should().BeEmpty();
+        result.Error.Should().Contain($"Unrecognized command or argument '{unknown}'").And.Contain("Usage: budget")
+            .And.NotContain("Exception").And.NotContain("   at ");
+    }
+
+    [Fact]
+    public async Task The_postgres_provider_without_a_connection_is_a_usage_error()
+    {
+        var result = await Bare("migrate", "--provider", "postgres");
+
+        result.Exit.Should().Be(BudgetCli.Usage);
+        result.Error.Should().Be("--provider postgres needs --connection." + Environment.NewLine);
+    }
+
+    [Fact]
+    public async Task Every_grouping_code_reports_at_its_own_level_and_no_by_means_activity_area()
+    {
+        (await Cli("import", Demo, "--year", "2014")).Exit.Should().Be(BudgetCli.Ok);
+        var rowsByCode = new Dictionary<string, string[]>();
+
+        foreach (var code in Budget.Application.FollowUp.FollowUpGroupings.Codes)
+        {
+            var result = await Cli("report", "--year", "2014", "--round", "1", "--by", code, "--format", "csv");
+            result.Exit.Should().Be(BudgetCli.Ok, $"--by {code}: {result.Error}");
+            rowsByCode[code] = result.Out.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries)[1..^1];
+        }
+
+        var unspecified = await Cli("report", "--year", "2014", "--round", "1", "--format", "csv");
+
+        // The demo (data/demo/accounts.csv): 23 accounts, 3 activity areas, 1 committee, 6 groups, all in the drift block.
+        rowsByCode.Should().HaveCount(6);
+        rowsByCode.ToDictionary(r => r.Key, r => r.Value.Length).Should().Equal(new Dictionary<string, int>
+        {
+            ["account"] = 23, ["activity-area"] = 3, ["committee"] = 1, ["group"] = 6, ["block"] = 1, ["municipality"] = 1,
+        });
+        rowsByCode["account"].Should().Contain(r => r.Contains(";5.57.73;Kontanthjælp;", StringComparison.Ordinal));
+        rowsByCode["committee"].Single().Should().StartWith("Erhvervs- og Beskæftigelsesudvalget;;;;;");
+        rowsByCode["municipality"].Single().Should().StartWith(";;;;;460182000,00;");
+        unspecified.Out.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries)[1..^1].Should().Equal(rowsByCode["activity-area"]);
+    }
+
+    [Theory]
+    [InlineData("colour")]
+    [InlineData("Committee")]
+    [InlineData("")]
+    public async Task An_unknown_grouping_code_is_a_usage_error_and_never_the_municipality(string code)
+    {
+        (await Cli("import", Demo, "--year", "2014")).Exit.Should().Be(BudgetCli.Ok);
+
+        var result = await Cli("report", "--year", "2014", "--round", "1", "--by", code);
+
+        result.Exit.Should().Be(BudgetCli.Usage);
+        result.Out.Should().BeEmpty();
+        result.Error.Should().StartWith($"--by must be one of account, activity-area, committee, group, block, municipality, not '{code}'.");
     }
 
     [Fact]
