@@ -1,5 +1,7 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
 using System.Diagnostics;
+using System.Reflection;
 using Budget.Application;
 using Budget.Application.Datasets;
 using Budget.Application.FollowUp;
@@ -26,7 +28,7 @@ public static class BudgetCli
     public const int InvalidData = 1;
     public const int Usage = 2;
 
-    private static readonly string[] Groupings = ["account", "activity-area", "committee", "group", "block", "municipality"];
+    private const string UsageLine = "Usage: budget import FOLDER --year Y | report --year Y --round R [--by ...] [--format table|csv|xlsx] [--output F] | migrate;  common: --connection C --provider sqlite|postgres.  budget COMMAND --help lists a command's options.";
 
     public static async Task<int> Run(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
@@ -39,8 +41,7 @@ public static class BudgetCli
         var folder = new Argument<DirectoryInfo>("folder") { Description = "Folder with accounts.csv, movements.csv, postings.csv, estimates.csv, rounds.csv" };
         var round = new Option<int>("--round") { Description = "Estimate round 1–3", Required = true };
         round.AcceptOnlyFromAmong("1", "2", "3");
-        var by = new Option<string>("--by") { Description = "Grouping", DefaultValueFactory = _ => "activity-area" };
-        by.AcceptOnlyFromAmong(Groupings);
+        var by = GroupingOption();
         var asOf = new Option<string?>("--as-of") { Description = "yyyy-MM-dd; default the round's cut-off" };
         var format = new Option<string>("--format") { Description = "table (Danish numbers, 1.000 kr.), csv (Danish Excel: ; and ,) or xlsx (needs --output)", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "csv", "xlsx");
@@ -49,51 +50,121 @@ public static class BudgetCli
         var import = new Command("import", "Import a dataset folder into a year, all or nothing") { folder, year, connection, provider };
         var report = new Command("report", "The follow-up report of a round") { year, round, by, asOf, format, outputFile, connection, provider };
         var migrate = new Command("migrate", "Create or update the database schema") { connection, provider };
-        var root = new RootCommand("Budget follow-up for Danish municipalities") { import, report, migrate };
-
-        var parse = root.Parse(args);
-        if (parse.Errors.Count > 0 || parse.CommandResult.Command == root)
+        import.SetAction(async (parse, token) =>
         {
-            foreach (var parseError in parse.Errors)
+            var store = await OpenStore(parse.GetValue(provider)!, parse.GetValue(connection), error, token);
+            return store is null ? Usage : await Import(store, parse.GetRequiredValue(folder), parse.GetValue(year), output, error, token);
+        });
+        report.SetAction(async (parse, token) =>
+        {
+            LocalDate? date = null;
+            if (parse.GetValue(asOf) is { } asOfText)
+            {
+                var parsed = LocalDatePattern.Iso.Parse(asOfText);
+                if (!parsed.Success)
+                {
+                    await error.WriteLineAsync($"--as-of must be a date yyyy-MM-dd, not '{asOfText}'.");
+                    return Usage;
+                }
+
+                date = parsed.Value;
+            }
+
+            var store = await OpenStore(parse.GetValue(provider)!, parse.GetValue(connection), error, token);
+            return store is null ? Usage : await Report(store, parse.GetValue(year), RoundNumber.Of(parse.GetValue(round)), parse.GetValue(by).Grouping, date, parse.GetValue(format)!, parse.GetValue(outputFile), output, error, token);
+        });
+        migrate.SetAction(async (parse, token) =>
+        {
+            if (await OpenStore(parse.GetValue(provider)!, parse.GetValue(connection), error, token) is null)
+            {
+                return Usage;
+            }
+
+            await output.WriteLineAsync("The database is up to date.");
+            return Ok;
+        });
+
+        // HelpName: the help reads "budget import …" also when the tool is hosted by another process (the tests).
+        var root = new RootCommand("Budget follow-up for Danish municipalities") { HelpName = "budget" };
+        root.Subcommands.Add(import);
+        root.Subcommands.Add(report);
+        root.Subcommands.Add(migrate);
+        var version = root.Options.OfType<VersionOption>().Single();
+        version.Recursive = true;
+        version.Action = new PrintVersion();
+
+        var parseResult = root.Parse(args);
+        if (parseResult.Action is ParseErrorAction)
+        {
+            // System.CommandLine's own error action exits 1, which is our "invalid data"; a usage error exits 2.
+            foreach (var parseError in parseResult.Errors)
             {
                 await error.WriteLineAsync(parseError.Message);
             }
 
-            await error.WriteLineAsync("Usage: budget import FOLDER --year Y | report --year Y --round R [--by ...] [--format table|csv] [--output F] | migrate;  common: --connection C --provider sqlite|postgres");
+            await error.WriteLineAsync(UsageLine);
             return Usage;
         }
 
-        var store = Store(parse.GetValue(provider)!, parse.GetValue(connection));
-        await store.Migrate(cancellationToken);
-        var command = parse.CommandResult.Command;
-        if (command == migrate)
+        var invocation = new InvocationConfiguration
         {
-            await output.WriteLineAsync("The database is up to date.");
-            return Ok;
-        }
-
-        if (command == import)
-        {
-            return await Import(store, parse.GetValue(folder)!, parse.GetValue(year), output, error, cancellationToken);
-        }
-
-        LocalDate? date = null;
-        if (parse.GetValue(asOf) is { } asOfText)
-        {
-            var parsed = LocalDatePattern.Iso.Parse(asOfText);
-            if (!parsed.Success)
-            {
-                await error.WriteLineAsync($"--as-of must be a date yyyy-MM-dd, not '{asOfText}'.");
-                return Usage;
-            }
-
-            date = parsed.Value;
-        }
-
-        return await Report(store, parse.GetValue(year), RoundNumber.Of(parse.GetValue(round)), parse.GetValue(by)!, date, parse.GetValue(format)!, parse.GetValue(outputFile), output, error, cancellationToken);
+            Output = output,
+            Error = error,
+            // Its handler would print a stack trace and exit 1 ("invalid data"); a fault stays an exception for the host.
+            EnableDefaultExceptionHandler = false,
+            // An interrupted import needs no cooperative stop (the store's transaction makes it all or nothing), and
+            // the caller's token stays the one way to cancel.
+            ProcessTerminationTimeout = null,
+        };
+        return await parseResult.InvokeAsync(invocation, cancellationToken);
     }
 
-    private static BudgetStore Store(string provider, string? connection)
+    /// <summary>
+    /// --version: this tool's version. System.CommandLine's own prints the entry assembly's, which is another
+    /// program's when the tool runs hosted (the tests).
+    /// </summary>
+    private sealed class PrintVersion : SynchronousCommandLineAction
+    {
+        // As for --help: "budget import --version" needs no folder or --year.
+        public override bool ClearsParseErrors => true;
+
+        public override int Invoke(ParseResult parseResult)
+        {
+            var version = typeof(BudgetCli).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+                ?? typeof(BudgetCli).Assembly.GetName().Version?.ToString()
+                ?? "unknown";
+            parseResult.InvocationConfiguration.Output.WriteLine(version);
+            return Ok;
+        }
+    }
+
+    /// <summary>--by: a follow-up grouping code; an unknown code is a usage error, never a silent fallback.</summary>
+    private static Option<GroupingCode> GroupingOption() => new("--by")
+    {
+        Description = "Grouping: " + FollowUpGroupings.CodeList,
+        HelpName = string.Join('|', FollowUpGroupings.Codes),
+        DefaultValueFactory = _ => new GroupingCode(FollowUpGrouping.ActivityArea),
+        CustomParser = result =>
+        {
+            var code = result.Tokens.Count == 1 ? result.Tokens[0].Value : null;
+            if (FollowUpGroupings.TryParse(code, out var grouping))
+            {
+                return new GroupingCode(grouping);
+            }
+
+            result.AddError($"--by must be one of {FollowUpGroupings.CodeList}, not '{code}'.");
+            return default;
+        },
+    };
+
+    /// <summary>The help prints an option's default through ToString, so it shows the code, not the enum's name.</summary>
+    private readonly record struct GroupingCode(FollowUpGrouping Grouping)
+    {
+        public override string ToString() => FollowUpGroupings.Code(Grouping);
+    }
+
+    /// <summary>The store of the command line, its schema brought up to date; null (a usage error, reported) without a connection.</summary>
+    private static async Task<BudgetStore?> OpenStore(string provider, string? connection, TextWriter error, CancellationToken cancellationToken)
     {
         if (connection is null && provider == "sqlite")
         {
@@ -101,7 +172,16 @@ public static class BudgetCli
             Directory.CreateDirectory(Path.GetDirectoryName(BudgetStores.DefaultSqlitePath())!);
         }
 
-        return BudgetStores.Create(provider, connection ?? throw new ArgumentException("--provider postgres needs --connection"), SystemClock.Instance);
+        if (connection is null)
+        {
+            await error.WriteLineAsync($"--provider {provider} needs --connection.");
+            return null;
+        }
+
+        // Every command brings the schema up to date first, so a fresh database needs no separate migrate.
+        var store = BudgetStores.Create(provider, connection, SystemClock.Instance);
+        await store.Migrate(cancellationToken);
+        return store;
     }
 
     private static async Task<int> Import(BudgetStore store, DirectoryInfo folder, int year, TextWriter output, TextWriter error, CancellationToken cancellationToken)
@@ -165,17 +245,8 @@ public static class BudgetCli
         return Ok;
     }
 
-    private static async Task<int> Report(BudgetStore store, int year, RoundNumber round, string by, LocalDate? asOf, string format, FileInfo? file, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    private static async Task<int> Report(BudgetStore store, int year, RoundNumber round, FollowUpGrouping grouping, LocalDate? asOf, string format, FileInfo? file, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        var grouping = by switch
-        {
-            "account" => FollowUpGrouping.Account,
-            "activity-area" => FollowUpGrouping.ActivityArea,
-            "committee" => FollowUpGrouping.Committee,
-            "group" => FollowUpGrouping.Group,
-            "block" => FollowUpGrouping.Block,
-            _ => FollowUpGrouping.Municipality,
-        };
         var report = await new FollowUpQuery(store, store).Report(year, round, grouping, asOf, cancellationToken);
         if (report is null)
         {

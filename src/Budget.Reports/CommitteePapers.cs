@@ -1,5 +1,6 @@
 using System.Globalization;
 using Budget.Application;
+using Budget.Application.FollowUp;
 using Budget.Domain.Accounts;
 using Budget.Domain.Appropriations;
 using Budget.Domain.FollowUp;
@@ -45,8 +46,8 @@ public sealed class CommitteePapers(IYearStore years, IFollowUpReader store, Ser
         var context = new Context(year, round, committee, asOf, facts);
         return kind switch
         {
-            "committee-table" => by is null or "group" or "activity-area"
-                ? (CommitteeTable(context, by == "activity-area" ? FollowUpGrouping.ActivityArea : FollowUpGrouping.Group), null)
+            "committee-table" => CommitteeTableGrouping(by) is { } grouping
+                ? (CommitteeTable(context, grouping), null)
                 : (null, new ReportProblem("by", $"by must be group or activity-area, not '{by}'.")),
             "area-grid" => (AreaGrid(context), null),
             "area-accounts" => (AreaAccounts(context), null),
@@ -57,6 +58,12 @@ public sealed class CommitteePapers(IYearStore years, IFollowUpReader store, Ser
             _ => (null, new ReportProblem("kind", $"'{kind}' is not a report; reports are {string.Join(", ", Kinds)}.", NotFound: true)),
         };
     }
+
+    // The committee table has a column for one label only, so of the follow-up's codes it takes the two the papers use.
+    private static FollowUpGrouping? CommitteeTableGrouping(string? by) =>
+        by is null ? FollowUpGrouping.Group
+        : FollowUpGroupings.TryParse(by, out var grouping) && grouping is FollowUpGrouping.Group or FollowUpGrouping.ActivityArea ? grouping
+        : null;
 
     private sealed record Context(int Year, RoundNumber Round, string? Committee, LocalDate AsOf, IReadOnlyList<AccountFacts> Facts)
     {

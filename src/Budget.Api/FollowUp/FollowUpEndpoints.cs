@@ -101,16 +101,6 @@ public sealed record RoundComparisonDto(int Year, string By, string Unit, IReadO
 
 public static class FollowUpEndpoints
 {
-    private static readonly (string Code, FollowUpGrouping Grouping)[] Groupings =
-    [
-        ("account", FollowUpGrouping.Account),
-        ("activity-area", FollowUpGrouping.ActivityArea),
-        ("committee", FollowUpGrouping.Committee),
-        ("group", FollowUpGrouping.Group),
-        ("block", FollowUpGrouping.Block),
-        ("municipality", FollowUpGrouping.Municipality),
-    ];
-
     public static IEndpointRouteBuilder MapFollowUpEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/budget-years/{year:int}").WithTags("Follow-up").RequireAuthorization(Access.Reports);
@@ -130,10 +120,9 @@ public static class FollowUpEndpoints
             errors["round"] = [$"round must be 1, 2 or 3, not '{Budget.Domain.Echo.Cut(round)}'"];
         }
 
-        var grouping = Groupings.FirstOrDefault(g => g.Code == by);
-        if (grouping.Code is null)
+        if (!FollowUpGroupings.TryParse(by, out var grouping))
         {
-            errors["by"] = [$"by must be one of {string.Join(", ", Groupings.Select(g => g.Code))}, not '{Budget.Domain.Echo.Cut(by)}'"];
+            errors["by"] = [$"by must be one of {FollowUpGroupings.CodeList}, not '{Budget.Domain.Echo.Cut(by)}'"];
         }
 
         LocalDate? date = null;
@@ -155,7 +144,7 @@ public static class FollowUpEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        var report = await query.Report(year, roundNumber, grouping.Grouping, date, cancellationToken);
+        var report = await query.Report(year, roundNumber, grouping, date, cancellationToken);
         if (report is null)
         {
             return Problems.NotFound($"Budget year {year} does not exist.");
@@ -165,7 +154,7 @@ public static class FollowUpEndpoints
             report.Year,
             report.Round.Value,
             report.AsOf,
-            grouping.Code!,
+            FollowUpGroupings.Code(grouping),
             "kr",
             report.Rows.Select(FollowUpRowDto.From).ToArray(),
             FollowUpRowDto.From(report.Total)));
@@ -175,14 +164,13 @@ public static class FollowUpEndpoints
     public static async Task<Results<Ok<RoundComparisonDto>, ValidationProblem, NotFound<ProblemDetails>>> GetRoundComparison(
         int year, string? by, FollowUpQuery query, System.Security.Claims.ClaimsPrincipal user, CancellationToken cancellationToken)
     {
-        var grouping = Groupings.FirstOrDefault(g => g.Code == by);
-        if (grouping.Code is null)
+        if (!FollowUpGroupings.TryParse(by, out var grouping))
         {
-            return Problems.Invalid("by", $"by must be one of {string.Join(", ", Groupings.Select(g => g.Code))}, not '{Budget.Domain.Echo.Cut(by)}'");
+            return Problems.Invalid("by", $"by must be one of {FollowUpGroupings.CodeList}, not '{Budget.Domain.Echo.Cut(by)}'");
         }
 
         var signedIn = user.Identity?.IsAuthenticated == true;
-        var report = await query.Comparison(year, grouping.Grouping, cancellationToken);
+        var report = await query.Comparison(year, grouping, cancellationToken);
         if (report is null)
         {
             return Problems.NotFound($"Budget year {year} does not exist.");
@@ -190,7 +178,7 @@ public static class FollowUpEndpoints
 
         return TypedResults.Ok(new RoundComparisonDto(
             report.Year,
-            grouping.Code,
+            FollowUpGroupings.Code(grouping),
             "kr",
             report.Reported.Select(r => r.Value).ToArray(),
             report.Rows.Select(r => RoundComparisonRowDto.From(r, signedIn)).ToArray(),
