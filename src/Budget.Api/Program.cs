@@ -46,6 +46,8 @@ builder.Services.AddScoped<Budget.Application.Appropriations.AppropriationRecord
 
 // FluentValidation's DI package is not available here: validators are registered explicitly.
 builder.Services.AddSingleton<IValidator<MovementRequest>, MovementRequestValidator>();
+builder.Services.AddSingleton<IValidator<FollowUpParameters>, FollowUpParametersValidator>();
+builder.Services.AddSingleton<IValidator<ComparisonParameters>, ComparisonParametersValidator>();
 builder.Services.AddSingleton<IValidator<PostingRequest[]>, PostingRequestsValidator>();
 builder.Services.AddSingleton<IValidator<EstimateRequest>, EstimateRequestValidator>();
 builder.Services.AddSingleton<IValidator<RecommendRequest>, RecommendRequestValidator>();
@@ -80,16 +82,18 @@ app.UseAuthorization();
 
 app.MapOpenApi().AllowAnonymous();
 app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" })).WithTags("Health").AllowAnonymous();
-app.MapYearEndpoints();
-app.MapDatasetEndpoints(imports);
-app.MapFollowUpEndpoints();
-app.MapMovementEndpoints();
-app.MapEstimateEndpoints();
-app.MapRoundEndpoints();
-app.MapAuditEndpoints();
+// Everything of one budget year under one group; query strings and bodies are checked by the one validation filter.
+var year = app.MapGroup("/api/budget-years/{year:int}").AddEndpointFilter<ValidationFilter>();
+year.MapYearEndpoints(app)
+    .MapDatasetEndpoints(imports)
+    .MapFollowUpEndpoints()
+    .MapMovementEndpoints()
+    .MapEstimateEndpoints()
+    .MapRoundEndpoints()
+    .MapAuditEndpoints(app)
+    .MapReportEndpoints();
 app.MapUserEndpoints();
 app.MapRefusionEndpoints();
-app.MapReportEndpoints();
 
 await app.PrepareDatabase();
 

@@ -54,12 +54,11 @@ internal sealed class PostingRequestsValidator : AbstractValidator<PostingReques
 
 public static class MovementEndpoints
 {
-    public static IEndpointRouteBuilder MapMovementEndpoints(this IEndpointRouteBuilder app)
+    public static RouteGroupBuilder MapMovementEndpoints(this RouteGroupBuilder year)
     {
-        var group = app.MapGroup("/api/budget-years/{year:int}").WithTags("Appropriations").AddEndpointFilter<ValidationFilter>().RequireAuthorization(Access.Finance);
-        group.MapPost("/movements", AddMovement);
-        group.MapPost("/postings", AddPostings);
-        return app;
+        year.MapPost("/movements", AddMovement).WithTags("Appropriations").RequireAuthorization(Access.Finance);
+        year.MapPost("/postings", AddPostings).WithTags("Appropriations").RequireAuthorization(Access.Finance);
+        return year;
     }
 
     /// <summary>Records an appropriation movement. Movements are never edited: a correction is another movement.</summary>

@@ -40,11 +40,12 @@ public sealed record AuditEntryDto(long Id, Instant At, string User, long? UserI
 /// <summary>The audit trail (revisionsspor): read-only, in the order the writes were accepted.</summary>
 public static class AuditEndpoints
 {
-    public static IEndpointRouteBuilder MapAuditEndpoints(this IEndpointRouteBuilder app)
+    public static RouteGroupBuilder MapAuditEndpoints(this RouteGroupBuilder year, IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/budget-years/{year:int}/audit", YearAudit).WithTags("Audit").RequireAuthorization(Access.Audit);
+        ArgumentNullException.ThrowIfNull(app);
+        year.MapGet("/audit", YearAudit).WithTags("Audit").RequireAuthorization(Access.Audit);
         app.MapGet("/api/audit", AllAudit).WithTags("Audit").RequireAuthorization(Access.Administrator);
-        return app;
+        return year;
     }
 
     /// <summary>

@@ -56,10 +56,10 @@ public static class DatasetEndpoints
     /// <summary>Seconds a client told 429 should wait before it tries again.</summary>
     private const int RetryAfterSeconds = 10;
 
-    public static IEndpointRouteBuilder MapDatasetEndpoints(this IEndpointRouteBuilder app, ImportSettings settings)
+    public static RouteGroupBuilder MapDatasetEndpoints(this RouteGroupBuilder year, ImportSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        app.MapPost("/api/budget-years/{year:int}/dataset", ImportDataset)
+        year.MapPost("/dataset", ImportDataset)
             .WithTags("Datasets")
             .RequireAuthorization(Access.Finance)
             .WithName("ImportDataset")
@@ -67,7 +67,7 @@ public static class DatasetEndpoints
             .WithMetadata(new RequestSizeLimitAttribute(settings.MaxUploadBytes))
             // The files are buffered to disk; plain form values (the dataset has none) stay few and small in memory.
             .WithFormOptions(multipartBodyLengthLimit: settings.MaxUploadBytes, valueCountLimit: 16, valueLengthLimit: 1024, multipartHeadersLengthLimit: 16 * 1024);
-        return app;
+        return year;
     }
 
     /// <summary>Imports a dataset (multipart: one part per CSV file, named accounts, movements, postings, estimates, rounds), all or nothing.</summary>

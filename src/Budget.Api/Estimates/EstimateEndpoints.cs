@@ -77,12 +77,12 @@ internal sealed class EstimateRequestValidator : AbstractValidator<EstimateReque
 
 public static class EstimateEndpoints
 {
-    public static IEndpointRouteBuilder MapEstimateEndpoints(this IEndpointRouteBuilder app)
+    public static RouteGroupBuilder MapEstimateEndpoints(this RouteGroupBuilder year)
     {
-        var group = app.MapGroup("/api/budget-years/{year:int}/rounds/{round:int}/estimates").WithTags("Estimates");
+        var group = year.MapGroup("/rounds/{round:int}/estimates").WithTags("Estimates");
         group.MapGet("/{account}", GetEstimate).RequireAuthorization(Access.Read);
-        group.MapPut("/{account}", PutEstimate).AddEndpointFilter<ValidationFilter>().RequireAuthorization(Access.Estimates);
-        return app;
+        group.MapPut("/{account}", PutEstimate).RequireAuthorization(Access.Estimates);
+        return year;
     }
 
     public static async Task<Results<Ok<EstimateDto>, NotFound<ProblemDetails>, ProblemHttpResult>> GetEstimate(

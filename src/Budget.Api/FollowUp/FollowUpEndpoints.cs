@@ -101,50 +101,19 @@ public sealed record RoundComparisonDto(int Year, string By, string Unit, IReadO
 
 public static class FollowUpEndpoints
 {
-    public static IEndpointRouteBuilder MapFollowUpEndpoints(this IEndpointRouteBuilder app)
+    public static RouteGroupBuilder MapFollowUpEndpoints(this RouteGroupBuilder year)
     {
-        var group = app.MapGroup("/api/budget-years/{year:int}").WithTags("Follow-up").RequireAuthorization(Access.Reports);
-        group.MapGet("/follow-up", GetFollowUp).WithName("GetFollowUp");
-        group.MapGet("/round-comparison", GetRoundComparison).WithName("GetRoundComparison");
-        return app;
+        year.MapGet("/follow-up", GetFollowUp).WithName("GetFollowUp").WithTags("Follow-up").RequireAuthorization(Access.Reports);
+        year.MapGet("/round-comparison", GetRoundComparison).WithName("GetRoundComparison").WithTags("Follow-up").RequireAuthorization(Access.Reports);
+        return year;
     }
 
     /// <summary>Follow-up report (budgetopfølgning) for a round, grouped, as of the round's cut-off or a given date.</summary>
     public static async Task<Results<Ok<FollowUpDto>, ValidationProblem, NotFound<ProblemDetails>>> GetFollowUp(
-        int year, string? round, string? by, string? asOf, FollowUpQuery query, CancellationToken cancellationToken)
+        int year, [AsParameters] FollowUpParameters parameters, FollowUpQuery query, CancellationToken cancellationToken)
     {
-        var errors = new Dictionary<string, string[]>();
-        var roundNumber = default(RoundNumber);
-        if (!int.TryParse(round, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var roundValue) || !RoundNumber.TryOf(roundValue, out roundNumber))
-        {
-            errors["round"] = [$"round must be 1, 2 or 3, not '{Budget.Domain.Echo.Cut(round)}'"];
-        }
-
-        if (!FollowUpGroupings.TryParse(by, out var grouping))
-        {
-            errors["by"] = [$"by must be one of {FollowUpGroupings.CodeList}, not '{Budget.Domain.Echo.Cut(by)}'"];
-        }
-
-        LocalDate? date = null;
-        if (asOf is not null)
-        {
-            var parsed = LocalDatePattern.Iso.Parse(asOf);
-            if (parsed.Success)
-            {
-                date = parsed.Value;
-            }
-            else
-            {
-                errors["asOf"] = [$"asOf must be a date in the form yyyy-MM-dd, not '{Budget.Domain.Echo.Cut(asOf)}'"];
-            }
-        }
-
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
-
-        var report = await query.Report(year, roundNumber, grouping, date, cancellationToken);
+        var grouping = QueryValues.Grouping(parameters.By);
+        var report = await query.Report(year, QueryValues.Round(parameters.Round), grouping, QueryValues.Date(parameters.AsOf), cancellationToken);
         if (report is null)
         {
             return Problems.NotFound($"Budget year {year} does not exist.");
@@ -162,13 +131,9 @@ public static class FollowUpEndpoints
 
     /// <summary>Estimate and variance per row in rounds 1–3, each as of its cut-off, and what changed between them.</summary>
     public static async Task<Results<Ok<RoundComparisonDto>, ValidationProblem, NotFound<ProblemDetails>>> GetRoundComparison(
-        int year, string? by, FollowUpQuery query, System.Security.Claims.ClaimsPrincipal user, CancellationToken cancellationToken)
+        int year, [AsParameters] ComparisonParameters parameters, FollowUpQuery query, System.Security.Claims.ClaimsPrincipal user, CancellationToken cancellationToken)
     {
-        if (!FollowUpGroupings.TryParse(by, out var grouping))
-        {
-            return Problems.Invalid("by", $"by must be one of {FollowUpGroupings.CodeList}, not '{Budget.Domain.Echo.Cut(by)}'");
-        }
-
+        var grouping = QueryValues.Grouping(parameters.By);
         var signedIn = user.Identity?.IsAuthenticated == true;
         var report = await query.Comparison(year, grouping, cancellationToken);
         if (report is null)

@@ -12,11 +12,11 @@ public static class ReportEndpoints
 {
     private static readonly string[] Formats = ["json", "csv", "xlsx", "html"];
 
-    public static IEndpointRouteBuilder MapReportEndpoints(this IEndpointRouteBuilder app)
+    public static RouteGroupBuilder MapReportEndpoints(this RouteGroupBuilder year)
     {
-        app.MapGet("/api/budget-years/{year:int}/reports", ListReports).WithTags("Reports").RequireAuthorization(Access.Reports);
-        app.MapGet("/api/budget-years/{year:int}/reports/{kind}", GetReport).WithTags("Reports").RequireAuthorization(Access.Reports);
-        return app;
+        year.MapGet("/reports", ListReports).WithTags("Reports").RequireAuthorization(Access.Reports);
+        year.MapGet("/reports/{kind}", GetReport).WithTags("Reports").RequireAuthorization(Access.Reports);
+        return year;
     }
 
     public static Ok<string[]> ListReports(int year) => TypedResults.Ok(CommitteePapers.Kinds.ToArray());

@@ -45,15 +45,15 @@ internal sealed class ApproveRequestValidator : AbstractValidator<ApproveRequest
 /// <summary>The estimate round workflow of contract §5: open → submitted → recommended → approved.</summary>
 public static class RoundEndpoints
 {
-    public static IEndpointRouteBuilder MapRoundEndpoints(this IEndpointRouteBuilder app)
+    public static RouteGroupBuilder MapRoundEndpoints(this RouteGroupBuilder year)
     {
-        var group = app.MapGroup("/api/budget-years/{year:int}/rounds/{round:int}").WithTags("Round workflow").AddEndpointFilter<ValidationFilter>();
+        var group = year.MapGroup("/rounds/{round:int}").WithTags("Round workflow");
         group.MapGet("/", GetRound).RequireAuthorization(Access.Reports);
         group.MapPost("/submit", Submit).RequireAuthorization(Access.Estimates);
         group.MapPost("/recommend", Recommend).RequireAuthorization(Access.Committee);
         group.MapPost("/approve", Approve).RequireAuthorization(Access.Council);
         group.MapPost("/reopen", Reopen).RequireAuthorization(Access.Finance);
-        return app;
+        return year;
     }
 
     public static async Task<Results<Ok<RoundDto>, NotFound<ProblemDetails>, ProblemHttpResult>> GetRound(int year, int round, RoundWorkflow workflow, CancellationToken cancellationToken)

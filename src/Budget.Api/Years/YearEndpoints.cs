@@ -25,17 +25,17 @@ public sealed record HistoryEntryDto(
 
 public static class YearEndpoints
 {
-    public static IEndpointRouteBuilder MapYearEndpoints(this IEndpointRouteBuilder app)
+    public static RouteGroupBuilder MapYearEndpoints(this RouteGroupBuilder year, IEndpointRouteBuilder app)
     {
-        var years = app.MapGroup("/api/budget-years").WithTags("Budget years");
+        ArgumentNullException.ThrowIfNull(app);
         // The page needs the years and committees to show reports, also to anonymous readers; accounts and their
         // history (explanations, who decided what) need a role.
-        years.MapGet("/", ListYears).RequireAuthorization(Access.Reports);
-        years.MapGet("/{year:int}", GetYear).RequireAuthorization(Access.Reports);
-        years.MapGet("/{year:int}/committees", ListCommittees).RequireAuthorization(Access.Reports);
-        years.MapGet("/{year:int}/accounts", ListAccounts).RequireAuthorization(Access.Read);
-        years.MapGet("/{year:int}/accounts/{account}/history", GetHistory).RequireAuthorization(Access.Read);
-        return app;
+        app.MapGet("/api/budget-years", ListYears).WithTags("Budget years").RequireAuthorization(Access.Reports);
+        year.MapGet("/", GetYear).WithTags("Budget years").RequireAuthorization(Access.Reports);
+        year.MapGet("/committees", ListCommittees).WithTags("Budget years").RequireAuthorization(Access.Reports);
+        year.MapGet("/accounts", ListAccounts).WithTags("Budget years").RequireAuthorization(Access.Read);
+        year.MapGet("/accounts/{account}/history", GetHistory).WithTags("Budget years").RequireAuthorization(Access.Read);
+        return year;
     }
 
     public static async Task<Ok<int[]>> ListYears(IYearStore store, CancellationToken cancellationToken) =>
