@@ -52,6 +52,11 @@ public sealed class BudgetApiFactory : WebApplicationFactory<Program>
 
     public string DatabasePath => Path.Combine(directory, "budget.db");
 
+    /// <summary>The provider and connection string the host is given, for opening a second store on the same database as the CLI would.</summary>
+    public (string Provider, string ConnectionString) Storage => postgresDatabase is null
+        ? ("sqlite", $"Data Source={DatabasePath}")
+        : ("postgres", new Npgsql.NpgsqlConnectionStringBuilder(PostgresServer) { Database = postgresDatabase }.ToString());
+
     /// <summary>Whether any stored text holds <paramref name="text"/> (the SQLite file and its WAL, or every text column of PostgreSQL).</summary>
     public bool DatabaseContains(string text)
     {
@@ -114,12 +119,9 @@ public sealed class BudgetApiFactory : WebApplicationFactory<Program>
         if (postgresDatabase is not null)
         {
             builder.UseSetting("Budget:Provider", "postgres");
-            builder.UseSetting("ConnectionStrings:Budget", new Npgsql.NpgsqlConnectionStringBuilder(PostgresServer) { Database = postgresDatabase }.ToString());
         }
-        else
-        {
-            builder.UseSetting("ConnectionStrings:Budget", $"Data Source={DatabasePath}");
-        }
+
+        builder.UseSetting("ConnectionStrings:Budget", Storage.ConnectionString);
 
         builder.UseSetting("Budget:SeedDemo", SeedDemo ? "true" : "false");
         builder.UseSetting("Auth:BootstrapKey", BootstrapKey);

@@ -177,13 +177,21 @@ public sealed class WriteEndpointTests : IDisposable
     [Fact]
     public async Task An_accounts_history_lists_movements_and_estimate_versions_in_date_order()
     {
+        // The demo import recorded its estimate at the factory's clock, 2014-04-10 09:00 UTC; a later estimate is dated
+        // by the clock when it is saved, so it sorts after the movements decided before that day.
+        factory.Clock.Set(NodaTime.Instant.FromUtc(2014, 5, 20, 12, 0));
+        (await client.PutAsync("/api/budget-years/2014/rounds/2/estimates/5.57.75", Estimate(26_000_000m))).StatusCode.Should().Be(HttpStatusCode.OK);
+
         var history = (await (await client.GetAsync("/api/budget-years/2014/accounts/5.57.75/history")).Json()).AsArray();
 
-        history.Select(h => ((string?)h!["date"], (string?)h["type"], (string?)h["kind"], h["amount"]!.GetValue<decimal>())).Should().Equal(
-            ("2013-10-09", "movement", "original_budget", 25_834_800m),
-            ("2014-02-10", "movement", "technical_reallocation", 642_200m),
-            ("2014-03-26", "movement", "carry_over", 117_000m),
-            (history[3]!["date"]!.GetValue<string>(), "estimate", null, 26_594_000m));
+        history.Select(h => ((string?)h!["date"], (string?)h["type"], (string?)h["kind"], (int?)h["round"], h["amount"]!.GetValue<decimal>())).Should().Equal(
+            ("2013-10-09", "movement", "original_budget", null, 25_834_800m),
+            ("2014-02-10", "movement", "technical_reallocation", null, 642_200m),
+            ("2014-03-26", "movement", "carry_over", null, 117_000m),
+            ("2014-04-10", "estimate", null, 1, 26_594_000m),
+            ("2014-05-20", "estimate", null, 2, 26_000_000m));
+        ((string?)history[3]!["recordedAt"]).Should().Be("2014-04-10T09:00:00Z");
+        ((string?)history[4]!["recordedAt"]).Should().Be("2014-05-20T12:00:00Z");
     }
 
     private Task<HttpResponseMessage> Send(HttpMethod method, string url, HttpContent content, EntityTagHeaderValue ifMatch)
