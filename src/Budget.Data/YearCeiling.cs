@@ -17,9 +17,15 @@ internal static class YearCeiling
 {
     // SQLite's SUM raises on integer overflow and PostgreSQL's SUM(bigint) is numeric: both are capped into a long,
     // so a year stored before the ceiling existed is reported as full instead of failing the write with a 500.
+    // SQLite sums exactly in two integer parts (whole 10^9 øre and the rest), each far from overflowing: TOTAL() is a
+    // double, which near the ceiling rounds to 256 øre and refused a write that reached the ceiling exactly.
     public const string SqliteMagnitudes = """
-        SELECT (SELECT CAST(MIN(TOTAL(ABS(amount_ore)), 9.0e18) AS INTEGER) FROM movement WHERE year = @Year) AS Movements,
-               (SELECT CAST(MIN(TOTAL(ABS(amount_ore)), 9.0e18) AS INTEGER) FROM posting_day WHERE year = @Year) AS Postings
+        SELECT (SELECT CASE WHEN high >= 9000000000 THEN 9000000000000000000 ELSE MIN(high * 1000000000 + low, 9000000000000000000) END
+                FROM (SELECT COALESCE(SUM(ABS(amount_ore) / 1000000000), 0) AS high, COALESCE(SUM(ABS(amount_ore) % 1000000000), 0) AS low
+                      FROM movement WHERE year = @Year)) AS Movements,
+               (SELECT CASE WHEN high >= 9000000000 THEN 9000000000000000000 ELSE MIN(high * 1000000000 + low, 9000000000000000000) END
+                FROM (SELECT COALESCE(SUM(ABS(amount_ore) / 1000000000), 0) AS high, COALESCE(SUM(ABS(amount_ore) % 1000000000), 0) AS low
+                      FROM posting_day WHERE year = @Year)) AS Postings
         """;
 
     public const string PostgresMagnitudes = """

@@ -1,0 +1,151 @@
+using Budget.Application;
+using Budget.Domain.Appropriations;
+using Budget.Domain.Money;
+using NodaTime;
+
+namespace Budget.Data.Tests;
+
+/// <summary>The import session's contract: one all-or-nothing transaction, and what it reports of the year before it.</summary>
+public sealed class ImportContractTests(ProviderDatabases databases) : StoreContract(databases)
+{
+    private static ImportData Everything(int year) => new()
+    {
+        Accounts = TwoCommittees(),
+        Cutoffs = new Dictionary<RoundNumber, LocalDate> { [R1] = Date(year, 4, 15) },
+        Settings = new Dictionary<string, Amount> { ["service_frame"] = Ore(987_654_321_00) },
+        Movements = [Movement("5.57.70", MovementKind.OriginalBudget, 1_000_000_00, Date(year - 1, 10, 15), "B" + year)],
+        Postings = [Posting("5.57.70", Date(year, 2, 3), 12_345)],
+        Estimates = [Estimate(R1, "5.57.70", 950_000_00)],
+    };
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task Disposing_a_session_without_commit_leaves_nothing_not_even_the_year(string provider)
+    {
+        using var store = Store(provider);
+
+        await using (var session = await ((IImportStore)store).BeginImport(2051, None))
+        {
+            await Fill(session, Everything(2051));
+        }
+
+        (await ((IYearStore)store).Years(None)).Should().NotContain(2051);
+        (await ((IYearStore)store).FindYear(2051, None)).Should().BeNull();
+        (await ((IYearStore)store).Accounts(2051, None)).Should().BeEmpty();
+        (await ((IYearStore)store).Settings(2051, None)).Should().BeEmpty();
+        (await ((IYearStore)store).History(2051, Id("5.57.70"), None)).Should().BeEmpty();
+        (await ((IEstimateStore)store).FindEstimate(2051, R1, Id("5.57.70"), None)).Should().BeNull();
+        (await ((IRoundStore)store).LastMovement(2051, None)).Should().Be(0);
+        (await Trail(store, 2051)).Should().BeEmpty();
+
+        // And the year can still be imported afterwards: the aborted session left no key behind.
+        await Import(store, 2051, Everything(2051));
+        (await ((IYearStore)store).Accounts(2051, None)).Should().HaveCount(4);
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task Everything_an_import_brings_is_visible_only_after_commit(string provider)
+    {
+        using var store = Store(provider);
+        IYearStore years = store;
+        IFollowUpReader reader = store;
+
+        await using var session = await ((IImportStore)store).BeginImport(2052, None);
+        await Fill(session, Everything(2052));
+
+        (await years.FindYear(2052, None)).Should().BeNull("the year itself is part of the uncommitted import");
+        (await years.Accounts(2052, None)).Should().BeEmpty();
+        (await years.Settings(2052, None)).Should().BeEmpty();
+        (await reader.AccountFacts(2052, R1, Date(2052, 12, 31), None)).Should().BeEmpty();
+        (await ((IEstimateStore)store).FindEstimate(2052, R1, Id("5.57.70"), None)).Should().BeNull();
+        (await Trail(store, 2052)).Should().BeEmpty();
+
+        await session.Commit(Audit(2052, "import", "years/2052"), None);
+
+        (await years.FindYear(2052, None)).Should().Be(RoundCalendar.Default(2052).WithCutoff(R1, Date(2052, 4, 15)));
+        (await years.Accounts(2052, None)).Should().HaveCount(4);
+        (await years.Settings(2052, None)).Should().Equal(new Dictionary<string, Amount> { ["service_frame"] = Ore(987_654_321_00) });
+        var facts = (await reader.AccountFacts(2052, R1, Date(2052, 12, 31), None)).Single(f => f.Account.Id == Id("5.57.70"));
+        facts.Appropriations.OriginalBudget.Should().Be(Ore(1_000_000_00));
+        facts.Consumption.Should().Be(Ore(12_345));
+        facts.Estimate.Should().Be(Estimate(R1, "5.57.70", 950_000_00));
+        var stored = await ((IEstimateStore)store).FindEstimate(2052, R1, Id("5.57.70"), None);
+        stored.Should().Be(new StoredEstimate(2052, Estimate(R1, "5.57.70", 950_000_00), 1, Clock.Now), "an import records at the clock's instant when it began");
+        (await Trail(store, 2052)).Should().Equal(("import", "years/2052"));
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task A_session_reports_the_year_before_it_magnitudes_accounts_and_round_states(string provider)
+    {
+        using var store = Store(provider);
+        await Import(store, 2053, new ImportData
+        {
+            Accounts = TwoCommittees(),
+            Movements = [Movement("5.57.70", MovementKind.OriginalBudget, 100_00, Date(2053, 1, 1)), Movement("5.57.71", MovementKind.TechnicalReallocation, -50_00, Date(2053, 2, 1))],
+            Postings = [Posting("5.57.70", Date(2053, 1, 5), 30_00), Posting("5.57.70", Date(2053, 1, 6), -20_00), Posting("5.57.71", Date(2053, 3, 1), 1)],
+        });
+        var round = (await ((IRoundStore)store).FindRound(2053, R2, None))!;
+        (await ((IRoundStore)store).Apply(2053, round.Submit()!, Audit(2053, "round.submit", "rounds/2"), None)).Should().BeTrue();
+
+        await using var session = await ((IImportStore)store).BeginImport(2053, None);
+
+        // Sums of |amount|: the ceiling counts a negative amount as much as a positive one.
+        session.Magnitudes.Should().Be((150_00L, 50_01L));
+        session.ExistingAccounts.Keys.Select(k => k.Value).Should().BeEquivalentTo(["5.57.70", "5.57.71", "5.57.72", "5.68.90"]);
+        session.ExistingAccounts[Id("5.57.72")].Should().Be(TwoCommittees()[0]);
+        session.RoundStates.Should().Equal(new Dictionary<RoundNumber, RoundState> { [R1] = RoundState.Open, [R2] = RoundState.Submitted, [R3] = RoundState.Open });
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task A_new_year_starts_with_nothing_and_every_round_open(string provider)
+    {
+        using var store = Store(provider);
+
+        await using var session = await ((IImportStore)store).BeginImport(2054, None);
+
+        session.Magnitudes.Should().Be((0L, 0L));
+        session.ExistingAccounts.Should().BeEmpty();
+        session.RoundStates.Values.Should().Equal(RoundState.Open, RoundState.Open, RoundState.Open);
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task A_reimported_estimate_gets_the_next_version_and_a_history_row_per_version(string provider)
+    {
+        using var store = Store(provider);
+        var first = Clock.Now;
+        await Import(store, 2055, new ImportData { Accounts = TwoCommittees(), Estimates = [Estimate(R1, "5.57.70", 900_00, "første"), Estimate(R2, "5.57.70", 800_00)] });
+        Clock.Advance(Duration.FromDays(2));
+        await Import(store, 2055, new ImportData { Estimates = [Estimate(R1, "5.57.70", 910_50, "anden", requested: 10_50), Estimate(R1, "5.57.71", 5)] });
+
+        (await ((IEstimateStore)store).FindEstimate(2055, R1, Id("5.57.70"), None)).Should()
+            .Be(new StoredEstimate(2055, Estimate(R1, "5.57.70", 910_50, "anden", requested: 10_50), 2, Clock.Now));
+        (await ((IEstimateStore)store).FindEstimate(2055, R2, Id("5.57.70"), None))!.Version.Should().Be(1, "round 2's estimate was not in the second file");
+        (await ((IEstimateStore)store).FindEstimate(2055, R1, Id("5.57.71"), None))!.Version.Should().Be(1);
+
+        var history = (await ((IYearStore)store).History(2055, Id("5.57.70"), None)).Where(e => e.Round == R1).ToArray();
+        history.Select(e => (e.Version, e.Amount, e.Explanation, e.RecordedAt)).Should().Equal(
+            (1L, Ore(900_00), "første", first),
+            (2L, Ore(910_50), "anden", Clock.Now));
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task A_later_import_adds_to_the_year_it_finds(string provider)
+    {
+        using var store = Store(provider);
+        await Import(store, 2056, new ImportData
+        {
+            Accounts = TwoCommittees(),
+            Movements = [Movement("5.57.70", MovementKind.OriginalBudget, 500_00, Date(2055, 10, 1))],
+            Postings = [Posting("5.57.70", Date(2056, 3, 10), 7_00)],
+        });
+        await Import(store, 2056, new ImportData
+        {
+            Movements = [Movement("5.57.70", MovementKind.CarryOver, 25_00, Date(2056, 3, 1))],
+            Postings = [Posting("5.57.70", Date(2056, 2, 1), 1_00), Posting("5.57.70", Date(2056, 3, 10), 2_00)],
+        });
+
+        var facts = (await ((IFollowUpReader)store).AccountFacts(2056, R1, Date(2056, 3, 31), None)).Single(f => f.Account.Id == Id("5.57.70"));
+
+        facts.Appropriations.Should().Be(AppropriationsByKind.None.With(MovementKind.OriginalBudget, Ore(500_00)).With(MovementKind.CarryOver, Ore(25_00)));
+        facts.Consumption.Should().Be(Ore(10_00));
+    }
+}
