@@ -48,6 +48,8 @@ builder.Services.AddScoped<Budget.Application.Appropriations.AppropriationRecord
 builder.Services.AddSingleton<IValidator<MovementRequest>, MovementRequestValidator>();
 builder.Services.AddSingleton<IValidator<FollowUpParameters>, FollowUpParametersValidator>();
 builder.Services.AddSingleton<IValidator<ComparisonParameters>, ComparisonParametersValidator>();
+builder.Services.AddSingleton<IValidator<ReportParameters>, ReportParametersValidator>();
+builder.Services.AddSingleton<IValidator<AuditParameters>, AuditParametersValidator>();
 builder.Services.AddSingleton<IValidator<PostingRequest[]>, PostingRequestsValidator>();
 builder.Services.AddSingleton<IValidator<EstimateRequest>, EstimateRequestValidator>();
 builder.Services.AddSingleton<IValidator<RecommendRequest>, RecommendRequestValidator>();

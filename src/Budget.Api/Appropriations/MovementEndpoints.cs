@@ -62,7 +62,7 @@ public static class MovementEndpoints
     }
 
     /// <summary>Records an appropriation movement. Movements are never edited: a correction is another movement.</summary>
-    public static async Task<Results<Created<MovementDto>, ValidationProblem, NotFound<ProblemDetails>, ProblemHttpResult>> AddMovement(
+    public static async Task<Results<Created<MovementDto>, ValidationProblem, NotFoundProblem, ProblemHttpResult>> AddMovement(
         int year, MovementRequest request, ClaimsPrincipal user, AppropriationRecording recording, CancellationToken cancellationToken)
     {
         var account = AccountId.Parse(request.Account!);
@@ -79,7 +79,7 @@ public static class MovementEndpoints
     }
 
     /// <summary>Adds postings (consumption), all or none.</summary>
-    public static async Task<Results<Ok<PostingsAddedDto>, ValidationProblem, NotFound<ProblemDetails>, ProblemHttpResult>> AddPostings(
+    public static async Task<Results<Ok<PostingsAddedDto>, ValidationProblem, NotFoundProblem, ProblemHttpResult>> AddPostings(
         int year, PostingRequest[] request, ClaimsPrincipal user, AppropriationRecording recording, CancellationToken cancellationToken)
     {
         var postings = request.Select(p => new Posting(AccountId.Parse(p.Account!), p.PostedOn!.Value, Amount.Of(p.Amount))).ToArray();

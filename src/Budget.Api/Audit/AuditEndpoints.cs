@@ -2,6 +2,7 @@ using System.Text.Json;
 using Budget.Api.Hosting;
 using Budget.Api.Security;
 using Budget.Application;
+using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using NodaTime;
@@ -44,7 +45,7 @@ public static class AuditEndpoints
     {
         ArgumentNullException.ThrowIfNull(app);
         year.MapGet("/audit", YearAudit).WithTags("Audit").RequireAuthorization(Access.Audit);
-        app.MapGet("/api/audit", AllAudit).WithTags("Audit").RequireAuthorization(Access.Administrator);
+        app.MapGet("/api/audit", AllAudit).WithTags("Audit").AddEndpointFilter<ValidationFilter>().RequireAuthorization(Access.Administrator);
         return year;
     }
 
@@ -52,43 +53,36 @@ public static class AuditEndpoints
     /// A year's audit trail, optionally from/to a date (yyyy-MM-dd, whole days in UTC) or instant, and for a target
     /// (e.g. <c>budget-years/2014/rounds/1</c>, which also matches the round's estimates).
     /// </summary>
-    public static async Task<Results<Ok<AuditEntryDto[]>, ValidationProblem, NotFound<ProblemDetails>>> YearAudit(
-        int year, string? from, string? to, string? target, IYearStore years, IAuditReader store, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<AuditEntryDto[]>, ValidationProblem, NotFoundProblem>> YearAudit(
+        int year, [AsParameters] AuditParameters parameters, IYearStore years, IAuditReader store, CancellationToken cancellationToken)
     {
         if (await years.FindYear(year, cancellationToken) is null)
         {
             return Problems.NotFound($"Budget year {year} does not exist.");
         }
 
-        return await Query(year, from, to, target, store, cancellationToken);
+        return TypedResults.Ok(await Query(year, parameters, store, cancellationToken));
     }
 
     /// <summary>The whole trail, including user administration (which belongs to no year).</summary>
-    public static Task<Results<Ok<AuditEntryDto[]>, ValidationProblem, NotFound<ProblemDetails>>> AllAudit(
-        string? from, string? to, string? target, IAuditReader store, CancellationToken cancellationToken) =>
-        Query(null, from, to, target, store, cancellationToken);
+    public static async Task<Ok<AuditEntryDto[]>> AllAudit([AsParameters] AuditParameters parameters, IAuditReader store, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await Query(null, parameters, store, cancellationToken));
 
-    private static async Task<Results<Ok<AuditEntryDto[]>, ValidationProblem, NotFound<ProblemDetails>>> Query(
-        int? year, string? from, string? to, string? target, IAuditReader store, CancellationToken cancellationToken)
+    private static async Task<AuditEntryDto[]> Query(int? year, AuditParameters parameters, IAuditReader store, CancellationToken cancellationToken)
     {
-        var errors = new Dictionary<string, string[]>();
-        var since = Bound(from, endOfDay: false, "from", errors);
-        var until = Bound(to, endOfDay: true, "to", errors);
-        if (target is { Length: > 500 })
-        {
-            errors["target"] = ["target is longer than 500 characters"];
-        }
-
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
-
-        var records = await store.Audit(year, since, until, string.IsNullOrWhiteSpace(target) ? null : target.Trim(), cancellationToken);
-        return TypedResults.Ok(records.Select(AuditEntryDto.From).ToArray());
+        var target = string.IsNullOrWhiteSpace(parameters.Target) ? null : parameters.Target.Trim();
+        var records = await store.Audit(year, AuditParameters.Bound(parameters.From, endOfDay: false), AuditParameters.Bound(parameters.To, endOfDay: true), target, cancellationToken);
+        return records.Select(AuditEntryDto.From).ToArray();
     }
+}
 
-    private static Instant? Bound(string? text, bool endOfDay, string field, Dictionary<string, string[]> errors)
+/// <summary>The audit trail's query: <c>from</c>/<c>to</c> as dates (whole days in UTC) or instants, and a target.</summary>
+public sealed record AuditParameters(string? From, string? To, string? Target)
+{
+    public static bool IsBound(string? text) => string.IsNullOrWhiteSpace(text) || LocalDatePattern.Iso.Parse(text).Success || InstantPattern.ExtendedIso.Parse(text).Success;
+
+    /// <summary>A date's first instant (from) or last (to), or the instant given; validated by <see cref="AuditParametersValidator"/>.</summary>
+    public static Instant? Bound(string? text, bool endOfDay)
     {
         if (string.IsNullOrWhiteSpace(text))
         {
@@ -102,13 +96,18 @@ public static class AuditEndpoints
             return endOfDay ? start - Duration.Epsilon : start;
         }
 
-        var instant = InstantPattern.ExtendedIso.Parse(text);
-        if (instant.Success)
-        {
-            return instant.Value;
-        }
+        return InstantPattern.ExtendedIso.Parse(text).Value;
+    }
+}
 
-        errors[field] = [$"{field} must be a date (yyyy-MM-dd) or an instant (yyyy-MM-ddTHH:mm:ssZ), not '{text}'"];
-        return null;
+internal sealed class AuditParametersValidator : AbstractValidator<AuditParameters>
+{
+    public AuditParametersValidator()
+    {
+        RuleFor(p => p.From).Must(AuditParameters.IsBound).OverridePropertyName("from")
+            .WithMessage((_, v) => $"from must be a date (yyyy-MM-dd) or an instant (yyyy-MM-ddTHH:mm:ssZ), not '{Budget.Domain.Echo.Cut(v)}'");
+        RuleFor(p => p.To).Must(AuditParameters.IsBound).OverridePropertyName("to")
+            .WithMessage((_, v) => $"to must be a date (yyyy-MM-dd) or an instant (yyyy-MM-ddTHH:mm:ssZ), not '{Budget.Domain.Echo.Cut(v)}'");
+        RuleFor(p => p.Target).Must(t => t is not { Length: > 500 }).OverridePropertyName("target").WithMessage("target is longer than 500 characters");
     }
 }

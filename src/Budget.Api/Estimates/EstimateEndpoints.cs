@@ -85,7 +85,7 @@ public static class EstimateEndpoints
         return year;
     }
 
-    public static async Task<Results<Ok<EstimateDto>, NotFound<ProblemDetails>, ProblemHttpResult>> GetEstimate(
+    public static async Task<Results<Ok<EstimateDto>, NotFoundProblem, ProblemHttpResult>> GetEstimate(
         int year, int round, string account, HttpResponse response, IEstimateStore store, CancellationToken cancellationToken)
     {
         if (!RoundNumber.TryOf(round, out var roundNumber) || !AccountId.TryParse(account, out var id, out _))
@@ -104,7 +104,7 @@ public static class EstimateEndpoints
     }
 
     /// <summary>Records the estimate (anslået regnskab) of an account in a round. Changing an existing one needs If-Match.</summary>
-    public static async Task<Results<Ok<EstimateDto>, ValidationProblem, NotFound<ProblemDetails>, ProblemHttpResult>> PutEstimate(
+    public static async Task<Results<Ok<EstimateDto>, ValidationProblem, NotFoundProblem, ProblemHttpResult>> PutEstimate(
         int year, int round, string account, EstimateRequest request, HttpRequest httpRequest, HttpResponse response, ClaimsPrincipal user, EstimateRecording recording, CancellationToken cancellationToken)
     {
         if (!RoundNumber.TryOf(round, out var roundNumber))

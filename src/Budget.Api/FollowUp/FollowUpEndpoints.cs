@@ -109,7 +109,7 @@ public static class FollowUpEndpoints
     }
 
     /// <summary>Follow-up report (budgetopfølgning) for a round, grouped, as of the round's cut-off or a given date.</summary>
-    public static async Task<Results<Ok<FollowUpDto>, ValidationProblem, NotFound<ProblemDetails>>> GetFollowUp(
+    public static async Task<Results<Ok<FollowUpDto>, ValidationProblem, NotFoundProblem>> GetFollowUp(
         int year, [AsParameters] FollowUpParameters parameters, FollowUpQuery query, CancellationToken cancellationToken)
     {
         var grouping = QueryValues.Grouping(parameters.By);
@@ -130,7 +130,7 @@ public static class FollowUpEndpoints
     }
 
     /// <summary>Estimate and variance per row in rounds 1–3, each as of its cut-off, and what changed between them.</summary>
-    public static async Task<Results<Ok<RoundComparisonDto>, ValidationProblem, NotFound<ProblemDetails>>> GetRoundComparison(
+    public static async Task<Results<Ok<RoundComparisonDto>, ValidationProblem, NotFoundProblem>> GetRoundComparison(
         int year, [AsParameters] ComparisonParameters parameters, FollowUpQuery query, System.Security.Claims.ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         var grouping = QueryValues.Grouping(parameters.By);

@@ -2,15 +2,14 @@ using System.Text.Json;
 using Budget.Domain;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Metadata;
 
 namespace Budget.Api.Hosting;
 
 /// <summary>RFC 9457 answers the endpoints share.</summary>
 internal static class Problems
 {
-    /// <summary>404 with a ProblemDetails body (written as application/problem+json), typed so unions can name it.</summary>
-    public static NotFound<Microsoft.AspNetCore.Mvc.ProblemDetails> NotFound(string detail) =>
-        TypedResults.NotFound(new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = StatusCodes.Status404NotFound, Title = "Not found", Detail = detail, Type = "https://tools.ietf.org/html/rfc9110#section-15.5.5" });
+    public static NotFoundProblem NotFound(string detail) => new(detail);
 
     public static ValidationProblem Invalid(string field, string message) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });
@@ -20,6 +19,25 @@ internal static class Problems
 
     public static ProblemHttpResult Conflict(string detail) =>
         TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status409Conflict, title: "Conflict");
+}
+
+/// <summary>
+/// 404 as RFC 9457 ProblemDetails (application/problem+json), a type of its own so that result unions name the 404
+/// and OpenAPI documents it — <c>NotFound&lt;ProblemDetails&gt;</c> would write plain application/json.
+/// </summary>
+public sealed class NotFoundProblem(string detail) : IResult, IEndpointMetadataProvider, IStatusCodeHttpResult
+{
+    private readonly ProblemHttpResult problem = TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status404NotFound, title: "Not found");
+
+    public int? StatusCode => StatusCodes.Status404NotFound;
+
+    public Task ExecuteAsync(HttpContext httpContext) => problem.ExecuteAsync(httpContext);
+
+    public static void PopulateMetadata(System.Reflection.MethodInfo method, EndpointBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status404NotFound, typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), ["application/problem+json"]));
+    }
 }
 
 /// <summary>

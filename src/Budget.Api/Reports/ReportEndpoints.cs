@@ -3,14 +3,17 @@ using Budget.Api.Security;
 using Budget.Domain.Appropriations;
 using Budget.Domain.Money;
 using Budget.Reports;
+using Budget.Domain;
+using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Budget.Api.Reports;
 
 /// <summary>The committee papers (docs/reports.md) as JSON, CSV, XLSX or printable HTML.</summary>
 public static class ReportEndpoints
 {
-    private static readonly string[] Formats = ["json", "csv", "xlsx", "html"];
+    internal static readonly string[] Formats = ["json", "csv", "xlsx", "html"];
 
     public static RouteGroupBuilder MapReportEndpoints(this RouteGroupBuilder year)
     {
@@ -26,49 +29,14 @@ public static class ReportEndpoints
     /// <c>unit=thousands</c> rounds to 1.000 kr. (<c>rounding</c>: half-away-from-zero or half-to-even;
     /// <c>keepTotals=true</c> makes printed rows add up to printed totals).
     /// </summary>
-    public static async Task<IResult> GetReport(
-        int year, string kind, string? round, string? committee, string? by, string? format, string? unit, string? rounding, string? keepTotals,
-        CommitteePapers papers, System.Security.Claims.ClaimsPrincipal user, CancellationToken cancellationToken)
+    public static async Task<Results<FileContentHttpResult, ContentHttpResult, Ok<object>, ValidationProblem, NotFoundProblem>> GetReport(
+        int year, string kind, [AsParameters] ReportParameters parameters, CommitteePapers papers, System.Security.Claims.ClaimsPrincipal user, CancellationToken cancellationToken)
     {
-        var errors = new Dictionary<string, string[]>();
-        var roundNumber = default(RoundNumber);
-        if (!int.TryParse(round ?? "1", System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var r) || !RoundNumber.TryOf(r, out roundNumber))
-        {
-            errors["round"] = [$"round must be 1, 2 or 3, not '{round}'"];
-        }
-
-        format ??= "json";
-        if (!Formats.Contains(format))
-        {
-            errors["format"] = [$"format must be one of {string.Join(", ", Formats)}, not '{format}'"];
-        }
-
-        if (unit is not null and not "kr" and not "thousands")
-        {
-            errors["unit"] = [$"unit must be kr or thousands, not '{unit}'"];
-        }
-
-        var rule = RoundingRule.HalfAwayFromZero;
-        if (rounding is "half-to-even")
-        {
-            rule = RoundingRule.HalfToEven;
-        }
-        else if (rounding is not null and not "half-away-from-zero")
-        {
-            errors["rounding"] = [$"rounding must be half-away-from-zero or half-to-even, not '{rounding}'"];
-        }
-
-        if (keepTotals is not null and not "true" and not "false")
-        {
-            errors["keepTotals"] = [$"keepTotals must be true or false, not '{keepTotals}'"];
-        }
-
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
-
-        var (document, problem) = await papers.Build(kind, year, roundNumber, string.IsNullOrWhiteSpace(committee) ? null : committee, by, cancellationToken);
+        var roundNumber = QueryValues.Round(parameters.Round ?? "1");
+        var committee = parameters.Committee;
+        var format = parameters.Format ?? "json";
+        var rule = parameters.Rounding is "half-to-even" ? RoundingRule.HalfToEven : RoundingRule.HalfAwayFromZero;
+        var (document, problem) = await papers.Build(kind, year, roundNumber, string.IsNullOrWhiteSpace(committee) ? null : committee, parameters.By, cancellationToken);
         if (problem is not null)
         {
             return problem.NotFound ? Problems.NotFound(problem.Message) : Problems.Invalid(problem.Field, problem.Message);
@@ -80,9 +48,9 @@ public static class ReportEndpoints
             document = document!.WithoutColumns(ReportDocument.ExplanationColumns);
         }
 
-        if (unit == "thousands")
+        if (parameters.Unit == "thousands")
         {
-            document = document!.InThousands(rule, keepTotals == "true");
+            document = document!.InThousands(rule, parameters.KeepTotals == "true");
         }
 
         var name = $"{kind}-{year}-{roundNumber}{(committee is null ? "" : "-" + Slug(committee))}";
@@ -97,4 +65,21 @@ public static class ReportEndpoints
 
     private static string Slug(string text) =>
         new string(text.ToLowerInvariant().Select(c => char.IsLetterOrDigit(c) && c < 128 ? c : '-').ToArray()).Trim('-');
+}
+
+/// <summary>A committee paper's query: round (default 1), committee, by, format, unit, rounding, keepTotals.</summary>
+public sealed record ReportParameters(string? Round, string? Committee, string? By, string? Format, string? Unit, string? Rounding, string? KeepTotals);
+
+internal sealed class ReportParametersValidator : AbstractValidator<ReportParameters>
+{
+    public ReportParametersValidator()
+    {
+        RuleFor(p => p.Round).Must(r => QueryValues.IsRound(r ?? "1")).OverridePropertyName("round").WithMessage((_, v) => $"round must be 1, 2 or 3, not '{Echo.Cut(v)}'");
+        RuleFor(p => p.Format).Must(f => f is null || ReportEndpoints.Formats.Contains(f)).OverridePropertyName("format")
+            .WithMessage((_, v) => $"format must be one of {string.Join(", ", ReportEndpoints.Formats)}, not '{Echo.Cut(v)}'");
+        RuleFor(p => p.Unit).Must(u => u is null or "kr" or "thousands").OverridePropertyName("unit").WithMessage((_, v) => $"unit must be kr or thousands, not '{Echo.Cut(v)}'");
+        RuleFor(p => p.Rounding).Must(r => r is null or "half-to-even" or "half-away-from-zero").OverridePropertyName("rounding")
+            .WithMessage((_, v) => $"rounding must be half-away-from-zero or half-to-even, not '{Echo.Cut(v)}'");
+        RuleFor(p => p.KeepTotals).Must(k => k is null or "true" or "false").OverridePropertyName("keepTotals").WithMessage((_, v) => $"keepTotals must be true or false, not '{Echo.Cut(v)}'");
+    }
 }

@@ -78,7 +78,7 @@ public static class UserEndpoints
         TypedResults.Ok((await store.Users(cancellationToken)).Select(UserDto.From).ToArray());
 
     /// <summary>Revokes a user's key at once; the user stays listed (with revokedAt) for the audit trail.</summary>
-    public static async Task<Results<NoContent, NotFound<ProblemDetails>>> RevokeUser(long id, ClaimsPrincipal user, UserAdministration users, CancellationToken cancellationToken) =>
+    public static async Task<Results<NoContent, NotFoundProblem>> RevokeUser(long id, ClaimsPrincipal user, UserAdministration users, CancellationToken cancellationToken) =>
         await users.Revoke(id, user.ToActor(), cancellationToken)
             ? TypedResults.NoContent()
             : Problems.NotFound($"There is no active user {id}.");

@@ -56,7 +56,7 @@ public static class RoundEndpoints
         return year;
     }
 
-    public static async Task<Results<Ok<RoundDto>, NotFound<ProblemDetails>, ProblemHttpResult>> GetRound(int year, int round, RoundWorkflow workflow, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<RoundDto>, NotFoundProblem, ProblemHttpResult>> GetRound(int year, int round, RoundWorkflow workflow, CancellationToken cancellationToken)
     {
         if (!RoundNumber.TryOf(round, out var number))
         {
@@ -68,19 +68,19 @@ public static class RoundEndpoints
     }
 
     /// <summary>Submits the round: its estimates lock and the committees can recommend.</summary>
-    public static Task<Results<Ok<RoundDto>, ValidationProblem, NotFound<ProblemDetails>, ProblemHttpResult>> Submit(int year, int round, ClaimsPrincipal user, RoundWorkflow workflow, CancellationToken cancellationToken) =>
+    public static Task<Results<Ok<RoundDto>, ValidationProblem, NotFoundProblem, ProblemHttpResult>> Submit(int year, int round, ClaimsPrincipal user, RoundWorkflow workflow, CancellationToken cancellationToken) =>
         Run(year, round, "submit", number => workflow.Submit(year, number, user.ToActor(), cancellationToken));
 
     /// <summary>Records one committee's recommendation of a submitted round.</summary>
-    public static Task<Results<Ok<RoundDto>, ValidationProblem, NotFound<ProblemDetails>, ProblemHttpResult>> Recommend(int year, int round, RecommendRequest request, ClaimsPrincipal user, RoundWorkflow workflow, CancellationToken cancellationToken) =>
+    public static Task<Results<Ok<RoundDto>, ValidationProblem, NotFoundProblem, ProblemHttpResult>> Recommend(int year, int round, RecommendRequest request, ClaimsPrincipal user, RoundWorkflow workflow, CancellationToken cancellationToken) =>
         Run(year, round, "recommend", number => workflow.Recommend(year, number, request.Committee!, user.ToActor(), cancellationToken));
 
     /// <summary>The council's approval: every requested appropriation becomes an estimate-appropriation movement, in one transaction.</summary>
-    public static Task<Results<Ok<RoundDto>, ValidationProblem, NotFound<ProblemDetails>, ProblemHttpResult>> Approve(int year, int round, ApproveRequest request, ClaimsPrincipal user, RoundWorkflow workflow, CancellationToken cancellationToken) =>
+    public static Task<Results<Ok<RoundDto>, ValidationProblem, NotFoundProblem, ProblemHttpResult>> Approve(int year, int round, ApproveRequest request, ClaimsPrincipal user, RoundWorkflow workflow, CancellationToken cancellationToken) =>
         Run(year, round, "approve", number => workflow.Approve(year, number, request.DecidedOn!.Value, request.Reference, user.ToActor(), cancellationToken));
 
     /// <summary>Finance reopens a submitted or recommended round so estimates can be corrected.</summary>
-    public static Task<Results<Ok<RoundDto>, ValidationProblem, NotFound<ProblemDetails>, ProblemHttpResult>> Reopen(int year, int round, ClaimsPrincipal user, RoundWorkflow workflow, CancellationToken cancellationToken) =>
+    public static Task<Results<Ok<RoundDto>, ValidationProblem, NotFoundProblem, ProblemHttpResult>> Reopen(int year, int round, ClaimsPrincipal user, RoundWorkflow workflow, CancellationToken cancellationToken) =>
         Run(year, round, "reopen", number => workflow.Reopen(year, number, user.ToActor(), cancellationToken));
 
     private static readonly Dictionary<string, string> Needs = new(StringComparer.Ordinal)
@@ -91,7 +91,7 @@ public static class RoundEndpoints
         ["reopen"] = "submitted or recommended",
     };
 
-    private static async Task<Results<Ok<RoundDto>, ValidationProblem, NotFound<ProblemDetails>, ProblemHttpResult>> Run(int year, int round, string transition, Func<RoundNumber, Task<WorkflowResult>> action)
+    private static async Task<Results<Ok<RoundDto>, ValidationProblem, NotFoundProblem, ProblemHttpResult>> Run(int year, int round, string transition, Func<RoundNumber, Task<WorkflowResult>> action)
     {
         if (!RoundNumber.TryOf(round, out var number))
         {
@@ -119,5 +119,5 @@ public static class RoundEndpoints
         }
     }
 
-    private static NotFound<ProblemDetails> NoSuchRound(int year, int round) => Problems.NotFound($"{year} has no round {round}: rounds are 1, 2 and 3.");
+    private static NotFoundProblem NoSuchRound(int year, int round) => Problems.NotFound($"{year} has no round {round}: rounds are 1, 2 and 3.");
 }

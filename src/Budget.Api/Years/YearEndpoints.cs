@@ -41,7 +41,7 @@ public static class YearEndpoints
     public static async Task<Ok<int[]>> ListYears(IYearStore store, CancellationToken cancellationToken) =>
         TypedResults.Ok((await store.Years(cancellationToken)).ToArray());
 
-    public static async Task<Results<Ok<BudgetYearDto>, NotFound<ProblemDetails>>> GetYear(int year, IYearStore store, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<BudgetYearDto>, NotFoundProblem>> GetYear(int year, IYearStore store, CancellationToken cancellationToken)
     {
         var calendar = await store.FindYear(year, cancellationToken);
         if (calendar is null)
@@ -56,7 +56,7 @@ public static class YearEndpoints
             Committees(accounts)));
     }
 
-    public static async Task<Results<Ok<CommitteeDto[]>, NotFound<ProblemDetails>>> ListCommittees(int year, IYearStore store, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<CommitteeDto[]>, NotFoundProblem>> ListCommittees(int year, IYearStore store, CancellationToken cancellationToken)
     {
         if (await store.FindYear(year, cancellationToken) is null)
         {
@@ -66,7 +66,7 @@ public static class YearEndpoints
         return TypedResults.Ok(Committees(await store.Accounts(year, cancellationToken)));
     }
 
-    public static async Task<Results<Ok<AccountDto[]>, NotFound<ProblemDetails>>> ListAccounts(int year, string? committee, string? activityArea, IYearStore store, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<AccountDto[]>, NotFoundProblem>> ListAccounts(int year, string? committee, string? activityArea, IYearStore store, CancellationToken cancellationToken)
     {
         if (await store.FindYear(year, cancellationToken) is null)
         {
@@ -80,7 +80,7 @@ public static class YearEndpoints
     }
 
     /// <summary>An account's movements and estimate versions in date order.</summary>
-    public static async Task<Results<Ok<HistoryEntryDto[]>, NotFound<ProblemDetails>>> GetHistory(int year, string account, IYearStore store, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<HistoryEntryDto[]>, NotFoundProblem>> GetHistory(int year, string account, IYearStore store, CancellationToken cancellationToken)
     {
         if (!AccountId.TryParse(account, out var id, out _) || await store.FindAccount(year, id, cancellationToken) is null)
         {
