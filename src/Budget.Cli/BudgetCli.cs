@@ -388,8 +388,9 @@ internal static class ReportFiles
             Budget.Reports.ReportCell.Of(row.Figures.ConsumptionPercent),
         ]);
         var rows = report.Rows.Select(r => Row(Budget.Reports.RowKind.Detail, r)).Append(Row(Budget.Reports.RowKind.Total, new FollowUpRow("I alt", null, null, null, null, report.Total))).ToArray();
-        var title = $"Budgetopfølgning {report.Year} runde {report.Round}";
-        return new Budget.Reports.ReportDocument("follow-up", title, report.Year, report.Round.Value, null, report.AsOf, Budget.Reports.ReportDocument.Kroner, [new(title, columns, rows, [])], []);
+        var title = $"Budgetopfølgning {report.Year}, {report.Round}. runde";
+        var tableTitle = $"Pr. {report.AsOf:dd-MM-yyyy} (kr.)";
+        return new Budget.Reports.ReportDocument("follow-up", title, report.Year, report.Round.Value, null, report.AsOf, Budget.Reports.ReportDocument.Kroner, [new(tableTitle, columns, rows, [])], []);
     }
 
     private static string Label(FollowUpRow row) =>
@@ -421,20 +422,15 @@ internal static class ReportFiles
         [Markup.Escape(label), .. Columns.Select(c => DanishNumbers.Format(ThousandsRounding.Round(c.Value(figures)))), figures.ConsumptionPercent is { } p ? DanishNumbers.Format(p, 1) : ""];
 
     /// <summary>
-    /// UTF-8 with BOM (written by the caller), <c>;</c> between fields, <c>,</c> before decimals: kroner with øre. Text
-    /// fields through <see cref="Budget.Reports.CsvCell.Text"/>, the one CSV text rule of the API and the CLI.
+    /// The follow-up through the API's own CSV renderer (<see cref="Budget.Reports.CsvRenderer"/>): <c>;</c> between
+    /// fields, <c>,</c> before decimals, kroner with øre, text defused. The renderer's byte-order mark is left to
+    /// the writer: a file's writes one, the console gets none.
     /// </summary>
     public static async Task WriteCsv(FollowUpReport report, TextWriter writer)
     {
-        await writer.WriteLineAsync(string.Join(';', LabelHeaders.Concat(Columns.Select(c => c.Header)).Append("Forbrug pct.")));
-        foreach (var row in report.Rows.Append(new FollowUpRow("I alt", null, null, null, null, report.Total)))
-        {
-            // The labels come from the imported data, so they are defused like the API's CSV; the amounts are numbers.
-            var fields = new[] { row.Committee, row.ActivityArea, row.Group, row.Account?.Id.Value, row.Account?.Name }.Select(Budget.Reports.CsvCell.Text)
-                .Concat(Columns.Select(c => c.Value(row.Figures).Kroner.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture).Replace('.', ',')))
-                .Append(row.Figures.ConsumptionPercent?.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture).Replace('.', ',') ?? "");
-            await writer.WriteLineAsync(string.Join(';', fields));
-        }
+        var bytes = Budget.Reports.CsvRenderer.Render(Document(report));
+        var preamble = System.Text.Encoding.UTF8.GetPreamble().Length;
+        await writer.WriteAsync(System.Text.Encoding.UTF8.GetString(bytes, preamble, bytes.Length - preamble));
     }
 
 }
