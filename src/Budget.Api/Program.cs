@@ -23,6 +23,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using NodaTime;
 
 var builder = WebApplication.CreateBuilder(args);
+StaticPage.UseBesideTheServer(builder.Environment);
 
 var storage = StorageSettings.From(builder.Configuration);
 builder.Services.AddBudgetStorage(storage);

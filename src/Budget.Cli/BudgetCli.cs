@@ -361,37 +361,10 @@ internal sealed class ImportProgress(long totalBytes)
 /// <summary>The follow-up as a console table (Danish numbers, 1.000 kr.) or as CSV the way Danish Excel opens it.</summary>
 internal static class ReportFiles
 {
-    private static readonly (string Header, Func<FollowUpFigures, Amount> Value)[] Columns =
-    [
-        ("Oprindeligt budget", f => f.OriginalBudget),
-        ("Tillægsbevillinger", f => f.SupplementaryAppropriations),
-        ("Korrigeret budget", f => f.CorrectedBudget),
-        ("Forbrug", f => f.Consumption),
-        ("Anslået regnskab", f => f.Estimate),
-        ("Afvigelse", f => f.VarianceToCorrected),
-    ];
+    private static IReadOnlyList<(string Header, Func<FollowUpFigures, Amount> Value)> Columns => Budget.Reports.FollowUpDocument.Columns;
 
-    private static readonly string[] LabelHeaders = ["Udvalg", "Aktivitetsområde", "Gruppe", "Konto", "Kontonavn"];
-
-    /// <summary>The follow-up as a report document (kroner), for the XLSX writer the API's reports use.</summary>
-    public static Budget.Reports.ReportDocument Document(FollowUpReport report)
-    {
-        var keys = new[] { "committee", "activityArea", "group", "account", "accountName" };
-        var columns = keys.Zip(LabelHeaders, (k, h) => new Budget.Reports.ReportColumn(k, h, Budget.Reports.ColumnKind.Text))
-            .Concat(Columns.Select((c, i) => new Budget.Reports.ReportColumn($"amount{i}", c.Header, Budget.Reports.ColumnKind.Amount)))
-            .Append(new Budget.Reports.ReportColumn("consumptionPercent", "Forbrug pct.", Budget.Reports.ColumnKind.Percent))
-            .ToArray();
-        Budget.Reports.ReportRow Row(Budget.Reports.RowKind kind, FollowUpRow row) => new(kind,
-        [
-            .. new[] { row.Committee, row.ActivityArea, row.Group, row.Account?.Id.Value, row.Account?.Name }.Select(Budget.Reports.ReportCell.Of),
-            .. Columns.Select(c => Budget.Reports.ReportCell.Of(c.Value(row.Figures))),
-            Budget.Reports.ReportCell.Of(row.Figures.ConsumptionPercent),
-        ]);
-        var rows = report.Rows.Select(r => Row(Budget.Reports.RowKind.Detail, r)).Append(Row(Budget.Reports.RowKind.Total, new FollowUpRow("I alt", null, null, null, null, report.Total))).ToArray();
-        var title = $"Budgetopfølgning {report.Year}, {report.Round}. runde";
-        var tableTitle = $"Pr. {report.AsOf:dd-MM-yyyy} (kr.)";
-        return new Budget.Reports.ReportDocument("follow-up", title, report.Year, report.Round.Value, null, report.AsOf, Budget.Reports.ReportDocument.Kroner, [new(tableTitle, columns, rows, [])], []);
-    }
+    /// <summary>The follow-up as a report document (kroner), for the renderers the API's reports use.</summary>
+    public static Budget.Reports.ReportDocument Document(FollowUpReport report) => Budget.Reports.FollowUpDocument.Of(report);
 
     private static string Label(FollowUpRow row) =>
         string.Join(" / ", new[] { row.Committee, row.ActivityArea, row.Group, row.Block?.ToString(), row.Account is null ? null : $"{row.Account.Id} {row.Account.Name}" }.Where(p => p is not null));

@@ -49,6 +49,19 @@ public sealed class StartupTests : IDisposable
         (await client.GetAsync("/api/budget-years/2014/follow-up?round=1&by=committee")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
     }
 
+    [Fact]
+    public async Task The_built_server_started_from_another_folder_serves_the_page()
+    {
+        var port = FreePort();
+        using var server = Start(["--urls", $"http://127.0.0.1:{port}"]);
+        await server.WaitForLine("Auth:AnonymousRead", TimeSpan.FromSeconds(90));
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        var page = await client.GetAsync("/");
+        page.StatusCode.Should().Be(HttpStatusCode.OK, "the page travels beside the server, not in the folder it is started from");
+        (await page.Content.ReadAsStringAsync()).Should().Contain("<title>Budgetopfølgning</title>");
+        (await client.GetAsync("/app.js")).StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
     [Theory]
     [InlineData("http://localhost:5000", true)]
     [InlineData("http://127.0.0.1:8080", true)]

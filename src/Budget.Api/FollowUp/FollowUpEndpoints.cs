@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Budget.Api.Hosting;
 using Budget.Api.Security;
+using Budget.Reports;
 using Budget.Application.FollowUp;
 using Budget.Domain.Accounts;
 using Budget.Domain.Appropriations;
@@ -109,7 +110,7 @@ public static class FollowUpEndpoints
     }
 
     /// <summary>Follow-up report (budgetopfølgning) for a round, grouped, as of the round's cut-off or a given date.</summary>
-    public static async Task<Results<Ok<FollowUpDto>, ValidationProblem, NotFoundProblem>> GetFollowUp(
+    public static async Task<Results<Ok<FollowUpDto>, FileContentHttpResult, ContentHttpResult, ValidationProblem, NotFoundProblem>> GetFollowUp(
         int year, [AsParameters] FollowUpParameters parameters, FollowUpQuery query, CancellationToken cancellationToken)
     {
         var grouping = QueryValues.Grouping(parameters.By);
@@ -117,6 +118,19 @@ public static class FollowUpEndpoints
         if (report is null)
         {
             return Problems.NotFound($"Budget year {year} does not exist.");
+        }
+
+        if (parameters.Format is { } format and not "json")
+        {
+            // The same rows as the JSON, through the committee papers' renderers (kroner with øre).
+            var document = FollowUpDocument.Of(report);
+            var name = $"follow-up-{report.Year}-{report.Round}-{FollowUpGroupings.Code(grouping)}";
+            return format switch
+            {
+                "csv" => TypedResults.File(CsvRenderer.Render(document), "text/csv; charset=utf-8", name + ".csv"),
+                "xlsx" => TypedResults.File(XlsxRenderer.Render(document), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name + ".xlsx"),
+                _ => TypedResults.Content(HtmlRenderer.Render(document), "text/html; charset=utf-8"),
+            };
         }
 
         return TypedResults.Ok(new FollowUpDto(

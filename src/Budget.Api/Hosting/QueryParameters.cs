@@ -38,8 +38,8 @@ internal static class QueryValues
         rule.Must(v => FollowUpGroupings.TryParse(v, out _)).OverridePropertyName("by").WithMessage((_, v) => $"by must be one of {FollowUpGroupings.CodeList}, not '{Echo.Cut(v)}'");
 }
 
-/// <summary>The follow-up's query (contract §3): <c>round</c>, <c>by</c>, optional <c>asOf</c>.</summary>
-public sealed record FollowUpParameters(string? Round, string? By, string? AsOf);
+/// <summary>The follow-up's query (contract §3, §8): <c>round</c>, <c>by</c>, optional <c>asOf</c> and <c>format</c> (json, csv, xlsx, html).</summary>
+public sealed record FollowUpParameters(string? Round, string? By, string? AsOf, string? Format);
 
 internal sealed class FollowUpParametersValidator : AbstractValidator<FollowUpParameters>
 {
@@ -48,6 +48,8 @@ internal sealed class FollowUpParametersValidator : AbstractValidator<FollowUpPa
         RuleFor(p => p.Round).IsRoundQuery();
         RuleFor(p => p.By).IsGroupingQuery();
         RuleFor(p => p.AsOf).Must(QueryValues.IsDate).OverridePropertyName("asOf").WithMessage((_, v) => $"asOf must be a date in the form yyyy-MM-dd, not '{Echo.Cut(v)}'");
+        RuleFor(p => p.Format).Must(f => f is null || Reports.ReportEndpoints.Formats.Contains(f)).OverridePropertyName("format")
+            .WithMessage((_, v) => $"format must be one of {string.Join(", ", Reports.ReportEndpoints.Formats)}, not '{Echo.Cut(v)}'");
     }
 }
 
