@@ -86,10 +86,12 @@ public sealed partial class BudgetStore : IUserStore, IAuditReader
               AND (CAST(@Target AS text) IS NULL OR target = @Target OR substr(target, 1, length(@TargetPrefix)) = @TargetPrefix)
             ORDER BY audit_id
             """;
+        // "accounts/5.57.70" and "accounts/5.57.70/" name the same target: it and everything below it.
+        target = target?.TrimEnd('/');
         await using var connection = await Open(cancellationToken);
         var rows = await connection.QueryAsync<(long Id, long? Year, string At, string User, string Action, string Target, string? Before, string? After, long? UserId)>(new CommandDefinition(
             sql,
-            new { Year = year, Target = target, TargetPrefix = target is null ? null : target.TrimEnd('/') + "/" },
+            new { Year = year, Target = target, TargetPrefix = target is null ? null : target + "/" },
             cancellationToken: cancellationToken));
         return rows
             .Select(r => new AuditRecord(r.Id, new AuditEntry(r.Year is { } y ? (int)y : null, Text.ToInstant(r.At), r.User, r.Action, r.Target, r.Before, r.After, r.UserId)))

@@ -132,7 +132,8 @@ public sealed class AuditContractTests(ProviderDatabases databases) : StoreContr
         (await Targets(2022, null, null, "accounts/5.57.70")).Should().Equal(
             "2022:accounts/5.57.70/estimates/1", "2022:accounts/5.57.70/estimates/1", "2022:accounts/5.57.70");
         (await Targets(null, null, null, "accounts/5.57.70/")).Should().Equal(
-            "2022:accounts/5.57.70/estimates/1", "2023:accounts/5.57.70/estimates/1", "2022:accounts/5.57.70/estimates/1");
+            ["2022:accounts/5.57.70/estimates/1", "2023:accounts/5.57.70/estimates/1", "2022:accounts/5.57.70/estimates/1", "2022:accounts/5.57.70"],
+            "a trailing slash names the same target");
         (await Targets(null, t0 + Duration.FromSeconds(2), t0 + Duration.FromSeconds(3), "accounts")).Should().Equal(
             "2022:accounts/5.57.71/estimates/1", "2023:accounts/5.57.70/estimates/1");
         (await Targets(2022, t0 + Duration.FromSeconds(4), null, null)).Should().Equal(
