@@ -62,6 +62,32 @@ public sealed class StartupTests : IDisposable
         (await client.GetAsync("/app.js")).StatusCode.Should().Be(HttpStatusCode.OK);
     }
 
+    [Fact]
+    public async Task A_published_server_started_from_another_folder_serves_the_page()
+    {
+        // What a service manager does: dotnet publish, then start the published assembly from elsewhere.
+        var published = Path.Combine(home, "published");
+        var project = Path.Combine(Http.RepositoryRoot(), "src", "Budget.Api", "Budget.Api.csproj");
+        using (var publish = Process.Start(new ProcessStartInfo("dotnet", ["publish", project, "-c", "Release", "-o", published, "--nologo", "-v", "q"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!)
+        {
+            var output = publish.StandardOutput.ReadToEndAsync();
+            var errors = publish.StandardError.ReadToEndAsync();
+            await publish.WaitForExitAsync();
+            publish.ExitCode.Should().Be(0, await output + await errors);
+        }
+
+        var port = FreePort();
+        using var server = Start(Path.Combine(published, "Budget.Api.dll"), ["--urls", $"http://127.0.0.1:{port}"]);
+        await server.WaitForLine("Auth:AnonymousRead", TimeSpan.FromSeconds(90));
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        (await client.GetStringAsync("/")).Should().Contain("<title>Budgetopfølgning</title>");
+        (await client.GetAsync("/api/budget-years/2014/follow-up?round=1&by=committee")).StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
     [Theory]
     [InlineData("http://localhost:5000", true)]
     [InlineData("http://127.0.0.1:8080", true)]
@@ -85,7 +111,11 @@ public sealed class StartupTests : IDisposable
     {
         // The test's own bin folder is …/tests/Budget.Api.Tests/bin/<Configuration>/net10.0/: the server was built beside it.
         var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
-        var dll = Path.Combine(Http.RepositoryRoot(), "src", "Budget.Api", "bin", configuration, "net10.0", "Budget.Api.dll");
+        return Start(Path.Combine(Http.RepositoryRoot(), "src", "Budget.Api", "bin", configuration, "net10.0", "Budget.Api.dll"), arguments, environment);
+    }
+
+    private Server Start(string dll, string[] arguments, params (string Name, string Value)[] environment)
+    {
         File.Exists(dll).Should().BeTrue($"the server is built at {dll}");
         var start = new ProcessStartInfo("dotnet", [dll, .. arguments])
         {
