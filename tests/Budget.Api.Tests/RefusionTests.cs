@@ -84,6 +84,39 @@ public sealed class RefusionTests(PublishedFiguresTests.DemoApi api) : IClassFix
     }
 
     [Fact]
+    public async Task A_dated_case_spanning_new_year_2016_uses_pre2016_for_the_2015_weeks_and_the_staircase_from_4_January()
+    {
+        var result = await Calculate(new
+        {
+            cases = new[] { new { id = "c1", benefit = "kontanthjaelp", firstWeekStart = "2015-12-21", firstWeekAnciennity = 10, activity = "passive", weeklyAmounts = new[] { 3000.15m, 3000.15m, 3000.15m, 3000.15m } } },
+        }, WeekDetail);
+
+        // 30 % of 3.000,15 = 900,045 → 900,05 and 40 % = 1.200,06, each week rounded half away from zero.
+        result["cases"]![0]!["weeks"]!.AsArray().Select(w => w.Text()).Should().Equal(
+            "{\"week\":1,\"anciennity\":10,\"rate\":30,\"amount\":3000.15,\"refusion\":900.05,\"weekStart\":\"2015-12-21\",\"ruleSet\":\"pre2016\"}",
+            "{\"week\":2,\"anciennity\":11,\"rate\":30,\"amount\":3000.15,\"refusion\":900.05,\"weekStart\":\"2015-12-28\",\"ruleSet\":\"pre2016\"}",
+            "{\"week\":3,\"anciennity\":12,\"rate\":40,\"amount\":3000.15,\"refusion\":1200.06,\"weekStart\":\"2016-01-04\",\"ruleSet\":\"2016\"}",
+            "{\"week\":4,\"anciennity\":13,\"rate\":40,\"amount\":3000.15,\"refusion\":1200.06,\"weekStart\":\"2016-01-11\",\"ruleSet\":\"2016\"}");
+        result["cases"]![0]!.Text().Should().StartWith("{\"id\":\"c1\",\"gross\":12000.6,\"refusion\":4200.22,\"net\":7800.38,");
+        ((string?)result["cases"]![0]!["ruleSet"]).Should().Be("pre2016+2016");
+    }
+
+    [Fact]
+    public async Task A_case_gives_either_a_rule_set_or_the_Monday_its_weeks_start()
+    {
+        var both = await client.PostAsync("/api/refusion/calculate", Http.JsonBody(new { cases = new[] { new { id = "c", benefit = "kontanthjaelp", ruleSet = "2016", firstWeekStart = "2016-01-04", firstWeekAnciennity = 1, weeklyAmounts = new[] { 1m } } } }));
+        var notMonday = await client.PostAsync("/api/refusion/calculate", Http.JsonBody(new { cases = new[] { new { id = "c", benefit = "kontanthjaelp", firstWeekStart = "2016-01-05", firstWeekAnciennity = 1, weeklyAmounts = new[] { 1m } } } }));
+        var beforeData = await client.PostAsync("/api/refusion/calculate", Http.JsonBody(new { cases = new[] { new { id = "c", benefit = "kontanthjaelp", activity = "passive", firstWeekStart = "2012-01-02", firstWeekAnciennity = 1, weeklyAmounts = new[] { 1m } } } }));
+
+        both.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        ((string?)(await both.Json())["errors"]!["Cases[0].RuleSet"]![0]).Should().StartWith("Give 'RuleSet' or 'FirstWeekStart', not both");
+        notMonday.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await notMonday.Json())["errors"]!["Cases[0].FirstWeekStart"].Should().NotBeNull();
+        beforeData.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        ((string?)(await beforeData.Json())["errors"]!["Cases[0].FirstWeekStart"]![0]).Should().Be("Week 1 (from 2012-01-02): The rule data has no single rule set for kontanthjaelp in force on 2012-01-05.");
+    }
+
+    [Fact]
     public async Task Ledighedsydelse_refusion_stops_after_18_months_on_the_benefit()
     {
         var result = await Calculate(new { cases = new[] { Case("ledighedsydelse", "pre2016", 76, "passive", 3200, 3200, 3200, 3200, 3200) } }, WeekDetail);

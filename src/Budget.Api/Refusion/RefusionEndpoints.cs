@@ -10,12 +10,31 @@ using NodaTime;
 
 namespace Budget.Api.Refusion;
 
-public sealed record RefusionCaseRequest(string? Id, string? Benefit, string? RuleSet, int FirstWeekAnciennity, string? Activity, decimal[]? WeeklyAmounts);
+/// <summary>Weeks <c>fromWeek</c>–<c>toWeek</c> (inclusive, numbered as the answer's <c>week</c>) spent in a job (contract §12).</summary>
+public sealed record JobPeriodRequest(int FromWeek, int ToWeek);
+
+/// <summary>
+/// Contract §6 and §12: a case names its <c>ruleSet</c>, or gives <c>firstWeekStart</c> (the Monday of its first
+/// listed week) and each week then follows the rule set in force on its date; <c>jobPeriods</c> are weeks in a job.
+/// </summary>
+public sealed record RefusionCaseRequest(string? Id, string? Benefit, string? RuleSet, int FirstWeekAnciennity, string? Activity, decimal[]? WeeklyAmounts, LocalDate? FirstWeekStart = null, JobPeriodRequest[]? JobPeriods = null);
 
 /// <summary>Contract §6; <c>date</c> (optional extension) picks the rates valid on that date within the rule set.</summary>
 public sealed record RefusionRequest(RefusionCaseRequest[]? Cases, LocalDate? Date);
 
-public sealed record RefusionWeekDto(int Week, int Anciennity, decimal Rate, decimal Amount, decimal Refusion);
+/// <summary>
+/// One week of a case (contract §6). A dated case (<c>firstWeekStart</c>) also says each week's <c>weekStart</c> and
+/// <c>ruleSet</c>; a week in a job says <c>inJob</c>: these members are left out otherwise.
+/// </summary>
+public sealed record RefusionWeekDto(
+    int Week,
+    int Anciennity,
+    decimal Rate,
+    decimal Amount,
+    decimal Refusion,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] LocalDate? WeekStart = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? RuleSet = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? InJob = null);
 
 /// <summary>One case's totals; <c>weeks</c> only when the request asked for <c>detail=weeks</c> (contract §7), otherwise left out.</summary>
 public sealed record RefusionCaseDto(
@@ -61,7 +80,22 @@ internal sealed class RefusionRequestValidator : AbstractValidator<RefusionReque
         {
             c.RuleFor(x => x.Id).NotEmpty().MaximumLength(200);
             c.RuleFor(x => x.Benefit).NotEmpty();
-            c.RuleFor(x => x.RuleSet).NotEmpty();
+            c.RuleFor(x => x.RuleSet).NotEmpty().When(x => x.FirstWeekStart is null).WithMessage("Give 'RuleSet', or 'FirstWeekStart' for the rule set to follow each week's date.");
+            c.RuleFor(x => x.RuleSet).Empty().When(x => x.FirstWeekStart is not null).WithMessage("Give 'RuleSet' or 'FirstWeekStart', not both: with 'FirstWeekStart' the rule set follows each week's date.");
+            c.RuleFor(x => x.FirstWeekStart).Must(d => d is null || d.Value.DayOfWeek == IsoDayOfWeek.Monday)
+                .WithMessage("'FirstWeekStart' is the Monday of the first listed week; {PropertyValue} is not a Monday.")
+                .Must(d => d is null || (d.Value.Year >= 1970 && d.Value.Year <= 2100)).WithMessage("'FirstWeekStart' lies from 1970 to 2100.");
+            c.RuleFor(x => x.JobPeriods).Must(p => p is null || p.Length <= MaxWeeks).WithMessage($"At most {MaxWeeks} job periods per case.")
+                .Must(NotOverlap).WithMessage("Job periods overlap.");
+            c.RuleForEach(x => x.JobPeriods).ChildRules(j =>
+            {
+                j.RuleFor(p => p.FromWeek).InclusiveBetween(1, MaxWeeks);
+                j.RuleFor(p => p.ToWeek).InclusiveBetween(1, MaxWeeks).GreaterThanOrEqualTo(p => p.FromWeek);
+            });
+            c.RuleFor(x => x).Must(x => x.JobPeriods is null || x.WeeklyAmounts is null || x.JobPeriods.All(p => p.ToWeek <= x.WeeklyAmounts.Length))
+                .WithName("JobPeriods").WithMessage("A job period ends after the last listed week.");
+            c.RuleFor(x => x).Must(x => x.WeeklyAmounts is null || JobWeeks(x).All(w => w > x.WeeklyAmounts.Length || x.WeeklyAmounts[w - 1] == 0m))
+                .WithName("WeeklyAmounts").WithMessage("A week in a job carries no benefit: its amount must be 0.");
             c.RuleFor(x => x.FirstWeekAnciennity).InclusiveBetween(1, 10_000);
             c.RuleFor(x => x.Activity).Must(a => a is null || ActivityCodes.TryParse(a, out _))
                 .WithMessage($"'{{PropertyValue}}' is not an activity; activities are {string.Join(", ", ActivityCodes.All)}.");
@@ -69,6 +103,17 @@ internal sealed class RefusionRequestValidator : AbstractValidator<RefusionReque
                 .Must(w => w is null || w.Length <= MaxWeeks).WithMessage($"At most {MaxWeeks} weeks per case.");
             c.RuleForEach(x => x.WeeklyAmounts).IsKroner();
         }));
+    }
+
+    /// <summary>The weeks (numbered from 1) a case spends in a job.</summary>
+    public static HashSet<int> JobWeeks(RefusionCaseRequest item) =>
+        (item.JobPeriods ?? []).Where(p => p is not null && p.FromWeek >= 1 && p.ToWeek >= p.FromWeek && p.ToWeek <= MaxWeeks)
+            .SelectMany(p => Enumerable.Range(p.FromWeek, p.ToWeek - p.FromWeek + 1)).ToHashSet();
+
+    private static bool NotOverlap(JobPeriodRequest[]? periods)
+    {
+        var ordered = (periods ?? []).Where(p => p is not null).OrderBy(p => p.FromWeek).ToArray();
+        return ordered.Zip(ordered.Skip(1)).All(pair => pair.Second.FromWeek > pair.First.ToWeek);
     }
 
     /// <summary>The weeks of all cases together: the size of the calculation and of its per-week answer.</summary>
@@ -126,19 +171,42 @@ public static class RefusionEndpoints
 
         var withWeeks = detail == "weeks";
         var errors = new Dictionary<string, string[]>();
-        var results = new List<(RefusionCaseResult Result, RefusionRule Rule)>();
+        var results = new List<(RefusionCaseResult Result, RefusionCaseRequest Item)>();
         for (var i = 0; i < request.Cases!.Length; i++)
         {
             var item = request.Cases[i];
             Activity? activity = item.Activity is null ? null : ActivityCodes.TryParse(item.Activity, out var parsed) ? parsed : null;
-            var (rule, error) = rules.Find(item.RuleSet!, item.Benefit!, activity, request.Date);
+            var amounts = item.WeeklyAmounts!.Select(Amount.Of).ToArray();
+            RuleLookupError? error = null;
+            RefusionRule[] ruleOfWeek;
+            if (item.FirstWeekStart is { } firstMonday)
+            {
+                // A dated case: each week under the rule set in force on its date (RuleWeeks.GoverningDate).
+                ruleOfWeek = new RefusionRule[amounts.Length];
+                for (var w = 0; w < amounts.Length && error is null; w++)
+                {
+                    (var rule, error) = rules.FindInForce(item.Benefit!, activity, RuleWeeks.GoverningDate(firstMonday.PlusWeeks(w)));
+                    ruleOfWeek[w] = rule!;
+                    if (error?.Field == "date")
+                    {
+                        error = error with { Field = "firstWeekStart", Message = $"Week {w + 1} (from {firstMonday.PlusWeeks(w):yyyy-MM-dd}): {error.Message}" };
+                    }
+                }
+            }
+            else
+            {
+                (var rule, error) = rules.Find(item.RuleSet!, item.Benefit!, activity, request.Date);
+                ruleOfWeek = [rule!];
+            }
+
             if (error is not null)
             {
                 errors[error.Field == "date" ? "Date" : $"Cases[{i}].{char.ToUpperInvariant(error.Field[0])}{error.Field[1..]}"] = [error.Message];
                 continue;
             }
 
-            results.Add((RefusionCases.Calculate(item.Id!, rule!, item.FirstWeekAnciennity, item.WeeklyAmounts!.Select(Amount.Of).ToArray()), rule!));
+            var weekRules = ruleOfWeek;
+            results.Add((RefusionCases.Calculate(item.Id!, week => weekRules[Math.Min(week, weekRules.Length) - 1], item.FirstWeekAnciennity, amounts, RefusionRequestValidator.JobWeeks(item)), item));
         }
 
         if (errors.Count > 0)
@@ -148,14 +216,21 @@ public static class RefusionEndpoints
 
         var total = results.Aggregate(RefusionTotals.None, (sum, r) => sum + r.Result.Totals);
         return TypedResults.Ok(new RefusionResponse(
-            results.Select(r => new RefusionCaseDto(
-                r.Result.Id,
-                r.Result.Totals.Gross.Kroner,
-                r.Result.Totals.Refusion.Kroner,
-                r.Result.Totals.Net.Kroner,
-                withWeeks ? r.Result.Weeks.Select(w => new RefusionWeekDto(w.Week, w.Anciennity, w.Rate.Percent, w.Amount.Kroner, w.Refusion.Kroner)).ToArray() : null,
-                r.Rule.RuleSet,
-                r.Rule.Validity.Source)).ToArray(),
+            results.Select(r =>
+            {
+                var used = r.Result.Weeks.Where(w => w.Rule is not null).Select(w => w.Rule!).Distinct().ToArray();
+                var dated = r.Item.FirstWeekStart;
+                return new RefusionCaseDto(
+                    r.Result.Id,
+                    r.Result.Totals.Gross.Kroner,
+                    r.Result.Totals.Refusion.Kroner,
+                    r.Result.Totals.Net.Kroner,
+                    withWeeks ? r.Result.Weeks.Select(w => new RefusionWeekDto(
+                        w.Week, w.Anciennity, w.Rate.Percent, w.Amount.Kroner, w.Refusion.Kroner,
+                        dated?.PlusWeeks(w.Week - 1), dated is null ? null : w.Rule?.RuleSet, w.InJob ? true : null)).ToArray() : null,
+                    used.Length == 0 ? r.Item.RuleSet ?? "" : string.Join("+", used.Select(u => u.RuleSet).Distinct()),
+                    string.Join(" | ", used.Select(u => u.Validity.Source).Distinct()));
+            }).ToArray(),
             RefusionTotalDto.From(total)));
     }
 

@@ -63,9 +63,11 @@ public sealed record Validity(LocalDate From, LocalDate? To, string Source)
 
 /// <summary>
 /// The refusion of one benefit under one rule set, for one activity (null: whatever the activity), in one period:
-/// a rate schedule over anciennity weeks, expressed in the measure the source uses.
+/// a rate schedule over anciennity weeks, expressed in the measure the source uses. <see cref="ResetAfterWeeksInJob"/>:
+/// after that many weeks in a row in a job the anciennity starts again at week 1 (ledighedsydelse: refusion returns
+/// after 9 months in a job); null when the sources give no such reset.
 /// </summary>
-public sealed record RefusionRule(string RuleSet, string Benefit, Activity? Activity, RateMeasure Measure, RateSchedule Schedule, Validity Validity)
+public sealed record RefusionRule(string RuleSet, string Benefit, Activity? Activity, RateMeasure Measure, RateSchedule Schedule, Validity Validity, int? ResetAfterWeeksInJob = null)
 {
     /// <summary>The state's share at an anciennity week, whatever measure the data was given in.</summary>
     public RefusionRate RefusionAt(int anciennityWeek)
@@ -131,6 +133,23 @@ public sealed class RefusionRuleBook(
         return activity is null
             ? (null, new RuleLookupError("activity", $"The {ruleSet} rate for {benefit} depends on the activity: give one of {activities}."))
             : (null, new RuleLookupError("activity", $"Rule set {ruleSet} has no rate for {benefit} in activity '{activity.Value.ToCode()}'; it has {activities}."));
+    }
+
+    /// <summary>
+    /// The rule for a benefit and activity in force on a date, whatever its rule set: the rule set follows the date
+    /// (a dated case, a budget year's weeks).
+    /// </summary>
+    public (RefusionRule? Rule, RuleLookupError? Error) FindInForce(string benefit, Activity? activity, LocalDate on)
+    {
+        if (!rules.Any(r => r.Benefit == benefit))
+        {
+            return (null, new RuleLookupError("benefit", $"'{benefit}' is not a benefit of the rule data; known: {string.Join(", ", rules.Select(r => r.Benefit).Distinct().Order(StringComparer.Ordinal))}."));
+        }
+
+        var ruleSet = RuleSetInForce(benefit, on);
+        return ruleSet is null
+            ? (null, new RuleLookupError("date", $"The rule data has no single rule set for {benefit} in force on {on:yyyy-MM-dd}."))
+            : Find(ruleSet, benefit, activity, on);
     }
 
     /// <summary>The rule set in force for a benefit on a date: the one with a rule valid then (null if none or ambiguous).</summary>
