@@ -9,6 +9,9 @@ public enum Activity
     Passive,
     JobOriented,
     Education,
+
+    /// <summary>Partial return to work (delvis raskmelding), for sygedagpenge: refunded as job-oriented activation.</summary>
+    PartialReturn,
 }
 
 public static class ActivityCodes
@@ -18,6 +21,7 @@ public static class ActivityCodes
         (Activity.Passive, "passive"),
         (Activity.JobOriented, "job-oriented"),
         (Activity.Education, "education"),
+        (Activity.PartialReturn, "partial-return"),
     ];
 
     public static IReadOnlyList<string> All { get; } = Table.Select(t => t.Code).ToArray();
