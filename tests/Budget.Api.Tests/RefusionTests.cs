@@ -352,6 +352,39 @@ public sealed class RefusionTests(PublishedFiguresTests.DemoApi api) : IClassFix
         (await noYear.Json())["errors"]!["year"].Should().NotBeNull();
     }
 
+    [Theory]
+    [InlineData("aktivitetsparat", 1_000_000.01, "{\"frame\":2130576,\"refundableCosts\":1000000.01,\"refusion\":500000.01,\"rate\":50,")]
+    [InlineData("aktivitetsparat", 2_130_576, "{\"frame\":2130576,\"refundableCosts\":2130576,\"refusion\":1065288,\"rate\":50,")]
+    [InlineData("aktivitetsparat", 3_000_000, "{\"frame\":2130576,\"refundableCosts\":2130576,\"refusion\":1065288,\"rate\":50,")]
+    [InlineData("jobparat", 1_000_000, "{\"frame\":2130576,\"refundableCosts\":0,\"refusion\":0,\"rate\":0,")]
+    public async Task Mentor_costs_get_50_percent_within_the_2014_frame_for_activity_ready_persons_and_nothing_for_job_ready(string targetGroup, decimal costs, string expected)
+    {
+        var response = await client.PostAsync("/api/refusion/mentor-frame", Http.JsonBody(new { year = 2014, targetGroup, costs }));
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        (await response.Json()).Text().Should().StartWith(expected);
+    }
+
+    [Fact]
+    public async Task A_mentor_frame_for_an_unknown_year_or_group_or_with_negative_costs_is_a_400_naming_the_field()
+    {
+        var noYear = await client.PostAsync("/api/refusion/mentor-frame", Http.JsonBody(new { year = 2030, targetGroup = "aktivitetsparat", costs = 1 }));
+        var noGroup = await client.PostAsync("/api/refusion/mentor-frame", Http.JsonBody(new { year = 2014, targetGroup = "ledig", costs = 1 }));
+        var negative = await client.PostAsync("/api/refusion/mentor-frame", Http.JsonBody(new { year = 2014, targetGroup = "jobparat", costs = -1 }));
+        var huge = await client.PostAsync("/api/refusion/mentor-frame", Http.JsonBody(new { year = 2014, targetGroup = "jobparat", costs = 1e12m }));
+
+        foreach (var response in new[] { noYear, noGroup, negative, huge })
+        {
+            response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+            response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+        }
+
+        ((string?)(await noYear.Json())["errors"]!["year"]![0]).Should().Be("The rule data has no mentor frame for aktivitetsparat in 2030; it has 2014.");
+        ((string?)(await noGroup.Json())["errors"]!["TargetGroup"]![0]).Should().Be("'ledig' is not a target group; target groups are aktivitetsparat, jobparat.");
+        (await negative.Json())["errors"]!["Costs"].Should().NotBeNull();
+        (await huge.Json())["errors"]!["Costs"].Should().NotBeNull();
+    }
+
     [Fact]
     public async Task The_rules_in_force_are_listed_with_their_shape_period_and_source()
     {

@@ -62,6 +62,24 @@ public sealed record CentralRefusionRequest(int Year, decimal Costs, string? Sch
 
 public sealed record CentralRefusionResponse(string Scheme, int Year, decimal Costs, decimal Refusion, decimal Net, string Source);
 
+/// <summary>Contract §12: mentor costs of a year for one target group (<c>aktivitetsparat</c> or <c>jobparat</c>).</summary>
+public sealed record MentorFrameRequest(int Year, string? TargetGroup, decimal Costs);
+
+public sealed record MentorFrameResponse(decimal Frame, decimal RefundableCosts, decimal Refusion, decimal Rate, string Source);
+
+internal sealed class MentorFrameRequestValidator : AbstractValidator<MentorFrameRequest>
+{
+    public static readonly IReadOnlyList<string> TargetGroups = ["aktivitetsparat", "jobparat"];
+
+    public MentorFrameRequestValidator()
+    {
+        RuleFor(r => r.Year).InclusiveBetween(1970, 2100);
+        RuleFor(r => r.TargetGroup).NotEmpty().Must(g => g is null || TargetGroups.Contains(g))
+            .WithMessage($"'{{PropertyValue}}' is not a target group; target groups are {string.Join(", ", TargetGroups)}.");
+        RuleFor(r => r.Costs).IsKroner().GreaterThanOrEqualTo(0m);
+    }
+}
+
 internal sealed class RefusionRequestValidator : AbstractValidator<RefusionRequest>
 {
     public const int MaxCases = 10_000;
@@ -144,6 +162,7 @@ public static class RefusionEndpoints
         group.MapPost("/calculate", Calculate);
         group.MapPost("/operating-cap", OperatingCap);
         group.MapPost("/central", Central);
+        group.MapPost("/mentor-frame", MentorFrame);
         group.MapGet("/rules", ListRules);
         return app;
     }
@@ -277,6 +296,20 @@ public static class RefusionEndpoints
         var costs = Amount.Of(request.Costs);
         var refusion = scheme.RefusionOf(costs);
         return TypedResults.Ok(new CentralRefusionResponse(scheme.Scheme, scheme.Year, costs.Kroner, refusion.Kroner, (costs - refusion).Kroner, scheme.Source));
+    }
+
+    /// <summary>Mentor costs (contract §12): job-ready 0 %; activity-ready 50 % of the costs within the year's mentor frame, 0 % above it.</summary>
+    public static Results<Ok<MentorFrameResponse>, ValidationProblem> MentorFrame(MentorFrameRequest request, RefusionRuleBook rules)
+    {
+        var forGroup = rules.MentorFrames.Where(f => f.TargetGroup == request.TargetGroup).ToArray();
+        var frame = forGroup.FirstOrDefault(f => f.Year == request.Year);
+        if (frame is null)
+        {
+            return Problems.Invalid("year", $"The rule data has no mentor frame for {request.TargetGroup} in {request.Year}; it has {string.Join(", ", forGroup.Select(f => f.Year).Distinct().Order())}.");
+        }
+
+        var result = frame.Calculate(Amount.Of(request.Costs));
+        return TypedResults.Ok(new MentorFrameResponse(frame.Frame.Kroner, result.RefundableCosts.Kroner, result.Refusion.Kroner, frame.Rate.Percent, frame.Source));
     }
 
     /// <summary>Every rule in the loaded data with its bands, period and source: what the calculations use.</summary>

@@ -218,4 +218,18 @@ public sealed record ThresholdScheme(string Scheme, int Year, IReadOnlyList<Thre
 }
 
 /// <summary>The mentor frame: refusion rate by target group within a yearly frame (e.g. 2.130.576 kr. in 2014).</summary>
-public sealed record MentorFrame(int Year, string TargetGroup, RefusionRate Rate, Amount Frame, string Source);
+public sealed record MentorFrame(int Year, string TargetGroup, RefusionRate Rate, Amount Frame, string Source)
+{
+    /// <summary>
+    /// The costs within the frame get the rate, the costs above it nothing; at a rate of 0 (job-ready persons) no cost
+    /// is refundable. Refusion = rate × min(costs, frame), rounded to øre half away from zero.
+    /// </summary>
+    public MentorFrameResult Calculate(Amount costs)
+    {
+        Preconditions.Require(costs >= Amount.Zero, "Mentor costs cannot be negative.");
+        var refundable = Rate == RefusionRate.Zero ? Amount.Zero : costs < Frame ? costs : Frame;
+        return new MentorFrameResult(this, refundable, Amount.RoundToOre(refundable.Kroner * Rate.Percent / 100m));
+    }
+}
+
+public sealed record MentorFrameResult(MentorFrame Frame, Amount RefundableCosts, Amount Refusion);
