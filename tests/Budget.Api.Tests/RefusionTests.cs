@@ -72,6 +72,9 @@ public sealed class RefusionTests(PublishedFiguresTests.DemoApi api) : IClassFix
     [InlineData("sygedagpenge", "job-oriented", 9, 50)]
     [InlineData("sygedagpenge", "job-oriented", 52, 50)]
     [InlineData("sygedagpenge", "job-oriented", 53, 0)]
+    [InlineData("sygedagpenge", "education", 8, 50)]
+    [InlineData("sygedagpenge", "education", 9, 50)]
+    [InlineData("sygedagpenge", "education", 53, 0)]
     [InlineData("revalidering", "job-oriented", 1, 65)]
     [InlineData("revalidering", "education", 1, 50)]
     [InlineData("fleksloentilskud", "passive", 100, 65)]
@@ -395,6 +398,22 @@ public sealed class RefusionTests(PublishedFiguresTests.DemoApi api) : IClassFix
         ((string?)ledighedsydelse["validTo"]).Should().Be("2016-01-03");
         rules["rules"]!.AsArray().Count(r => (string?)r!["shape"] == "staircase").Should().Be(12, "9 benefits on the 2016 staircase and pre-2016 dagpenge in 3 activities");
         rules["mentorFrames"]!.AsArray().Select(f => f!["frame"]!.GetValue<decimal>()).Should().AllBeEquivalentTo(2_130_576m);
+    }
+
+    [Fact]
+    public async Task Every_rule_band_cap_scheme_and_frame_is_listed_with_its_own_source_and_none_cites_the_brief()
+    {
+        var rules = await (await client.GetAsync("/api/refusion/rules")).Json();
+
+        var sources = rules["rules"]!.AsArray().SelectMany(r => r!["bands"]!.AsArray().Select(b => (string?)b!["source"]).Append((string?)r["source"]))
+            .Concat(new[] { "operatingCaps", "centralRefusion", "mentorFrames" }.SelectMany(k => rules[k]!.AsArray().Select(x => (string?)x!["source"])))
+            .ToArray();
+        sources.Should().AllSatisfy(s => s.Should().StartWith("document: ").And.Contain("date: ").And.NotStartWith("domain.md"));
+        var education = rules["rules"]!.AsArray().Single(r => (string?)r!["ruleSet"] == "pre2016" && (string?)r["benefit"] == "sygedagpenge" && (string?)r["activity"] == "education")!;
+        ((string?)education["bands"]![2]!["source"]).Should().Contain("weeks 9–52 50 % with job-oriented activation or partial return, else 30 %").And.Contain("or ordinary education 50 %").And.Contain("0010-sygedagpenge-education-rate.md");
+        var ledighedsydelse = rules["rules"]!.AsArray().Single(r => (string?)r!["ruleSet"] == "pre2016" && (string?)r["benefit"] == "ledighedsydelse" && (string?)r["activity"] == "passive")!;
+        ledighedsydelse["resetAfterWeeksInJob"]!.GetValue<int>().Should().Be(39);
+        rules["rules"]!.AsArray().Select(r => (string?)r!["benefit"]).Should().Contain(new[] { "personlig-assistance", "voksenelev-loentilskud" });
     }
 }
 

@@ -312,7 +312,10 @@ public static class RefusionEndpoints
         return TypedResults.Ok(new MentorFrameResponse(frame.Frame.Kroner, result.RefundableCosts.Kroner, result.Refusion.Kroner, frame.Rate.Percent, frame.Source));
     }
 
-    /// <summary>Every rule in the loaded data with its bands, period and source: what the calculations use.</summary>
+    /// <summary>
+    /// Every rule in the loaded data with its bands, period and source (the rule's sources joined, and each band's own),
+    /// and every cap, threshold scheme and mentor frame with its source: what the calculations use.
+    /// </summary>
     public static Ok<object> ListRules(RefusionRuleBook rules) => TypedResults.Ok<object>(new
     {
         rules = rules.Rules.Select(r => new
@@ -322,10 +325,11 @@ public static class RefusionEndpoints
             activity = r.Activity?.ToCode(),
             measure = r.Measure == RateMeasure.CoFinancing ? "cofinancing" : "refusion",
             shape = r.Schedule switch { FlatRate => "flat", Staircase => "staircase", CutOffAfter => "cut-off", _ => "other" },
-            bands = r.Schedule.Bands.Select(b => new { fromWeek = b.FromWeek, toWeek = b.ToWeek, rate = b.Rate.Percent }),
+            bands = r.Schedule.Bands.Select(b => new { fromWeek = b.FromWeek, toWeek = b.ToWeek, rate = b.Rate.Percent, source = b.Source }),
             validFrom = r.Validity.From,
             validTo = r.Validity.To,
             source = r.Validity.Source,
+            resetAfterWeeksInJob = r.ResetAfterWeeksInJob,
         }),
         operatingCaps = rules.Caps.Select(c => new { capSet = c.CapSet, year = c.Year, group = c.Group, capPerPerson = c.PerPerson.Kroner, rate = c.Rate.Percent, inForce = c.InForce, source = c.Source }),
         centralRefusion = rules.Thresholds.Select(t => new { scheme = t.Scheme, year = t.Year, bands = t.Bands.Select(b => new { above = b.Above.Kroner, rate = b.Rate.Percent }), source = t.Source }),

@@ -111,7 +111,7 @@ public static class RuleData
 
                 if (!row.HasErrors)
                 {
-                    rows.Add(new RateRow(row.Line, ruleSet!, benefit!, activity, new WeekBand(from!.Value, to, RefusionRate.Of(rate!.Value)), measure, validity!, reset));
+                    rows.Add(new RateRow(row.Line, ruleSet!, benefit!, activity, new WeekBand(from!.Value, to, RefusionRate.Of(rate!.Value), validity!.Source), measure, validity!, reset));
                 }
             }
         }
