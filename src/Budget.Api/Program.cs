@@ -59,6 +59,7 @@ builder.Services.AddSingleton<IValidator<UserRequest>, UserRequestValidator>();
 builder.Services.AddSingleton<IValidator<RefusionRequest>, RefusionRequestValidator>();
 builder.Services.AddSingleton<IValidator<OperatingCapRequest>, OperatingCapRequestValidator>();
 builder.Services.AddSingleton<IValidator<CentralRefusionRequest>, CentralRefusionRequestValidator>();
+builder.Services.AddSingleton<IValidator<MentorFrameRequest>, MentorFrameRequestValidator>();
 
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<BudgetExceptionHandler>();

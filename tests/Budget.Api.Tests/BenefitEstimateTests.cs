@@ -97,6 +97,36 @@ public sealed class BenefitEstimateTests : IDisposable
     }
 
     [Fact]
+    public async Task Budget_year_2016_is_wholly_on_the_staircase_so_dagpenge_need_no_activity()
+    {
+        // ISO week 1 of 2016 begins Monday 4 January, the staircase's first day: the pre-2016 rows (to 3 January) govern
+        // none of the year's weeks, though they are in force on 1 January.
+        var import = await client.PostAsync("/api/budget-years/2016/dataset", Http.Dataset(
+            ("accounts", "committee,activity_area,account,name,refusion_benefit\nBeskæftigelsesudvalget,Ydelser,5.57.78,Dagpenge,dagpenge\n"),
+            ("movements", "account,kind,amount,decided_on,reference\n5.57.78,original_budget,5000000,2015-10-05,Budget 2016\n")));
+        import.StatusCode.Should().Be(HttpStatusCode.OK, await import.Content.ReadAsStringAsync());
+
+        var response = await Put(2016, 1, "5.57.78", new
+        {
+            explanation = "Dagpenge på refusionstrappen.",
+            outYears = new[] { 0m, 0m, 0m, 0m },
+            gross = new
+            {
+                amount = 8_000_000.01m,
+                persons = new[] { new { anciennityWeek = 1, fullYearPersons = 100m }, new { anciennityWeek = 53, fullYearPersons = 300m } },
+            },
+        });
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        var gross = (await response.Json())["gross"]!;
+        ((string?)gross["ruleSet"]).Should().Be("2016");
+        // Co-financing 20 % / 80 % → the state's share 80 % / 20 %: (100 × 80 + 300 × 20) / 400 = 35 % of 8.000.000,01
+        // = 2.800.000,0035, rounded once to øre.
+        gross["refusion"]!.GetValue<decimal>().Should().Be(2_800_000m);
+        gross["net"]!.GetValue<decimal>().Should().Be(5_200_000.01m);
+    }
+
+    [Fact]
     public async Task A_gross_estimate_is_refused_naming_the_field_when_it_cannot_be_derived()
     {
         var notABenefit = await Put(2014, 2, "5.48.68", new { outYears = new[] { 0m, 0m, 0m, 0m }, gross = new { amount = 1m, persons = new[] { new { anciennityWeek = 1, activity = "passive", fullYearPersons = 1m } } } });

@@ -390,6 +390,7 @@ public sealed class AnonymousReadScopeTests : IDisposable
     [InlineData("POST", "/api/refusion/calculate")]
     [InlineData("POST", "/api/refusion/operating-cap")]
     [InlineData("POST", "/api/refusion/central")]
+    [InlineData("POST", "/api/refusion/mentor-frame")]
     public async Task History_explanations_users_audit_and_refusion_need_a_key(string method, string path)
     {
         using var anonymous = factory.Anonymous();

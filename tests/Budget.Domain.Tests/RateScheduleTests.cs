@@ -88,6 +88,37 @@ public sealed class RateScheduleTests
         result.Totals.Net.Kroner.Should().Be(1_210.19m);
     }
 
+    [Theory]
+    [InlineData(2014, "2013-12-30", 52)]
+    [InlineData(2015, "2014-12-29", 53)]
+    [InlineData(2016, "2016-01-04", 52)]
+    [InlineData(2021, "2021-01-04", 52)]
+    public void A_budget_years_weeks_are_its_ISO_weeks_and_each_is_governed_by_its_Thursday(int year, string firstMonday, int weeks)
+    {
+        var mondays = RuleWeeks.MondaysOf(year);
+
+        mondays.Should().HaveCount(weeks);
+        mondays[0].ToString("yyyy-MM-dd", null).Should().Be(firstMonday);
+        mondays.Should().AllSatisfy(m => m.DayOfWeek.Should().Be(IsoDayOfWeek.Monday));
+        RuleWeeks.GoverningDate(mondays[0]).Year.Should().Be(year);
+        RuleWeeks.GoverningDate(mondays[^1]).Year.Should().Be(year);
+    }
+
+    [Fact]
+    public void Weeks_in_a_job_do_not_count_and_enough_of_them_in_a_row_start_the_count_again()
+    {
+        var rule = new RefusionRule("pre2016", "ledighedsydelse", null, RateMeasure.Refusion, RateSchedule.FromBands([Band(1, 2, 30)]), new Validity(new LocalDate(2014, 1, 1), null, "test"), ResetAfterWeeksInJob: 3);
+        var pay = Amount.Of(100m);
+        Amount[] weeks = [pay, pay, Amount.Zero, Amount.Zero, pay, Amount.Zero, Amount.Zero, Amount.Zero, pay];
+
+        var result = RefusionCases.Calculate("x", _ => rule, 1, weeks, new HashSet<int> { 3, 4, 6, 7, 8 });
+
+        result.Weeks.Select(w => (w.Anciennity, w.Rate.Percent, w.InJob)).Should().Equal(
+            (1, 30m, false), (2, 30m, false), (2, 0m, true), (2, 0m, true), (3, 0m, false), (3, 0m, true), (3, 0m, true), (3, 0m, true), (1, 30m, false));
+        result.Totals.Refusion.Kroner.Should().Be(90m);
+        ((Action)(() => RefusionCases.Calculate("x", _ => rule, 1, [pay, pay], new HashSet<int> { 2 }))).Should().Throw<BudgetRuleException>();
+    }
+
     [Fact]
     public void Refusion_never_exceeds_the_gross_amount_and_net_plus_refusion_is_gross()
     {

@@ -61,7 +61,7 @@ public sealed record GrossRequest(Amount Gross, IReadOnlyList<PersonsInBand> Per
 /// </summary>
 public sealed class EstimateRecording(IYearStore years, IEstimateStore store, IClock clock, RefusionRuleBook? rules = null)
 {
-    /// <param name="gross">When given, the estimate is its net: the gross less the refusion the rules in force on 1 January of the year give the persons.</param>
+    /// <param name="gross">When given, the estimate is its net: the gross less the refusion the rules of each of the year's ISO weeks give the persons.</param>
     public async Task<EstimateWriteResult> Record(int year, AccountEstimate estimate, ExpectedVersion expected, Actor actor, CancellationToken cancellationToken, GrossRequest? gross = null)
     {
         ArgumentNullException.ThrowIfNull(estimate);
@@ -141,19 +141,27 @@ public sealed class EstimateRecording(IYearStore years, IEstimateStore store, IC
             return (null, Invalid("gross", $"Account '{account.Id}' is not marked as a refusion-bearing benefit (refusion_benefit in accounts.csv): give its net estimate."));
         }
 
-        var on = new LocalDate(year, 1, 1);
-        var ruleSet = rules.RuleSetInForce(benefit, on);
-        if (ruleSet is null)
+        // The year's weeks are its ISO weeks, each under the rules of its own date: a year that spans a change of rule
+        // set is netted with each set for the weeks it covers (budget year 2016 wholly on the staircase).
+        var mondays = RuleWeeks.MondaysOf(year);
+        var rulesOfWeeks = new RefusionRule[gross.Persons.Count, mondays.Count];
+        for (var w = 0; w < mondays.Count; w++)
         {
-            return (null, Invalid("gross", $"The rule data has no single rule set for {benefit} in force on {on:yyyy-MM-dd}."));
-        }
-
-        for (var i = 0; i < gross.Persons.Count; i++)
-        {
-            var (_, error) = rules.Find(ruleSet, benefit, gross.Persons[i].Activity, on);
-            if (error is not null)
+            var on = RuleWeeks.GoverningDate(mondays[w]);
+            if (rules.RuleSetInForce(benefit, on) is null)
             {
-                return (null, Invalid($"gross.persons[{i}].{error.Field}", error.Message));
+                return (null, Invalid("gross", $"The rule data has no single rule set for {benefit} in force in week {w + 1} of {year} (from {mondays[w]:yyyy-MM-dd})."));
+            }
+
+            for (var i = 0; i < gross.Persons.Count; i++)
+            {
+                var (rule, error) = rules.FindInForce(benefit, gross.Persons[i].Activity, on);
+                if (error is not null)
+                {
+                    return (null, Invalid($"gross.persons[{i}].{error.Field}", error.Message));
+                }
+
+                rulesOfWeeks[i, w] = rule!;
             }
         }
 
@@ -162,7 +170,8 @@ public sealed class EstimateRecording(IYearStore years, IEstimateStore store, IC
             return (null, Invalid("gross.persons", "The full-year persons add up to 0: the gross cannot be split over them."));
         }
 
-        return (GrossBasis.Derive(gross.Gross, gross.Persons, ruleSet, p => rules.Find(ruleSet, benefit, p.Activity, on).Rule!.RefusionAt(p.AnciennityWeek)), null);
+        var ruleSets = string.Join("+", Enumerable.Range(0, mondays.Count).Select(w => rulesOfWeeks[0, w].RuleSet).Distinct());
+        return (GrossBasis.Derive(gross.Gross, gross.Persons, ruleSets, mondays.Count, (i, w) => rulesOfWeeks[i, w].RefusionAt(gross.Persons[i].AnciennityWeek)), null);
     }
 
     /// <summary>An estimate as the audit trail shows it: amounts in kroner.</summary>

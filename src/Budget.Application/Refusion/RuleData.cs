@@ -62,13 +62,13 @@ public static class RuleData
             .ToDictionary(n => n, n => (Func<Stream>)(() => assembly.GetManifestResourceStream($"rules/{n}.csv")!)));
     }
 
-    private sealed record RateRow(int Line, string RuleSet, string Benefit, Activity? Activity, WeekBand Band, RateMeasure Measure, Validity Validity);
+    private sealed record RateRow(int Line, string RuleSet, string Benefit, Activity? Activity, WeekBand Band, RateMeasure Measure, Validity Validity, int? ResetAfterWeeksInJob);
 
     private static List<RefusionRule> Rates(Func<Stream> open, ErrorList errors)
     {
         const string file = "refusion-rates";
         var rows = new List<RateRow>();
-        using (var table = CsvTable.Open(file, open(), ["rule_set", "benefit", "activity", "from_week", "to_week", "rate", "measure", "valid_from", "valid_to", "source"], [], errors))
+        using (var table = CsvTable.Open(file, open(), ["rule_set", "benefit", "activity", "from_week", "to_week", "rate", "measure", "valid_from", "valid_to", "source"], ["reset_after_weeks_in_job"], errors))
         {
             if (table is null)
             {
@@ -103,6 +103,7 @@ public static class RuleData
                     var other => Reject<RateMeasure>(row, "measure", $"'{other}' is not a measure (refusion or cofinancing)"),
                 };
                 var validity = ValidityOf(row);
+                var reset = row.Raw("reset_after_weeks_in_job") == "" ? null : row.Integer("reset_after_weeks_in_job", 1, 520);
                 if (from is not null && to is not null && to < from)
                 {
                     row.Reject("to_week", $"week {to} is before from_week {from}");
@@ -110,7 +111,7 @@ public static class RuleData
 
                 if (!row.HasErrors)
                 {
-                    rows.Add(new RateRow(row.Line, ruleSet!, benefit!, activity, new WeekBand(from!.Value, to, RefusionRate.Of(rate!.Value)), measure, validity!));
+                    rows.Add(new RateRow(row.Line, ruleSet!, benefit!, activity, new WeekBand(from!.Value, to, RefusionRate.Of(rate!.Value), validity!.Source), measure, validity!, reset));
                 }
             }
         }
@@ -125,9 +126,15 @@ public static class RuleData
                 continue;
             }
 
+            if (rule.Select(r => r.ResetAfterWeeksInJob).Distinct().Count() > 1)
+            {
+                errors.Add(new DatasetError(file, rule.First(r => r.ResetAfterWeeksInJob != first.ResetAfterWeeksInJob).Line, "reset_after_weeks_in_job", $"{Describe(first)} gives different resets after weeks in a job in one period"));
+                continue;
+            }
+
             try
             {
-                rules.Add(new RefusionRule(first.RuleSet, first.Benefit, first.Activity, first.Measure, RateSchedule.FromBands(rule.Select(r => r.Band)), first.Validity with { Source = string.Join(" | ", rule.Select(r => r.Validity.Source).Distinct()) }));
+                rules.Add(new RefusionRule(first.RuleSet, first.Benefit, first.Activity, first.Measure, RateSchedule.FromBands(rule.Select(r => r.Band)), first.Validity with { Source = string.Join(" | ", rule.Select(r => r.Validity.Source).Distinct()) }, first.ResetAfterWeeksInJob));
             }
             catch (BudgetRuleException e)
             {

@@ -22,8 +22,8 @@ public readonly record struct RefusionRate
     public override string ToString() => $"{Percent.ToString(System.Globalization.CultureInfo.InvariantCulture)} %";
 }
 
-/// <summary>One band of anciennity weeks (1-based, inclusive); <see cref="ToWeek"/> null = open-ended.</summary>
-public sealed record WeekBand(int FromWeek, int? ToWeek, RefusionRate Rate)
+/// <summary>One band of anciennity weeks (1-based, inclusive); <see cref="ToWeek"/> null = open-ended; the source the band's rate comes from.</summary>
+public sealed record WeekBand(int FromWeek, int? ToWeek, RefusionRate Rate, string? Source = null)
 {
     public bool Contains(int week) => week >= FromWeek && (ToWeek is null || week <= ToWeek);
 
@@ -75,16 +75,16 @@ public abstract record RateSchedule
             return new CutOffAfter(FromBands(ordered.Take(ordered.Length - 1).Append(last with { ToWeek = null })), end);
         }
 
-        return ordered.Length == 1 ? new FlatRate(last.Rate) : new Staircase(ordered);
+        return ordered.Length == 1 ? new FlatRate(last.Rate, last.Source) : new Staircase(ordered);
     }
 }
 
 /// <summary>The same rate whatever the anciennity.</summary>
-public sealed record FlatRate(RefusionRate Rate) : RateSchedule
+public sealed record FlatRate(RefusionRate Rate, string? Source = null) : RateSchedule
 {
     public override RefusionRate RateAt(int anciennityWeek) => Rate;
 
-    public override IReadOnlyList<WeekBand> Bands => [new WeekBand(1, null, Rate)];
+    public override IReadOnlyList<WeekBand> Bands => [new WeekBand(1, null, Rate, Source)];
 }
 
 /// <summary>A rate per band of anciennity weeks, the last band open-ended (the 2016 refusion staircase).</summary>
@@ -101,5 +101,5 @@ public sealed record CutOffAfter(RateSchedule Before, int LastWeek) : RateSchedu
     public override RefusionRate RateAt(int anciennityWeek) => anciennityWeek > LastWeek ? RefusionRate.Zero : Before.RateAt(anciennityWeek);
 
     public override IReadOnlyList<WeekBand> Bands =>
-        [.. Before.Bands.Take(Before.Bands.Count - 1), Before.Bands[^1] with { ToWeek = LastWeek }, new WeekBand(LastWeek + 1, null, RefusionRate.Zero)];
+        [.. Before.Bands.Take(Before.Bands.Count - 1), Before.Bands[^1] with { ToWeek = LastWeek }, new WeekBand(LastWeek + 1, null, RefusionRate.Zero, Before.Bands[^1].Source)];
 }

@@ -9,6 +9,9 @@ public enum Activity
     Passive,
     JobOriented,
     Education,
+
+    /// <summary>Partial return to work (delvis raskmelding), for sygedagpenge: refunded as job-oriented activation.</summary>
+    PartialReturn,
 }
 
 public static class ActivityCodes
@@ -18,6 +21,7 @@ public static class ActivityCodes
         (Activity.Passive, "passive"),
         (Activity.JobOriented, "job-oriented"),
         (Activity.Education, "education"),
+        (Activity.PartialReturn, "partial-return"),
     ];
 
     public static IReadOnlyList<string> All { get; } = Table.Select(t => t.Code).ToArray();
@@ -63,9 +67,11 @@ public sealed record Validity(LocalDate From, LocalDate? To, string Source)
 
 /// <summary>
 /// The refusion of one benefit under one rule set, for one activity (null: whatever the activity), in one period:
-/// a rate schedule over anciennity weeks, expressed in the measure the source uses.
+/// a rate schedule over anciennity weeks, expressed in the measure the source uses. <see cref="ResetAfterWeeksInJob"/>:
+/// after that many weeks in a row in a job the anciennity starts again at week 1 (ledighedsydelse: refusion returns
+/// after 9 months in a job); null when the sources give no such reset.
 /// </summary>
-public sealed record RefusionRule(string RuleSet, string Benefit, Activity? Activity, RateMeasure Measure, RateSchedule Schedule, Validity Validity)
+public sealed record RefusionRule(string RuleSet, string Benefit, Activity? Activity, RateMeasure Measure, RateSchedule Schedule, Validity Validity, int? ResetAfterWeeksInJob = null)
 {
     /// <summary>The state's share at an anciennity week, whatever measure the data was given in.</summary>
     public RefusionRate RefusionAt(int anciennityWeek)
@@ -133,6 +139,23 @@ public sealed class RefusionRuleBook(
             : (null, new RuleLookupError("activity", $"Rule set {ruleSet} has no rate for {benefit} in activity '{activity.Value.ToCode()}'; it has {activities}."));
     }
 
+    /// <summary>
+    /// The rule for a benefit and activity in force on a date, whatever its rule set: the rule set follows the date
+    /// (a dated case, a budget year's weeks).
+    /// </summary>
+    public (RefusionRule? Rule, RuleLookupError? Error) FindInForce(string benefit, Activity? activity, LocalDate on)
+    {
+        if (!rules.Any(r => r.Benefit == benefit))
+        {
+            return (null, new RuleLookupError("benefit", $"'{benefit}' is not a benefit of the rule data; known: {string.Join(", ", rules.Select(r => r.Benefit).Distinct().Order(StringComparer.Ordinal))}."));
+        }
+
+        var ruleSet = RuleSetInForce(benefit, on);
+        return ruleSet is null
+            ? (null, new RuleLookupError("date", $"The rule data has no single rule set for {benefit} in force on {on:yyyy-MM-dd}."))
+            : Find(ruleSet, benefit, activity, on);
+    }
+
     /// <summary>The rule set in force for a benefit on a date: the one with a rule valid then (null if none or ambiguous).</summary>
     public string? RuleSetInForce(string benefit, LocalDate on)
     {
@@ -195,4 +218,18 @@ public sealed record ThresholdScheme(string Scheme, int Year, IReadOnlyList<Thre
 }
 
 /// <summary>The mentor frame: refusion rate by target group within a yearly frame (e.g. 2.130.576 kr. in 2014).</summary>
-public sealed record MentorFrame(int Year, string TargetGroup, RefusionRate Rate, Amount Frame, string Source);
+public sealed record MentorFrame(int Year, string TargetGroup, RefusionRate Rate, Amount Frame, string Source)
+{
+    /// <summary>
+    /// The costs within the frame get the rate, the costs above it nothing; at a rate of 0 (job-ready persons) no cost
+    /// is refundable. Refusion = rate × min(costs, frame), rounded to øre half away from zero.
+    /// </summary>
+    public MentorFrameResult Calculate(Amount costs)
+    {
+        Preconditions.Require(costs >= Amount.Zero, "Mentor costs cannot be negative.");
+        var refundable = Rate == RefusionRate.Zero ? Amount.Zero : costs < Frame ? costs : Frame;
+        return new MentorFrameResult(this, refundable, Amount.RoundToOre(refundable.Kroner * Rate.Percent / 100m));
+    }
+}
+
+public sealed record MentorFrameResult(MentorFrame Frame, Amount RefundableCosts, Amount Refusion);
