@@ -167,6 +167,27 @@ public sealed class WebPageRoundTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Finance_reopens_a_submitted_round_and_is_offered_submit_again()
+    {
+        using (var admin = factory.CreateClient())
+        {
+            (await admin.PostAsync("/api/budget-years/2014/rounds/1/submit", null)).StatusCode.Should().Be(HttpStatusCode.OK);
+        }
+
+        var finance = await OpenPage(expectedState: "Indsendt");
+        await SignIn(finance, await Users.Create(factory, "Freja Finans", ["finance"]), "Freja Finans");
+        await Assertions.Expect(Button(finance, "Indsend runden")).ToHaveCountAsync(0);
+        await Button(finance, "Genåbn").ClickAsync();
+        await Confirm(finance);
+
+        await Assertions.Expect(State(finance)).ToHaveTextAsync("Åben");
+        await Assertions.Expect(Button(finance, "Genåbn")).ToHaveCountAsync(0);
+        await Assertions.Expect(Button(finance, "Indsend runden")).ToBeVisibleAsync();
+        (await RoundState()).Should().Be("open");
+        ShouldHaveNoPolicyViolation();
+    }
+
+    [Fact]
     public async Task A_reader_and_a_committee_scoped_consultant_see_no_round_action_and_Log_ud_forgets_the_key()
     {
         var readerKey = await Users.Create(factory, "Lise Læser", ["reader"]);
