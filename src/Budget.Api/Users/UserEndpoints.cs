@@ -17,6 +17,19 @@ public sealed record UserDto(long Id, string Name, IReadOnlyList<string> Roles, 
     public static UserDto From(StoredUser user) => new(user.Id, user.Name, user.Roles, user.Committees, user.CreatedAt, user.RevokedAt);
 }
 
+/// <summary>
+/// The user behind the key sent (<c>GET /api/me</c>), for the page's sign-in: <c>Roles</c> are the roles the user acts
+/// with (an administrator holds every one), <c>Committees</c> the committees a scoped user is limited to (null: all).
+/// </summary>
+public sealed record MeDto(string Name, IReadOnlyList<string> Roles, IReadOnlyList<string>? Committees, bool Administrator)
+{
+    public static MeDto From(Actor actor) => new(
+        actor.Name,
+        Enum.GetValues<Role>().Where(actor.Has).Select(r => r.ToCode()).ToArray(),
+        actor.Committees?.Order(StringComparer.Ordinal).ToArray(),
+        actor.IsAdministrator);
+}
+
 /// <summary>Contract §5: <c>{id, name, roles, apiKey}</c>; the key is shown here once and never again.</summary>
 public sealed record CreatedUserDto(long Id, string Name, IReadOnlyList<string> Roles, IReadOnlyList<string>? Committees, string ApiKey);
 
@@ -54,8 +67,13 @@ public static class UserEndpoints
         group.MapPost("/", CreateUser);
         group.MapGet("/", ListUsers);
         group.MapDelete("/{id:long}", RevokeUser);
+        // Any role, never anonymous: with anonymous reading on, no key is no user, and the page stays signed out.
+        app.MapGet("/api/me", Me).WithTags("Users").RequireAuthorization(Access.Read);
         return app;
     }
+
+    /// <summary>Who the key sent belongs to: name, roles, committee scope.</summary>
+    public static Ok<MeDto> Me(ClaimsPrincipal user) => TypedResults.Ok(MeDto.From(user.ToActor()));
 
     /// <summary>Creates a user and returns its API key, once.</summary>
     public static async Task<Results<Created<CreatedUserDto>, ProblemHttpResult>> CreateUser(UserRequest request, ClaimsPrincipal user, UserAdministration users, CancellationToken cancellationToken)
