@@ -15,24 +15,6 @@ namespace Budget.Data;
 /// </summary>
 internal static class YearCeiling
 {
-    // SQLite's SUM raises on integer overflow and PostgreSQL's SUM(bigint) is numeric: both are capped into a long,
-    // so a year stored before the ceiling existed is reported as full instead of failing the write with a 500.
-    // SQLite sums exactly in two integer parts (whole 10^9 øre and the rest), each far from overflowing: TOTAL() is a
-    // double, which near the ceiling rounds to 256 øre and refused a write that reached the ceiling exactly.
-    public const string SqliteMagnitudes = """
-        SELECT (SELECT CASE WHEN high >= 9000000000 THEN 9000000000000000000 ELSE MIN(high * 1000000000 + low, 9000000000000000000) END
-                FROM (SELECT COALESCE(SUM(ABS(amount_ore) / 1000000000), 0) AS high, COALESCE(SUM(ABS(amount_ore) % 1000000000), 0) AS low
-                      FROM movement WHERE year = @Year)) AS Movements,
-               (SELECT CASE WHEN high >= 9000000000 THEN 9000000000000000000 ELSE MIN(high * 1000000000 + low, 9000000000000000000) END
-                FROM (SELECT COALESCE(SUM(ABS(amount_ore) / 1000000000), 0) AS high, COALESCE(SUM(ABS(amount_ore) % 1000000000), 0) AS low
-                      FROM posting_day WHERE year = @Year)) AS Postings
-        """;
-
-    public const string PostgresMagnitudes = """
-        SELECT (SELECT LEAST(COALESCE(SUM(ABS(amount_ore)), 0), 9000000000000000000)::bigint FROM movement WHERE year = @Year) AS "Movements",
-               (SELECT LEAST(COALESCE(SUM(ABS(amount_ore)), 0), 9000000000000000000)::bigint FROM posting_day WHERE year = @Year) AS "Postings"
-        """;
-
     internal sealed record Magnitudes(long Movements, long Postings);
 
     public static async Task<Magnitudes> Read(DbConnection connection, DbTransaction transaction, string sql, int year, CancellationToken cancellationToken) =>
@@ -46,28 +28,17 @@ internal static class YearCeiling
     }
 
     /// <summary>The sum of |amount| in øre, saturating above the ceiling (so it never overflows itself).</summary>
-    public static long Magnitude(IEnumerable<Amount> amounts)
-    {
-        var sum = 0L;
-        foreach (var amount in amounts)
-        {
-            sum = Add(sum, Math.Abs(amount.Ore));
-        }
-
-        return sum;
-    }
-
-    public static long Add(long magnitude, long more) =>
-        magnitude > AmountCeilings.MaxYearMagnitudeOre || more > AmountCeilings.MaxYearMagnitudeOre ? long.MaxValue / 2 : magnitude + more;
+    public static long Magnitude(IEnumerable<Amount> amounts) =>
+        amounts.Aggregate(0L, (sum, amount) => AmountCeilings.AddMagnitude(sum, amount.Ore));
 
     public static void Require(int year, string what, long existing, long added, IEnumerable<string>? accounts = null)
     {
-        if (Add(existing, added) > AmountCeilings.MaxYearMagnitudeOre)
+        if (!AmountCeilings.IsWithinYear(AmountCeilings.AddMagnitude(existing, added)))
         {
             var named = accounts?.Distinct(StringComparer.Ordinal).Take(5).ToArray() ?? [];
+            var problem = AmountCeilings.YearProblem(year, what);
             throw new BudgetRuleException(
-                $"The {what} of {year} would add up to more than {DanishNumbers.Format(AmountCeilings.MaxYearMagnitudeOre / 100)} kr. in absolute value, "
-                + "the ceiling that keeps every report's sums exact"
+                char.ToUpperInvariant(problem[0]) + problem[1..]
                 + (named.Length == 0 ? "" : $" (refused on account {string.Join(", ", named)})")
                 + "; nothing was stored.");
         }
@@ -86,13 +57,13 @@ internal sealed class YearTally(int year, YearCeiling.Magnitudes existing)
     {
         var added = YearCeiling.Magnitude(batch.Select(m => m.Amount));
         YearCeiling.Require(year, "movements", movements, added);
-        movements = YearCeiling.Add(movements, added);
+        movements = AmountCeilings.AddMagnitude(movements, added);
     }
 
     public void AddPostings(IReadOnlyList<Posting> batch)
     {
         var added = YearCeiling.Magnitude(batch.Select(p => p.Amount));
         YearCeiling.Require(year, "postings", postings, added);
-        postings = YearCeiling.Add(postings, added);
+        postings = AmountCeilings.AddMagnitude(postings, added);
     }
 }

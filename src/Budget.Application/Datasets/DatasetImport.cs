@@ -504,13 +504,13 @@ public sealed class DatasetImport(IImportStore store, IClock clock, Domain.Refus
 
         private long Add(CsvRow row, string what, long sum, Amount amount)
         {
-            var next = sum + Math.Abs(amount.Ore); // both terms are at most a few ceilings: no overflow
-            if (next > AmountCeilings.MaxYearMagnitudeOre && sum <= AmountCeilings.MaxYearMagnitudeOre)
+            var next = AmountCeilings.AddMagnitude(sum, amount.Ore);
+            if (!AmountCeilings.IsWithinYear(next) && AmountCeilings.IsWithinYear(sum))
             {
-                row.Reject("amount", $"with this row the {what} of {year} add up to more than {DanishNumbers.Format(AmountCeilings.MaxYearMagnitudeOre / 100)} kr. in absolute value, the ceiling that keeps every report's sums exact");
+                row.Reject("amount", AmountCeilings.YearProblem(year, what) + " with this row");
             }
 
-            return Math.Min(next, AmountCeilings.MaxYearMagnitudeOre + 1);
+            return next;
         }
     }
 }

@@ -58,7 +58,11 @@ internal sealed class PostgresDialect : SqlDialect
 
     public override string InstantText(string column) => $"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')";
 
-    public override string Magnitudes => YearCeiling.PostgresMagnitudes;
+    // SUM(bigint) is numeric here: exact, capped into a long for a year stored before the ceiling existed.
+    public override string Magnitudes => """
+        SELECT (SELECT LEAST(COALESCE(SUM(ABS(amount_ore)), 0), 9000000000000000000)::bigint FROM movement WHERE year = @Year) AS "Movements",
+               (SELECT LEAST(COALESCE(SUM(ABS(amount_ore)), 0), 9000000000000000000)::bigint FROM posting_day WHERE year = @Year) AS "Postings"
+        """;
 
     // Lateral per account so that each account's days are one primary-key range (≤ 30 rows), not a year's scan.
     public override string DaysConsumption => """

@@ -54,7 +54,16 @@ internal sealed class SqliteDialect : SqlDialect
 
     public override string InstantText(string column) => column;
 
-    public override string Magnitudes => YearCeiling.SqliteMagnitudes;
+    // SUM raises on integer overflow, so the sums are capped into a long (a year stored before the ceiling existed
+    // reads as full instead of failing the write), and taken exactly in two integer parts (whole 10^9 øre and the
+    // rest), each far from overflowing: TOTAL() is a double, which near the ceiling rounds to 256 øre.
+    public override string Magnitudes => $"SELECT ({Magnitude("movement")}) AS Movements, ({Magnitude("posting_day")}) AS Postings";
+
+    private static string Magnitude(string table) => $"""
+        SELECT CASE WHEN high >= 9000000000 THEN 9000000000000000000 ELSE MIN(high * 1000000000 + low, 9000000000000000000) END
+        FROM (SELECT COALESCE(SUM(ABS(amount_ore) / 1000000000), 0) AS high, COALESCE(SUM(ABS(amount_ore) % 1000000000), 0) AS low
+              FROM {table} WHERE year = @Year)
+        """;
 
     // CROSS JOIN fixes SQLite's join order: driven from account, each account's days are one primary-key range
     // (≤ 30 rows) instead of a scan of the year's days.

@@ -27,4 +27,21 @@ public static class AmountCeilings
 
     /// <summary>"100.000.000.000 kr.", for messages.</summary>
     public static string MaxInputText => "100.000.000.000 kr.";
+
+    /// <summary>
+    /// A year's running sum of |amount| with <paramref name="ore"/> more, saturating just above the ceiling so that the
+    /// sum itself can never overflow, whatever is added.
+    /// </summary>
+    public static long AddMagnitude(long magnitude, long ore)
+    {
+        const long past = MaxYearMagnitudeOre + 1;
+        var more = ore == long.MinValue ? past : Math.Min(Math.Abs(ore), past);
+        return Math.Min(Math.Min(magnitude, past) + more, past);
+    }
+
+    public static bool IsWithinYear(long magnitude) => magnitude <= MaxYearMagnitudeOre;
+
+    /// <summary>Why a write that would cross the year's ceiling is refused.</summary>
+    public static string YearProblem(int year, string what) =>
+        $"the {what} of {year} would add up to more than {DanishNumbers.Format(MaxYearMagnitudeOre / 100)} kr. in absolute value, the ceiling that keeps every report's sums exact";
 }
