@@ -60,6 +60,9 @@ builder.Services.AddSingleton<IValidator<RefusionRequest>, RefusionRequestValida
 builder.Services.AddSingleton<IValidator<OperatingCapRequest>, OperatingCapRequestValidator>();
 builder.Services.AddSingleton<IValidator<CentralRefusionRequest>, CentralRefusionRequestValidator>();
 builder.Services.AddSingleton<IValidator<MentorFrameRequest>, MentorFrameRequestValidator>();
+// The page's account view (issue 15).
+builder.Services.AddScoped<Budget.Application.AccountCards.AccountCardQuery>();
+builder.Services.AddSingleton<IValidator<Budget.Api.AccountCards.AccountCardParameters>, Budget.Api.AccountCards.AccountCardParametersValidator>();
 
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<BudgetExceptionHandler>();
@@ -96,6 +99,7 @@ year.MapYearEndpoints(app)
     .MapRoundEndpoints()
     .MapAuditEndpoints(app)
     .MapReportEndpoints();
+Budget.Api.AccountCards.AccountCardEndpoints.MapAccountCardEndpoints(year);
 app.MapUserEndpoints();
 app.MapRefusionEndpoints();
 

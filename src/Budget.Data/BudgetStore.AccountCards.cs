@@ -1,0 +1,88 @@
+using Budget.Application;
+using Budget.Application.AccountCards;
+using Budget.Domain.Accounts;
+using Budget.Domain.Appropriations;
+using Budget.Domain.Money;
+using Dapper;
+using NodaTime;
+
+namespace Budget.Data;
+
+/// <summary>One account's card (the page's account view), read in one snapshot.</summary>
+public sealed partial class BudgetStore : IAccountCardReader
+{
+    public async Task<AccountCardFacts?> AccountCard(int year, AccountId account, RoundNumber round, LocalDate asOf, CancellationToken cancellationToken)
+    {
+        var movementsSql = $"""
+            SELECT kind AS Kind, amount_ore AS AmountOre, {dialect.DateText("decided_on")} AS DecidedOn, reference AS Reference, decided_by AS DecidedBy
+            FROM movement WHERE year = @Year AND account_id = @AccountId
+            ORDER BY movement_id
+            """;
+        var versionsSql = $"""
+            SELECT round AS Round, account_id AS AccountId, estimate_ore AS EstimateOre, explanation AS Explanation,
+                   out_year_1_ore AS OutYear1, out_year_2_ore AS OutYear2, out_year_3_ore AS OutYear3, out_year_4_ore AS OutYear4,
+                   requested_ore AS RequestedOre, version AS Version, {dialect.InstantText("recorded_at")} AS RecordedAt,
+                   gross_ore AS GrossOre, refusion_ore AS RefusionOre, basis AS Basis
+            FROM estimate_version WHERE year = @Year AND round = @Round AND account_id = @AccountId
+            ORDER BY version
+            """;
+        // posting_month has a row for every month from the account's first posting month through December (decision 0007).
+        const string monthsSql = """
+            SELECT year AS Year, month AS Month, cumulative_ore AS CumulativeOre
+            FROM posting_month WHERE year IN (@Year, @LastYear) AND account_id = @AccountId
+            """;
+        var daysSql = $"""
+            SELECT CAST(SUM(amount_ore) AS bigint)
+            FROM posting_day
+            WHERE year = @Year AND account_id = @AccountId AND posted_on BETWEEN {dialect.Date("@DaysFrom")} AND {dialect.Date("@DaysTo")}
+            """;
+        const string lastYearSql = "SELECT COUNT(*) FROM account WHERE year = @LastYear AND account_id = @AccountId";
+
+        await using var connection = await Open(cancellationToken);
+        await using var transaction = await dialect.BeginRead(connection, cancellationToken);
+        var found = (await Accounts(connection, transaction, year, account, cancellationToken)).SingleOrDefault();
+        if (found is null)
+        {
+            return null;
+        }
+
+        var parameters = new { Year = year, LastYear = year - 1, Round = round.Value, AccountId = account.Value };
+        var movements = (await connection.QueryAsync<(string Kind, long AmountOre, string DecidedOn, string? Reference, string? DecidedBy)>(
+                new CommandDefinition(movementsSql, parameters, transaction, cancellationToken: cancellationToken)))
+            .Select(m => new AppropriationMovement(account, MovementKindCodes.Parse(m.Kind), Amount.FromOre(m.AmountOre), Text.ToLocalDate(m.DecidedOn), m.Reference, m.DecidedBy))
+            .ToArray();
+        var versions = (await connection.QueryAsync<EstimateRow>(new CommandDefinition(versionsSql, parameters, transaction, cancellationToken: cancellationToken)))
+            .Select(r => new StoredEstimate(year, r.ToEstimate(), r.Version, Text.ToInstant(r.RecordedAt)))
+            .ToArray();
+        var months = (await connection.QueryAsync<(long Year, long Month, long CumulativeOre)>(new CommandDefinition(monthsSql, parameters, transaction, cancellationToken: cancellationToken))).ToArray();
+        var thisYear = MonthEnds(months.Where(m => m.Year == year));
+
+        var window = ConsumptionWindow.For(year, asOf);
+        var consumption = window.ThroughMonth > 0 ? thisYear[window.ThroughMonth - 1] : Amount.Zero;
+        if (window.DaysFrom is { } from)
+        {
+            var days = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+                daysSql, new { Year = year, AccountId = account.Value, DaysFrom = from.Iso(), DaysTo = window.DaysTo.Iso() }, transaction, cancellationToken: cancellationToken));
+            consumption += Amount.FromOre(days ?? 0);
+        }
+
+        var heldLastYear = await connection.ExecuteScalarAsync<long>(new CommandDefinition(lastYearSql, parameters, transaction, cancellationToken: cancellationToken)) > 0;
+        await transaction.CommitAsync(cancellationToken);
+        return new AccountCardFacts(found, movements, versions, thisYear, consumption, heldLastYear ? MonthEnds(months.Where(m => m.Year == year - 1)) : null);
+
+        // Months before the first posting month have no row: nothing was consumed yet.
+        static Amount[] MonthEnds(IEnumerable<(long Year, long Month, long CumulativeOre)> rows)
+        {
+            var ends = new Amount[12];
+            foreach (var row in rows.OrderBy(r => r.Month))
+            {
+                for (var month = (int)row.Month; month <= 12; month++)
+                {
+                    ends[month - 1] = Amount.FromOre(row.CumulativeOre);
+                }
+            }
+
+            return ends;
+        }
+    }
+}
