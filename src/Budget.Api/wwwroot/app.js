@@ -1,18 +1,9 @@
-// The follow-up page: reads the committee papers from the API (JSON) and shows them with Danish numbers.
-"use strict";
-
-const $ = (id) => document.getElementById(id);
-const keyStore = "budget.apiKey";
-
-/** 287892 → "287.892", -5025 → "-5.025", 14.7 → "14,7" (independent of the browser's locale). */
-function danish(value, decimals = 0) {
-  if (value === null || value === undefined) return "";
-  const fixed = Math.abs(value).toFixed(decimals);
-  const [whole, fraction] = fixed.split(".");
-  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ".");
-  const negative = value < 0 && Number(fixed) !== 0;
-  return (negative ? "-" : "") + grouped + (fraction ? "," + fraction : "");
-}
+// The follow-up page: reads the committee papers from the API (JSON) and shows them with Danish numbers; signed in,
+// its users do the round's work in it (contract §8). Plain ES modules, no build step; every value is put in as text.
+import { $, element, elementWith, svgElement, dataTable } from "./dom.js";
+import { keyStore, headers, api } from "./api.js";
+import { danish, danishTime } from "./numbers.js";
+import { pageLink, renderAccountList, renderAccount } from "./account.js";
 
 /** Who is signed in: {name, roles, committees, administrator} from /api/me, or null (anonymous). */
 let user = null;
@@ -20,39 +11,11 @@ let user = null;
 /** The chosen round as the API reads it: {round, cutoff, state, recommendedBy}, or null. */
 let round = null;
 
+/** The follow-up by account of the chosen year and round (kroner), for the activity areas' account lists. */
+let accountRows = [];
+
 const roleNames = { consultant: "konsulent", committee: "udvalg", council: "byråd", finance: "økonomi", reader: "læser" };
 const stateNames = { open: "Åben", submitted: "Indsendt", recommended: "Anbefalet", approved: "Godkendt" };
-
-function headers() {
-  const key = sessionStorage.getItem(keyStore);
-  return key ? { "X-Api-Key": key } : {};
-}
-
-/** An answer of the API other than 2xx; the message carries the status and the ProblemDetails' detail. */
-class ApiError extends Error {
-  constructor(status, detail) {
-    super(`${status}: ${detail}`);
-    this.status = status;
-  }
-}
-
-/** A JSON request to the API, with the session's key unless another is given (sign-in tries a key before keeping it). */
-async function api(path, { method = "GET", body, key } = {}) {
-  const sent = key === undefined ? headers() : { "X-Api-Key": key };
-  if (body !== undefined) sent["Content-Type"] = "application/json";
-  const response = await fetch(path, { method, headers: sent, body: body === undefined ? undefined : JSON.stringify(body) });
-  if (!response.ok) {
-    let detail = response.statusText;
-    try {
-      const problem = await response.json();
-      // A validation problem names its fields in errors; any other ProblemDetails says it in detail.
-      const fields = Object.values(problem.errors ?? {}).flat();
-      detail = problem.detail || (fields.length ? fields.join(" ") : problem.title) || detail;
-    } catch { /* not JSON */ }
-    throw new ApiError(response.status, detail);
-  }
-  return response.json();
-}
 
 function query(extra = {}) {
   const params = new URLSearchParams({ round: $("round").value, unit: "thousands", ...extra });
@@ -60,39 +23,18 @@ function query(extra = {}) {
   return params.toString();
 }
 
-/**
- * An element with its class and children. Strings become text nodes, so a value from the database is shown as
- * text and never read as markup (contract §8).
- */
-function element(tag, className, ...children) {
-  const made = document.createElement(tag);
-  if (className) made.className = className;
-  made.append(...children);
-  return made;
-}
-
-const svgNamespace = "http://www.w3.org/2000/svg";
-
-function svgElement(tag, attributes) {
-  const made = document.createElementNS(svgNamespace, tag);
-  for (const [name, value] of Object.entries(attributes)) made.setAttribute(name, String(value));
-  return made;
-}
-
 /** A small horizontal bar chart of a row's variance, centred on zero (inline SVG). */
 function varianceBar(value, max) {
   const width = 120, half = width / 2;
   const length = max === 0 ? 0 : Math.round(Math.abs(value) / max * (half - 2));
   const x = value < 0 ? half - length : half;
-  const chart = svgElement("svg", { class: "variance", width, height: 12, role: "img", "aria-label": `afvigelse ${danish(value)}` });
-  chart.append(
+  return svgElement("svg", { class: "variance", width, height: 12, role: "img", "aria-label": `afvigelse ${danish(value)}` },
     svgElement("rect", { class: value < 0 ? "neg" : "pos", x, y: 2, width: length, height: 8 }),
     svgElement("line", { x1: half, x2: half, y1: 0, y2: 12 }));
-  return chart;
 }
 
-function cell(column, value) {
-  if (column.kind === "text") return element("td", "", value ?? "");
+function cell(column, value, link) {
+  if (column.kind === "text") return element("td", "", link ?? value ?? "");
   if (column.kind === "percent") {
     const bar = element("span", value > 100 ? "bar over" : "bar");
     // Through the CSSOM, which the Content-Security-Policy allows; a style attribute in markup it would refuse.
@@ -103,50 +45,68 @@ function cell(column, value) {
   return element("td", "num" + sign, danish(value));
 }
 
+/** A committee paper's table; `options.link(name)` gives a detail row's name as a link to its accounts. */
 function render(table, target, options = {}) {
   const columns = table.columns;
   const varianceKey = "varianceToCorrected";
   const max = Math.max(0, ...table.rows.map((r) => Math.abs(r.cells[varianceKey] ?? 0)));
-  const head = element("tr", "", ...columns.map((c) => element("th", c.kind === "text" ? "" : "num", c.header ?? "")));
-  if (options.chart) head.append(element("th", "", "Afvigelse"));
+  const head = element("tr", "", ...columns.map((c) => elementWith("th", { scope: "col", className: c.kind === "text" ? "" : "num" }, c.header ?? "")));
+  if (options.chart) head.append(elementWith("th", { scope: "col" }, "Afvigelse"));
   const body = element("tbody", "");
   for (const row of table.rows) {
-    const line = element("tr", row.kind, ...columns.map((c) => cell(c, row.cells[c.key])));
-    if (options.chart) line.append(element("td", "", ...(row.kind === "detail" ? [varianceBar(row.cells[varianceKey] ?? 0, max)] : [])));
+    const detail = row.kind === "detail";
+    const line = element("tr", row.kind, ...columns.map((c, i) => cell(c, row.cells[c.key], i === 0 && detail && options.link ? options.link(row.cells[c.key]) : null)));
+    if (options.chart) line.append(element("td", "", ...(detail ? [varianceBar(row.cells[varianceKey] ?? 0, max)] : [])));
     body.append(line);
   }
   target.replaceChildren(element("thead", "", head), body);
 }
 
+/** Links that download with the session's key when signed in (a plain link works for anonymous reading). */
+function exportLink(href, format, fileName) {
+  const link = document.createElement("a");
+  link.href = href;
+  link.textContent = format.toUpperCase();
+  link.addEventListener("click", async (event) => {
+    if (!sessionStorage.getItem(keyStore)) return;
+    event.preventDefault();
+    const response = await fetch(link.href, { headers: headers() });
+    const url = URL.createObjectURL(await response.blob());
+    if (format !== "html") { window.open(url, "_blank"); return; }
+    // A document opened from a blob: URL inherits this page's Content-Security-Policy, which does not allow the
+    // report's embedded stylesheet; saved as a file, the report opens with its styles and prints as meant.
+    const save = document.createElement("a");
+    save.href = url;
+    save.download = fileName;
+    save.click();
+  });
+  return link;
+}
+
 function exportLinks(year) {
-  const list = $("exports");
-  list.replaceChildren();
   const reports = [["committee-table", "Udvalgets tabel"], ["area-grid", "Aktivitetsområder"], ["area-accounts", "Konti med bemærkninger"],
     ["out-years", "Overslagsår"], ["appropriation-changes", "Bevillingsændringer"], ["service-frame", "Serviceramme"], ["overview", "Hovedoversigt"]];
-  for (const [kind, name] of reports) {
-    const item = document.createElement("li");
-    item.append(name + ": ");
+  $("exports").replaceChildren(...reports.map(([kind, name]) => {
+    const item = element("li", "", name + ": ");
     for (const format of ["html", "xlsx", "csv"]) {
-      const link = document.createElement("a");
-      link.href = `/api/budget-years/${year}/reports/${kind}?${query({ format })}`;
-      link.textContent = format.toUpperCase();
-      link.addEventListener("click", async (event) => {
-        if (!sessionStorage.getItem(keyStore)) return; // anonymous reading: a plain link works
-        event.preventDefault();
-        const response = await fetch(link.href, { headers: headers() });
-        const url = URL.createObjectURL(await response.blob());
-        if (format !== "html") { window.open(url, "_blank"); return; }
-        // A document opened from a blob: URL inherits this page's Content-Security-Policy, which does not allow the
-        // report's embedded stylesheet; saved as a file, the report opens with its styles and prints as meant.
-        const save = document.createElement("a");
-        save.href = url;
-        save.download = `${kind}-${year}-${$("round").value}.html`;
-        save.click();
-      });
-      item.append(link, " ");
+      item.append(exportLink(`/api/budget-years/${year}/reports/${kind}?${query({ format })}`, format, `${kind}-${year}-${$("round").value}.html`), " ");
     }
-    list.append(item);
-  }
+    return item;
+  }));
+  // The follow-up itself (contract §3, §8): the whole municipality, the same rows as its JSON, in kroner with øre.
+  const groupings = [["account", "pr. konto"], ["activity-area", "pr. aktivitetsområde"], ["committee", "pr. udvalg"], ["group", "pr. gruppe"]];
+  $("followUpExports").replaceChildren(...groupings.map(([by, name]) => {
+    const item = element("li", "", `Budgetopfølgning ${name}: `);
+    for (const format of ["html", "xlsx", "csv"]) {
+      const params = new URLSearchParams({ round: $("round").value, by, format });
+      item.append(exportLink(`/api/budget-years/${year}/follow-up?${params}`, format, `follow-up-${year}-${$("round").value}-${by}.html`), " ");
+    }
+    return item;
+  }));
+}
+
+function roundLabel() {
+  return `${$("round").value}. budgetopfølgning ${$("year").value}` + (round ? ` (${stateNames[round.state] ?? round.state})` : "");
 }
 
 async function show() {
@@ -154,24 +114,107 @@ async function show() {
   if (!year) return;
   $("status").textContent = "";
   try {
-    const [table, grid, chosenRound] = await Promise.all([
+    const [table, grid, chosenRound, byAccount] = await Promise.all([
       api(`/api/budget-years/${year}/reports/committee-table?${query()}`),
       api(`/api/budget-years/${year}/reports/area-grid?${query()}`),
       api(`/api/budget-years/${year}/rounds/${$("round").value}`),
+      api(`/api/budget-years/${year}/follow-up?round=${$("round").value}&by=account`),
     ]);
     round = chosenRound;
+    accountRows = byAccount.rows;
     renderRound();
-    $("committeeTitle").textContent = `${table.tables[0].title} (1.000 kr.)`;
-    render(table.tables[0], $("committeeTable"), { chart: true });
-    $("committeeNotes").replaceChildren(...table.tables[0].notes.map((n) => element("p", "", n)));
-    render(grid.tables[0], $("areaGrid"));
+    const first = table.tables[0];
+    $("committeeTitle").textContent = `${first.title} (1.000 kr.)`;
+    const byArea = first.columns[0]?.header === "Aktivitetsområde";
+    render(first, $("committeeTable"), { chart: true, link: (name) => pageLink(name, byArea ? { omraade: name } : { gruppe: name }) });
+    $("committeeNotes").replaceChildren(...first.notes.map((n) => element("p", "", n)));
+    render(grid.tables[0], $("areaGrid"), { link: (name) => pageLink(name, { omraade: name }) });
     exportLinks(year);
   } catch (error) {
     round = null;
+    accountRows = [];
     renderRound();
     $("status").textContent = `Kunne ikke hente rapporten (${error.message}). Log ind med en API-nøgle, hvis læsning kræver det.`;
   }
+  await renderNavigation(false);
+  if ($("auditDetails").open) await loadAudit();
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Navigation: activity area (or group) → its accounts → one account, kept in the address's fragment
+// (#omraade=…, #gruppe=…, #konto=…) so that Back, bookmarks and the keyboard (plain links) all work.
+
+function route() {
+  const params = new URLSearchParams(location.hash.slice(1));
+  return { account: params.get("konto"), area: params.get("omraade"), group: params.get("gruppe") };
+}
+
+function mayEstimateSomewhere() { return may("consultant") || may("finance"); }
+
+function accountContext() {
+  return {
+    year: $("year").value,
+    round: $("round").value,
+    roundState: round?.state,
+    user,
+    mayEstimateSomewhere: mayEstimateSomewhere(),
+    // Consultants and finance, while the round is open, within their committees (the API checks it again).
+    mayEstimate: (account) => mayEstimateSomewhere() && round?.state === "open"
+      && (user.committees === null || user.committees.includes(account.committee)),
+    reload: show,
+  };
+}
+
+async function renderNavigation(moveFocus) {
+  const chosen = route();
+  const list = $("accountsPanel");
+  const view = $("accountView");
+  list.hidden = chosen.area === null && chosen.group === null;
+  if (!list.hidden) renderAccountList(list, chosen, accountRows, $("committee").value, roundLabel());
+  view.hidden = chosen.account === null;
+  if (view.hidden) view.replaceChildren();
+  else await renderAccount(view, chosen.account, accountContext());
+  if (moveFocus) {
+    const heading = chosen.account !== null ? $("accountTitle") : list.hidden ? null : $("accountsTitle");
+    if (heading) {
+      heading.focus();
+      heading.scrollIntoView({ block: "start" });
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The year's audit trail (revisionsspor), for every signed-in role; read when opened.
+
+const actionNames = {
+  "dataset.import": "Import af datasæt", "estimate.record": "Estimat registreret", "movement.add": "Bevægelse tilføjet",
+  "postings.add": "Posteringer tilføjet", "round.submit": "Runden indsendt", "round.recommend": "Anbefalet af udvalg",
+  "round.approve": "Godkendt af byrådet", "round.reopen": "Runden genåbnet", "user.create": "Bruger oprettet", "user.revoke": "Bruger spærret",
+};
+const auditRowsShown = 500;
+
+async function loadAudit() {
+  const body = $("auditBody");
+  if (!user) { body.replaceChildren(); return; }
+  try {
+    const entries = await api(`/api/budget-years/${$("year").value}/audit`);
+    const newest = entries.slice(-auditRowsShown).reverse();
+    const after = (value) => {
+      if (value === null || value === undefined) return "";
+      const text = JSON.stringify(value);
+      return text.length > 200 ? text.slice(0, 199) + "…" : text;
+    };
+    body.replaceChildren(
+      element("p", "note", entries.length > auditRowsShown ? `De nyeste ${auditRowsShown} af ${entries.length} indførsler, nyeste først.` : `${entries.length} indførsler, nyeste først.`),
+      dataTable(null, [{ text: "Tidspunkt" }, { text: "Bruger" }, { text: "Handling" }, { text: "Gælder" }, { text: "Efter" }],
+        newest.map((e) => ({ cells: [{ text: danishTime(e.at) }, { text: e.user }, { text: actionNames[e.action] ?? e.action }, { text: e.target }, { text: after(e.after), className: "json" }] }))));
+  } catch (error) {
+    body.replaceChildren(element("p", "message", `Kunne ikke hente revisionssporet (${error.message}).`));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Years, committees, sign-in.
 
 async function loadCommittees() {
   const select = $("committee");
@@ -180,6 +223,7 @@ async function loadCommittees() {
   const committees = await api(`/api/budget-years/${$("year").value}/committees`);
   for (const c of committees) select.add(new Option(c.name ?? c.committee ?? c, c.name ?? c.committee ?? c));
   if ([...select.options].some((o) => o.value === chosen)) select.value = chosen;
+  $("auditSummary").textContent = `Revisionsspor for ${$("year").value}`;
 }
 
 /** Reads who the session's key belongs to (a key the server no longer knows is forgotten), then the year and its papers. */
@@ -191,12 +235,15 @@ async function start() {
   if (sessionStorage.getItem(keyStore)) {
     try { user = await api("/api/me"); } catch { sessionStorage.removeItem(keyStore); }
   }
+  $("auditPanel").hidden = user === null;
   try {
     const years = await api("/api/budget-years");
     const select = $("year");
+    const chosen = select.value;
     select.length = 0;
     for (const y of years) select.add(new Option(y.year ?? y, y.year ?? y));
-    if (select.options.length) select.value = select.options[select.options.length - 1].value;
+    if ([...select.options].some((o) => o.value === chosen)) select.value = chosen;
+    else if (select.options.length) select.value = select.options[select.options.length - 1].value;
     await loadCommittees();
     await show();
   } catch (error) {
@@ -256,6 +303,8 @@ async function signOut() {
   $("apiKey").value = "";
   $("signInMessage").textContent = "";
   $("roundMessage").textContent = "";
+  $("auditDetails").open = false;
+  $("auditBody").replaceChildren();
   await start();
   $("apiKey").focus();
 }
@@ -264,6 +313,9 @@ function may(role) { return user !== null && user.roles.includes(role); }
 
 /** Submit, approve and reopen concern the whole municipality: never offered to a user limited to committees (contract §7). */
 function forWholeMunicipality() { return user !== null && user.committees === null; }
+
+// ---------------------------------------------------------------------------------------------------------------
+// The round's state and actions.
 
 function roundName() { return `${$("round").value}. budgetopfølgning ${$("year").value}`; }
 
@@ -298,25 +350,29 @@ function actionButton(label, question, transition, body) {
   return button;
 }
 
-/** The council's approval: the date of the decision and its reference; the Godkend button confirms. */
+/**
+ * The council's approval: the date of the decision and its reference; the Godkend button confirms. The fields are
+ * made once and put back on every reading of the round, so what the user typed survives the page's reloads.
+ */
+let approval = null;
+
 function approveControls() {
-  const date = element("input", "");
-  date.type = "date";
-  date.required = true;
-  const reference = element("input", "");
-  reference.type = "text";
-  reference.maxLength = 200;
-  const button = element("button", "", "Godkend");
-  button.type = "button";
-  button.addEventListener("click", async () => {
-    if (!date.value) {
-      $("roundMessage").textContent = "Angiv datoen for byrådets beslutning.";
-      date.focus();
-      return;
-    }
-    await act("approve", { decidedOn: date.value, reference: reference.value.trim() || null });
-  });
-  return [element("label", "", "Dato ", date), element("label", "", "Reference ", reference), button];
+  if (approval === null) {
+    const date = elementWith("input", { type: "date", required: true });
+    const reference = elementWith("input", { type: "text", maxlength: "200" });
+    const button = element("button", "", "Godkend");
+    button.type = "button";
+    button.addEventListener("click", async () => {
+      if (!date.value) {
+        $("roundMessage").textContent = "Angiv datoen for byrådets beslutning.";
+        date.focus();
+        return;
+      }
+      await act("approve", { decidedOn: date.value, reference: reference.value.trim() || null });
+    });
+    approval = [element("label", "", "Dato ", date), element("label", "", "Reference ", reference), button];
+  }
+  return approval;
 }
 
 /** A question in the page's own dialog (never window.confirm); true when answered with Bekræft. */
@@ -338,6 +394,7 @@ async function act(transition, body) {
   } catch (error) {
     $("roundMessage").textContent = `Handlingen blev afvist (${error.message}).`;
   }
+  for (const button of $("roundActions").querySelectorAll("button")) button.disabled = false;
   await show();
 }
 
@@ -350,4 +407,6 @@ $("confirmNo").addEventListener("click", () => $("confirm").close("no"));
 $("year").addEventListener("change", async () => { await loadCommittees(); await show(); });
 $("round").addEventListener("change", show);
 $("committee").addEventListener("change", show);
+$("auditDetails").addEventListener("toggle", () => { if ($("auditDetails").open) loadAudit(); });
+window.addEventListener("hashchange", () => renderNavigation(true));
 start();
