@@ -53,7 +53,8 @@ export function renderAccountList(section, chosen, rows, committee, roundLabel) 
     return;
   }
   const showCommittee = new Set(matching.map((r) => r.committee)).size > 1;
-  const total = (key) => matching.reduce((sum, r) => sum + r[key], 0);
+  // Summed in øre (whole numbers), so that the sum of amounts with øre is exact before it is shown.
+  const total = (key) => matching.reduce((sum, r) => sum + Math.round(r[key] * 100), 0) / 100;
   const tableRows = matching.map((r) => ({
     cells: [
       { text: r.account },
@@ -63,7 +64,6 @@ export function renderAccountList(section, chosen, rows, committee, roundLabel) 
       { text: r.estimatesMissing ? "mangler" : "", className: "missing" },
     ],
   }));
-  // The sum is of the rows' kroner as the API gives them (exact to the øre); it is shown, not computed further.
   tableRows.push({
     className: "total",
     cells: [{ text: "" }, { text: "I alt" }, ...(showCommittee ? [{ text: "" }] : []),
@@ -318,7 +318,7 @@ function buildForm(card, context) {
   node.addEventListener("input", () => { form.dirty = true; });
   node.addEventListener("submit", async (event) => {
     event.preventDefault();
-    await save_(card, context);
+    await saveEstimate(card, context);
   });
   return node;
 }
@@ -464,7 +464,7 @@ function requestBody() {
   return `{${parts.join(",")}}`;
 }
 
-async function save_(card, context) {
+async function saveEstimate(card, context) {
   clearErrors();
   const body = requestBody();
   if (body === null) return;
@@ -479,6 +479,8 @@ async function save_(card, context) {
     form.notice = `Gemt: ${kroner(saved.body.estimate)} kr. (version ${saved.body.version}).`;
     inForm("estimateMessage").textContent = form.notice;
     await context.reload();
+    // The form was built again from what was saved: the keyboard goes on from its Gem button.
+    form?.node?.querySelector("button[type=submit]")?.focus();
   } catch (error) {
     await refused(error, path);
   } finally {
