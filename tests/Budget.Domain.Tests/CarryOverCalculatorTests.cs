@@ -218,7 +218,7 @@ public class CarryOverCalculatorTests
         TimeShifts.Problem(Amount.Zero, Kr(3_402_000m)).Should().BeNull();
         TimeShifts.Problem(Kr(1_000m), Kr(-5_025_000m)).Should().Be("a time shift has the sign of the variance (-5025000.00 kr.): 1000.00 kr. moves money the other way");
         TimeShifts.Problem(Kr(1_000m), Amount.Zero).Should().NotBeNull("there is nothing to shift");
-        TimeShifts.Problem(Kr(-5_025_000.01m), Kr(-5_025_000m)).Should().Be("a time shift is at most the variance (-5025000.00 kr.), not -5025000.01 kr.");
+        TimeShifts.Problem(Kr(-5_025_000.01m), Kr(-5_025_000m)).Should().Be("a time shift is at most the size of the variance (-5025000.00 kr.): -5025000.01 kr. is more");
     }
 
     private static readonly Gen<(long Corrected, long Accounts, decimal Under, decimal Over, decimal? Cap)> Cases =

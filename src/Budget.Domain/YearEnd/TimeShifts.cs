@@ -30,7 +30,7 @@ public static class TimeShifts
         }
 
         return Math.Abs((decimal)shift.Ore) > Math.Abs((decimal)variance.Ore)
-            ? $"a time shift is at most the variance ({variance} kr.), not {shift} kr."
+            ? $"a time shift is at most the size of the variance ({variance} kr.): {shift} kr. is more"
             : null;
     }
 
