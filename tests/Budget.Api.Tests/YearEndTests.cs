@@ -414,4 +414,25 @@ public sealed class YearEndWithoutNextYearTests : IDisposable
         (await (await admin.GetAsync("/api/budget-years/2030/carry-overs")).Json())["carryOversApprovedOn"].Should().BeNull();
         (await (await admin.GetAsync("/api/budget-years/2030/audit")).Json()).AsArray().Select(a => (string?)a!["action"]).Should().Equal("dataset.import", "year.close");
     }
+
+    [Fact]
+    public async Task Approving_round_3_without_a_next_year_writes_no_time_shift_and_says_so()
+    {
+        using var admin = factory.CreateClient();
+        (await admin.PostAsync("/api/budget-years/2030/dataset", Http.Dataset(
+            ("accounts", "committee,activity_area,account,name,group,block\nØkonomiudvalget,Byggeri,6.45.51.002,Rådhus,,anlaeg\n"),
+            ("movements", "account,kind,amount,decided_on,reference\n6.45.51.002,original_budget,5000000,2029-10-09,Budget 2030\n")))).StatusCode.Should().Be(HttpStatusCode.OK);
+        var estimate = await admin.PutAsync("/api/budget-years/2030/rounds/3/estimates/6.45.51.002", Http.JsonBody(new { estimate = 3_000_000m, explanation = "Forsinket.", outYears = new[] { 0m, 0m, 0m, 0m }, timeShift = -1_500_000m }));
+        estimate.StatusCode.Should().Be(HttpStatusCode.OK, await estimate.Content.ReadAsStringAsync());
+        (await admin.PostAsync("/api/budget-years/2030/rounds/3/submit", null)).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await admin.PostAsync("/api/budget-years/2030/rounds/3/recommend", Http.JsonBody(new { committee = "Økonomiudvalget" }))).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        var approved = await admin.PostAsync("/api/budget-years/2030/rounds/3/approve", Http.JsonBody(new { decidedOn = "2030-11-26", reference = "KB" }));
+
+        approved.StatusCode.Should().Be(HttpStatusCode.OK, await approved.Content.ReadAsStringAsync());
+        var round = await approved.Json();
+        round["shifted"]!.AsArray().Should().BeEmpty("2031 does not exist: the shift is recorded by hand once it does (decision 0014)");
+        round["granted"]!.AsArray().Single()!["amount"]!.GetValue<decimal>().Should().Be(-2_000_000m);
+        (await admin.GetAsync("/api/budget-years/2031")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
 }

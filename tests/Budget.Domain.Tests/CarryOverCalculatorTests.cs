@@ -93,6 +93,8 @@ public class CarryOverCalculatorTests
         over.Proposed.Should().Be(Kr(-333.30m), "1.000 × 0,3333");
         CarryOverCalculator.Line(Account("3.30.46"), Kr(1_537_000m), Kr(1_535_765.43m) - Kr(0.02m), prudent).Proposed
             .Should().Be(Kr(617.30m), "1.234,59 × 0,5 = 617,295 rounds away from zero too");
+        var even = CarryOverCalculator.Line(Account("3.30.46"), Kr(1_537_000m), Kr(1_537_000m), prudent);
+        (even.Share, even.Proposed).Should().Be((0.5m, Amount.Zero), "a zero result is read with the underspend share (decision 0013) and carries nothing");
     }
 
     [Fact]
