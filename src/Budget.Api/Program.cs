@@ -12,11 +12,13 @@ using Budget.Api.Security;
 using Budget.Api.Users;
 using Budget.Api.Workflow;
 using Budget.Api.Years;
+using Budget.Api.YearEnd;
 using Budget.Application.Datasets;
 using Budget.Application.Estimates;
 using Budget.Application.FollowUp;
 using Budget.Application.Users;
 using Budget.Application.Workflow;
+using Budget.Application.YearEnd;
 using FluentValidation;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -64,6 +66,15 @@ builder.Services.AddSingleton<IValidator<MentorFrameRequest>, MentorFrameRequest
 builder.Services.AddScoped<Budget.Application.AccountCards.AccountCardQuery>();
 builder.Services.AddSingleton<IValidator<Budget.Api.AccountCards.AccountCardParameters>, Budget.Api.AccountCards.AccountCardParametersValidator>();
 
+// Year-end (contract §9): the carry-over policies are rule data, and invalid data stops the start-up here too.
+builder.Services.AddSingleton(CarryOverPolicySetup.Load(builder.Configuration));
+builder.Services.AddSingleton<IExpenditureClassifier>(sp => new Budget.Reports.ExpenditureClasses(sp.GetRequiredService<Budget.Reports.ServiceClassification>()));
+builder.Services.AddScoped<YearClosing>();
+builder.Services.AddScoped<CarryOverCase>();
+builder.Services.AddSingleton<IValidator<CloseRequest>, CloseRequestValidator>();
+builder.Services.AddSingleton<IValidator<CarryOverParameters>, CarryOverParametersValidator>();
+builder.Services.AddSingleton<IValidator<ApproveCarryOversRequest>, ApproveCarryOversRequestValidator>();
+
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<BudgetExceptionHandler>();
 builder.Services.ConfigureHttpJsonOptions(options =>
@@ -98,7 +109,8 @@ year.MapYearEndpoints(app)
     .MapEstimateEndpoints()
     .MapRoundEndpoints()
     .MapAuditEndpoints(app)
-    .MapReportEndpoints();
+    .MapReportEndpoints()
+    .MapYearEndEndpoints();
 Budget.Api.AccountCards.AccountCardEndpoints.MapAccountCardEndpoints(year);
 app.MapUserEndpoints();
 app.MapRefusionEndpoints();

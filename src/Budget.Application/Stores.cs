@@ -148,6 +148,9 @@ public interface IImportSession : IAsyncDisposable
     /// <summary>The state of each round before this import (open when never changed).</summary>
     IReadOnlyDictionary<RoundNumber, RoundState> RoundStates { get; }
 
+    /// <summary>When the year's accounts were closed (null: open); a closed year takes no postings, estimates or cut-offs (docs/year-end.md).</summary>
+    LocalDate? ClosedOn { get; }
+
     Task AddAccounts(IReadOnlyList<Account> accounts, CancellationToken cancellationToken);
 
     Task SetCutoff(RoundNumber round, LocalDate cutoff, CancellationToken cancellationToken);

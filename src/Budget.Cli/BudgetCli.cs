@@ -20,7 +20,8 @@ namespace Budget.Cli;
 
 /// <summary>
 /// The command-line tool: <c>import</c> a dataset folder (the nightly ledger export), print or write the follow-up
-/// <c>report</c>, <c>migrate</c> a database. Exit codes: 0 ok, 1 invalid data, 2 usage.
+/// <c>report</c>, <c>close</c> a year and print its <c>carry-overs</c>, <c>migrate</c> a database. Exit codes: 0 ok,
+/// 1 invalid data, 2 usage.
 /// </summary>
 public static class BudgetCli
 {
@@ -28,7 +29,7 @@ public static class BudgetCli
     public const int InvalidData = 1;
     public const int Usage = 2;
 
-    private const string UsageLine = "Usage: budget import FOLDER --year Y | report --year Y --round R [--by ...] [--format table|csv|xlsx] [--output F] | migrate;  common: --connection C --provider sqlite|postgres.  budget COMMAND --help lists a command's options.";
+    private const string UsageLine = "Usage: budget import FOLDER --year Y | report --year Y --round R [--by ...] [--format table|csv|xlsx] [--output F] | close --year Y --on DATE | carry-overs --year Y [--by ...] [--format table|csv|xlsx] [--output F] | migrate;  common: --connection C --provider sqlite|postgres.  budget COMMAND --help lists a command's options.";
 
     public static async Task<int> Run(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
@@ -50,6 +51,23 @@ public static class BudgetCli
         var import = new Command("import", "Import a dataset folder into a year, all or nothing") { folder, year, connection, provider };
         var report = new Command("report", "The follow-up report of a round") { year, round, by, asOf, format, outputFile, connection, provider };
         var migrate = new Command("migrate", "Create or update the database schema") { connection, provider };
+
+        // Year-end (docs/year-end.md): closing a year's accounts and its carry-over case.
+        var closeOn = new Option<string>("--on") { Description = "The closing date yyyy-MM-dd: from 31 December of the year to 30 June of the next", Required = true };
+        var close = new Command("close", "Close a year's accounts: its postings, estimates and rounds become final") { year, closeOn, connection, provider };
+        var carryBy = new Option<string>("--by") { Description = "Grouping: " + string.Join(", ", YearEndCommands.Groupings), DefaultValueFactory = _ => "account" };
+        carryBy.AcceptOnlyFromAmong(YearEndCommands.Groupings);
+        var carryOvers = new Command("carry-overs", "The carry-over case: each account's result and what the policies carry into next year") { year, carryBy, format, outputFile, connection, provider };
+        close.SetAction(async (parse, token) =>
+        {
+            var store = await OpenStore(parse.GetValue(provider)!, parse.GetValue(connection), error, token);
+            return store is null ? Usage : await YearEndCommands.Close(store, parse.GetValue(year), parse.GetValue(closeOn)!, output, error, token);
+        });
+        carryOvers.SetAction(async (parse, token) =>
+        {
+            var store = await OpenStore(parse.GetValue(provider)!, parse.GetValue(connection), error, token);
+            return store is null ? Usage : await YearEndCommands.CarryOvers(store, parse.GetValue(year), parse.GetValue(carryBy)!, parse.GetValue(format)!, parse.GetValue(outputFile), output, error, token);
+        });
         import.SetAction(async (parse, token) =>
         {
             var store = await OpenStore(parse.GetValue(provider)!, parse.GetValue(connection), error, token);
@@ -89,6 +107,8 @@ public static class BudgetCli
         root.Subcommands.Add(import);
         root.Subcommands.Add(report);
         root.Subcommands.Add(migrate);
+        root.Subcommands.Add(close);
+        root.Subcommands.Add(carryOvers);
         var version = root.Options.OfType<VersionOption>().Single();
         version.Recursive = true;
         version.Action = new PrintVersion();

@@ -52,7 +52,7 @@ public sealed partial class BudgetStore : IFollowUpReader
             """;
         var estimatesSql = $"""
             SELECT round, account_id, estimate_ore, explanation, out_year_1_ore, out_year_2_ore, out_year_3_ore, out_year_4_ore,
-                   requested_ore, version, {dialect.InstantText("recorded_at")}, gross_ore, refusion_ore, basis
+                   requested_ore, version, {dialect.InstantText("recorded_at")}, gross_ore, refusion_ore, basis, time_shift_ore
             FROM estimate WHERE year = @Year AND round = @Round
             """;
 
@@ -84,7 +84,7 @@ public sealed partial class BudgetStore : IFollowUpReader
         var estimates = new Dictionary<string, AccountEstimate>(accounts.Count, StringComparer.Ordinal);
         foreach (var row in await Read(estimatesSql, new { Year = year, Round = round.Value }, r => new EstimateRow(
             r.GetInt64(0), r.GetString(1), r.GetInt64(2), r.GetString(3), r.GetInt64(4), r.GetInt64(5), r.GetInt64(6), r.GetInt64(7),
-            r.IsDBNull(8) ? null : r.GetInt64(8), r.GetInt64(9), r.GetString(10), r.IsDBNull(11) ? null : r.GetInt64(11), r.IsDBNull(12) ? null : r.GetInt64(12), r.IsDBNull(13) ? null : r.GetString(13))))
+            r.IsDBNull(8) ? null : r.GetInt64(8), r.GetInt64(9), r.GetString(10), r.IsDBNull(11) ? null : r.GetInt64(11), r.IsDBNull(12) ? null : r.GetInt64(12), r.IsDBNull(13) ? null : r.GetString(13), r.IsDBNull(14) ? null : r.GetInt64(14))))
         {
             estimates[row.AccountId] = row.ToEstimate();
         }

@@ -30,6 +30,7 @@ public sealed partial class BudgetStore : IImportStore
                 new { Year = year, At = at.Iso() },
                 transaction,
                 cancellationToken: cancellationToken));
+            var closedOn = await ClosedOn(connection, transaction, year, cancellationToken);
             var existing = await Accounts(connection, transaction, year, null, cancellationToken);
             var states = new Dictionary<RoundNumber, Domain.Appropriations.RoundState>();
             foreach (var round in RoundNumber.All)
@@ -38,7 +39,7 @@ public sealed partial class BudgetStore : IImportStore
             }
 
             var tally = new YearTally(year, await YearCeiling.Read(connection, transaction, dialect.Magnitudes, year, cancellationToken));
-            return new ImportSession(this, connection, transaction, year, existing.ToDictionary(a => a.Id), states, at, tally);
+            return new ImportSession(this, connection, transaction, year, existing.ToDictionary(a => a.Id), states, at, tally) { ClosedOn = closedOn };
         }
         catch
         {
@@ -65,6 +66,8 @@ public sealed partial class BudgetStore : IImportStore
         public IReadOnlyDictionary<RoundNumber, Domain.Appropriations.RoundState> RoundStates => roundStates;
 
         public (long Movements, long Postings) Magnitudes => (tally.Existing.Movements, tally.Existing.Postings);
+
+        public LocalDate? ClosedOn { get; init; }
 
         public async Task AddAccounts(IReadOnlyList<Account> accounts, CancellationToken cancellationToken)
         {

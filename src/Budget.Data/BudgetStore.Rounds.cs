@@ -51,10 +51,18 @@ public sealed partial class BudgetStore : IRoundStore
         var from = transition.From;
         await using var connection = await Open(cancellationToken);
         await using var transaction = await dialect.BeginWrite(connection, cancellationToken);
-        if (transition.Grants.Count > 0)
+        if (transition.Grants.Count > 0 || transition.NextYearShifts.Count > 0)
         {
             await dialect.LockYear(connection, transaction, year, cancellationToken);
         }
+
+        // Years are locked in ascending order by every write that takes two (here and the carry-over approval).
+        if (transition.NextYearExists is not null)
+        {
+            await dialect.LockYear(connection, transaction, year + 1, cancellationToken);
+        }
+
+        await RequireOpen(connection, transaction, year, cancellationToken);
 
         var parameters = new { Year = year, Round = from.Number.Value, From = from.State.ToCode(), To = transition.To.ToCode(), At = audit.At.Iso() };
         if (await RoundState(connection, transaction, year, from.Number, dialect.ExclusiveLock, audit.At, cancellationToken) != from.State)
@@ -65,7 +73,8 @@ public sealed partial class BudgetStore : IRoundStore
         var recommendations = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             "SELECT COUNT(*) FROM committee_recommendation WHERE year = @Year AND round = @Round", parameters, transaction, cancellationToken: cancellationToken));
         if (recommendations != from.RecommendedBy.Count
-            || (transition.MovementWatermark is { } watermark && await LastMovement(connection, transaction, year, cancellationToken) != watermark))
+            || (transition.MovementWatermark is { } watermark && await LastMovement(connection, transaction, year, cancellationToken) != watermark)
+            || (transition.NextYearExists is { } nextYear && await YearExists(connection, transaction, year + 1, cancellationToken) != nextYear))
         {
             return false;
         }
@@ -100,6 +109,12 @@ public sealed partial class BudgetStore : IRoundStore
         {
             await YearCeiling.Check(connection, transaction, dialect.Magnitudes, year, transition.Grants, [], cancellationToken);
             await dialect.InsertMovements(connection, transaction, year, transition.Grants, audit.At, cancellationToken);
+        }
+
+        if (transition.NextYearShifts.Count > 0)
+        {
+            await YearCeiling.Check(connection, transaction, dialect.Magnitudes, year + 1, transition.NextYearShifts, [], cancellationToken);
+            await dialect.InsertMovements(connection, transaction, year + 1, transition.NextYearShifts, audit.At, cancellationToken);
         }
 
         await InsertAudit(connection, transaction, audit, cancellationToken);

@@ -29,6 +29,7 @@ public sealed partial class BudgetStore : IAppropriationStore, IEstimateStore
         await using var connection = await Open(cancellationToken);
         await using var transaction = await dialect.BeginWrite(connection, cancellationToken);
         await dialect.LockYear(connection, transaction, year, cancellationToken);
+        await RequireOpen(connection, transaction, year, cancellationToken);
         await YearCeiling.Check(connection, transaction, dialect.Magnitudes, year, [], postings, cancellationToken);
         var months = new StagedMonths();
         await dialect.StagePostings(connection, transaction, year, postings, months, cancellationToken);
@@ -49,7 +50,7 @@ public sealed partial class BudgetStore : IAppropriationStore, IEstimateStore
             SELECT round AS Round, account_id AS AccountId, estimate_ore AS EstimateOre, explanation AS Explanation,
                    out_year_1_ore AS OutYear1, out_year_2_ore AS OutYear2, out_year_3_ore AS OutYear3, out_year_4_ore AS OutYear4,
                    requested_ore AS RequestedOre, version AS Version, {dialect.InstantText("recorded_at")} AS RecordedAt,
-                   gross_ore AS GrossOre, refusion_ore AS RefusionOre, basis AS Basis
+                   gross_ore AS GrossOre, refusion_ore AS RefusionOre, basis AS Basis, time_shift_ore AS TimeShiftOre
             FROM estimate WHERE year = @Year AND round = @Round AND account_id = @AccountId
             """;
         var row = await connection.QuerySingleOrDefaultAsync<EstimateRow>(new CommandDefinition(sql, new { Year = year, Round = round.Value, AccountId = account.Value }, transaction, cancellationToken: cancellationToken));
@@ -67,6 +68,7 @@ public sealed partial class BudgetStore : IAppropriationStore, IEstimateStore
         ArgumentNullException.ThrowIfNull(audit);
         await using var connection = await Open(cancellationToken);
         await using var transaction = await dialect.BeginWrite(connection, cancellationToken);
+        await RequireOpen(connection, transaction, year, cancellationToken);
         var state = await RoundState(connection, transaction, year, estimate.Round, dialect.ShareLock, recordedAt, cancellationToken);
         if (state != Domain.Appropriations.RoundState.Open)
         {
@@ -74,8 +76,8 @@ public sealed partial class BudgetStore : IAppropriationStore, IEstimateStore
         }
 
         var insert = $"""
-            INSERT INTO estimate (year, round, account_id, estimate_ore, explanation, out_year_1_ore, out_year_2_ore, out_year_3_ore, out_year_4_ore, requested_ore, version, recorded_at, gross_ore, refusion_ore, basis)
-            VALUES (@Year, @Round, @AccountId, @EstimateOre, @Explanation, @OutYear1, @OutYear2, @OutYear3, @OutYear4, @RequestedOre, 1, {dialect.Instant("@RecordedAt")}, @GrossOre, @RefusionOre, @Basis)
+            INSERT INTO estimate (year, round, account_id, estimate_ore, explanation, out_year_1_ore, out_year_2_ore, out_year_3_ore, out_year_4_ore, requested_ore, version, recorded_at, gross_ore, refusion_ore, basis, time_shift_ore)
+            VALUES (@Year, @Round, @AccountId, @EstimateOre, @Explanation, @OutYear1, @OutYear2, @OutYear3, @OutYear4, @RequestedOre, 1, {dialect.Instant("@RecordedAt")}, @GrossOre, @RefusionOre, @Basis, @TimeShiftOre)
             ON CONFLICT (year, round, account_id) DO NOTHING
             RETURNING version
             """;
@@ -83,13 +85,14 @@ public sealed partial class BudgetStore : IAppropriationStore, IEstimateStore
             UPDATE estimate
             SET estimate_ore = @EstimateOre, explanation = @Explanation, out_year_1_ore = @OutYear1, out_year_2_ore = @OutYear2,
                 out_year_3_ore = @OutYear3, out_year_4_ore = @OutYear4, requested_ore = @RequestedOre,
-                version = version + 1, recorded_at = {dialect.Instant("@RecordedAt")}, gross_ore = @GrossOre, refusion_ore = @RefusionOre, basis = @Basis
+                version = version + 1, recorded_at = {dialect.Instant("@RecordedAt")}, gross_ore = @GrossOre, refusion_ore = @RefusionOre, basis = @Basis,
+                time_shift_ore = @TimeShiftOre
             WHERE year = @Year AND round = @Round AND account_id = @AccountId AND version = @ExpectedVersion
             RETURNING version
             """;
         const string history = """
-            INSERT INTO estimate_version (year, round, account_id, version, estimate_ore, explanation, out_year_1_ore, out_year_2_ore, out_year_3_ore, out_year_4_ore, requested_ore, recorded_at, gross_ore, refusion_ore, basis)
-            SELECT year, round, account_id, version, estimate_ore, explanation, out_year_1_ore, out_year_2_ore, out_year_3_ore, out_year_4_ore, requested_ore, recorded_at, gross_ore, refusion_ore, basis
+            INSERT INTO estimate_version (year, round, account_id, version, estimate_ore, explanation, out_year_1_ore, out_year_2_ore, out_year_3_ore, out_year_4_ore, requested_ore, recorded_at, gross_ore, refusion_ore, basis, time_shift_ore)
+            SELECT year, round, account_id, version, estimate_ore, explanation, out_year_1_ore, out_year_2_ore, out_year_3_ore, out_year_4_ore, requested_ore, recorded_at, gross_ore, refusion_ore, basis, time_shift_ore
             FROM estimate WHERE year = @Year AND round = @Round AND account_id = @AccountId
             """;
         var parameters = new
@@ -109,6 +112,7 @@ public sealed partial class BudgetStore : IAppropriationStore, IEstimateStore
             GrossOre = estimate.Basis?.Gross.Ore,
             RefusionOre = estimate.Basis?.Refusion.Ore,
             Basis = BasisJson.Write(estimate.Basis),
+            TimeShiftOre = estimate.TimeShift?.Ore,
         };
         var version = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(expectedVersion is null ? insert : update, parameters, transaction, cancellationToken: cancellationToken));
         if (version is null)

@@ -12,13 +12,13 @@ internal sealed record AccountRow(string AccountId, string Name, string Committe
         new Account(Domain.Accounts.AccountId.Parse(AccountId), Name, Committee, ActivityArea, ReportingGroup, BlockCodes.Parse(Block)) { RefusionBenefit = RefusionBenefit };
 }
 
-internal sealed record EstimateRow(long Round, string AccountId, long EstimateOre, string Explanation, long OutYear1, long OutYear2, long OutYear3, long OutYear4, long? RequestedOre, long Version, string RecordedAt, long? GrossOre, long? RefusionOre, string? Basis)
+internal sealed record EstimateRow(long Round, string AccountId, long EstimateOre, string Explanation, long OutYear1, long OutYear2, long OutYear3, long OutYear4, long? RequestedOre, long Version, string RecordedAt, long? GrossOre, long? RefusionOre, string? Basis, long? TimeShiftOre)
 {
     public const string Columns = """
         round AS Round, account_id AS AccountId, estimate_ore AS EstimateOre, explanation AS Explanation,
         out_year_1_ore AS OutYear1, out_year_2_ore AS OutYear2, out_year_3_ore AS OutYear3, out_year_4_ore AS OutYear4,
         requested_ore AS RequestedOre, version AS Version, recorded_at AS RecordedAt,
-        gross_ore AS GrossOre, refusion_ore AS RefusionOre, basis AS Basis
+        gross_ore AS GrossOre, refusion_ore AS RefusionOre, basis AS Basis, time_shift_ore AS TimeShiftOre
         """;
 
     public AccountEstimate ToEstimate() => new(
@@ -28,7 +28,10 @@ internal sealed record EstimateRow(long Round, string AccountId, long EstimateOr
         Explanation,
         new OutYearConsequences(Amount.FromOre(OutYear1), Amount.FromOre(OutYear2), Amount.FromOre(OutYear3), Amount.FromOre(OutYear4)),
         RequestedOre is { } requested ? Amount.FromOre(requested) : null,
-        BasisJson.Read(GrossOre, RefusionOre, Basis));
+        BasisJson.Read(GrossOre, RefusionOre, Basis))
+    {
+        TimeShift = TimeShiftOre is { } shift ? Amount.FromOre(shift) : null,
+    };
 }
 
 /// <summary>How a gross basis is kept in the estimate row: amounts in their own øre columns, the split as JSON.</summary>

@@ -43,7 +43,10 @@ public sealed class CommitteePapers(IYearStore years, IFollowUpReader store, Ser
             facts = facts.Where(f => f.Account.Committee == committee).ToArray();
         }
 
-        var context = new Context(year, round, committee, asOf, facts);
+        var settings = await years.Settings(year, cancellationToken);
+        // The expected carry-over sits at municipality level only (domain.md §8): never in a committee's papers.
+        var expected = committee is null && settings.TryGetValue(ExpectedCarryOverKey, out var amount) ? amount : (Amount?)null;
+        var context = new Context(year, round, committee, asOf, facts) { ExpectedCarryOver = expected };
         return kind switch
         {
             "committee-table" => CommitteeTableGrouping(by) is { } grouping
@@ -53,8 +56,8 @@ public sealed class CommitteePapers(IYearStore years, IFollowUpReader store, Ser
             "area-accounts" => (AreaAccounts(context), null),
             "out-years" => (OutYears(context), null),
             "appropriation-changes" => (AppropriationChanges(context), null),
-            "service-frame" => (ServiceFrame(context, await years.Settings(year, cancellationToken)), null),
-            "overview" => (Overview(context, await years.Settings(year, cancellationToken)), null),
+            "service-frame" => (ServiceFrame(context, settings), null),
+            "overview" => (Overview(context, settings), null),
             _ => (null, new ReportProblem("kind", $"'{kind}' is not a report; reports are {string.Join(", ", Kinds)}.", NotFound: true)),
         };
     }
@@ -68,6 +71,12 @@ public sealed class CommitteePapers(IYearStore years, IFollowUpReader store, Ser
     private sealed record Context(int Year, RoundNumber Round, string? Committee, LocalDate AsOf, IReadOnlyList<AccountFacts> Facts)
     {
         public string Scope => Committee ?? "Hele kommunen";
+
+        /// <summary>The year setting <c>expected_carry_over</c> when the paper is the whole municipality's and the year has one; else null.</summary>
+        public Amount? ExpectedCarryOver { get; init; }
+
+        /// <summary>What the municipality total adds to the corrected budget and the estimate: the expected carry-over, or 0.</summary>
+        public Amount Expected => ExpectedCarryOver ?? Amount.Zero;
 
         public ReportDocument Document(string kind, string title, IReadOnlyList<ReportTable> tables, params string[] notes) =>
             new(kind, title, Year, Round.Value, Committee, AsOf, ReportDocument.Kroner, tables, notes);
@@ -99,17 +108,32 @@ public sealed class CommitteePapers(IYearStore years, IFollowUpReader store, Ser
         return $"Korrigeret budget = oprindeligt budget + tillægsbevillinger besluttet til og med {Date(context.AsOf)}: {list}{(list.EndsWith('.') ? "" : ".")}";
     }
 
+    private const string ExpectedCarryOverKey = "expected_carry_over";
+
+    private const string ExpectedCarryOverLabel = "Forventede overførsler";
+
+    /// <summary>
+    /// The expected carry-over out of the year (forventede overførsler, domain.md §8) is a municipality-level line of
+    /// its own: added to the corrected budget and the estimate (so the variance to corrected is unchanged and the
+    /// variance to original budget grows by it), not a supplementary appropriation, never on a committee's rows.
+    /// </summary>
+    private static string[] ExpectedCarryOverNote(Context context) =>
+        context.ExpectedCarryOver is { } expected
+            ? [$"{ExpectedCarryOverLabel} ud af året ({DanishNumbers.Format(expected.Kroner, 2)} kr., årets indstilling expected_carry_over) står på kommunens niveau i korrigeret budget og forventet regnskab, ikke på udvalgenes rækker og ikke som tillægsbevilling."]
+            : [];
+
     private static ReportDocument CommitteeTable(Context context, FollowUpGrouping by)
     {
         var report = context.Report(by);
         var label = by == FollowUpGrouping.Group ? "Gruppe" : "Aktivitetsområde";
-        ReportCell[] Figures(string? name, FollowUpFigures f) =>
-            [ReportCell.Of(name), ReportCell.Of(f.OriginalBudget), ReportCell.Of(f.CorrectedBudget), ReportCell.Of(f.Estimate), ReportCell.Of(f.VarianceToCorrected), ReportCell.Of(f.VarianceToOriginal)];
+        ReportCell[] Figures(string? name, FollowUpFigures f, Amount expected) =>
+            [ReportCell.Of(name), ReportCell.Of(f.OriginalBudget), ReportCell.Of(f.CorrectedBudget + expected), ReportCell.Of(f.Estimate + expected), ReportCell.Of(f.VarianceToCorrected), ReportCell.Of(f.VarianceToOriginal + expected)];
+        var expectedRow = context.ExpectedCarryOver is { } e ? [Row(RowKind.Detail, Figures(ExpectedCarryOverLabel, FollowUpFigures.Empty, e))] : Array.Empty<ReportRow>();
         var table = new ReportTable(
             $"{context.Scope}: budgetopfølgning {context.Round}/{context.Year}",
             [Text("name", label), Money("originalBudget", "Oprindeligt budget"), Money("correctedBudget", "Korrigeret budget"), Money("estimate", "Forventet regnskab"), Money("varianceToCorrected", "Afvigelse ift. korrigeret budget"), Money("varianceToOriginal", "Afvigelse ift. oprindeligt budget")],
-            [.. report.Rows.Select(r => Row(RowKind.Detail, Figures((by == FollowUpGrouping.Group ? r.Group : r.ActivityArea) ?? "(uden gruppe)", r.Figures))), Row(RowKind.Total, Figures(context.Committee is null ? "I alt" : $"{context.Committee} i alt", report.Total))],
-            [SignLegend, CorrectedBudgetFootnote(context, report.Total)]);
+            [.. report.Rows.Select(r => Row(RowKind.Detail, Figures((by == FollowUpGrouping.Group ? r.Group : r.ActivityArea) ?? "(uden gruppe)", r.Figures, Amount.Zero))), .. expectedRow, Row(RowKind.Total, Figures(context.Committee is null ? "I alt" : $"{context.Committee} i alt", report.Total, context.Expected))],
+            [SignLegend, CorrectedBudgetFootnote(context, report.Total), .. ExpectedCarryOverNote(context)]);
         return context.Document("committee-table", $"Udvalgets tabel, {context.Round}. budgetopfølgning {context.Year}", [table]);
     }
 
@@ -132,6 +156,22 @@ public sealed class CommitteePapers(IYearStore years, IFollowUpReader store, Ser
     private static ReportCell[] GridCells(string? name, FollowUpFigures f) =>
         [ReportCell.Of(name), .. GridColumns.Select(c => ReportCell.Of(c.Value(f))), ReportCell.Of(f.ConsumptionPercent)];
 
+    /// <summary>A grid row with the expected carry-over added to its corrected budget and estimate (and so to the variance to original budget).</summary>
+    private static ReportCell[] GridCells(string? name, FollowUpFigures f, Amount expected) =>
+        expected.IsZero ? GridCells(name, f) :
+        [
+            ReportCell.Of(name),
+            .. GridColumns.Select(c => ReportCell.Of(c.Value(f) + (c.Key is "correctedBudget" or "estimate" or "varianceToOriginal" ? expected : Amount.Zero))),
+            ReportCell.Of(Percent.OneDecimal(f.Consumption, f.CorrectedBudget + expected)),
+        ];
+
+    /// <summary>The expected carry-over's own grid line: nothing but the corrected budget and the estimate; no consumption, so no percentage.</summary>
+    private static ReportCell[] ExpectedGridCells(string name, Amount expected) =>
+        [.. GridCells(name, FollowUpFigures.Empty, expected).SkipLast(1), ReportCell.Empty];
+
+    private static ReportRow[] ExpectedCarryOverRow(Context context, Func<string, ReportCell[]> cells) =>
+        context.ExpectedCarryOver is null ? [] : [Row(RowKind.Detail, cells(ExpectedCarryOverLabel))];
+
     private static ReportColumn[] GridHeader(string label) =>
         [Text("name", label), .. GridColumns.Select(c => Money(c.Key, c.Header)), new ReportColumn("consumptionPercent", "Forbrug pct.", ColumnKind.Percent)];
 
@@ -146,13 +186,15 @@ public sealed class CommitteePapers(IYearStore years, IFollowUpReader store, Ser
         }
 
         var all = context.Report(FollowUpGrouping.Block);
-        rows.Add(Row(RowKind.Total, GridCells("I alt", all.Total)));
+        var expectedRow = ExpectedCarryOverRow(context, name => ExpectedGridCells(name, context.Expected));
+        rows.AddRange(expectedRow);
+        rows.Add(Row(RowKind.Total, GridCells("I alt", all.Total, context.Expected)));
         var blocks = new ReportTable(
             "Pr. hovedoversigtens blok",
             GridHeader("Blok"),
-            [.. all.Rows.Select(r => Row(RowKind.Detail, GridCells(BlockCodes.DanishName(r.Block!.Value), r.Figures))), Row(RowKind.Total, GridCells("I alt", all.Total))],
+            [.. all.Rows.Select(r => Row(RowKind.Detail, GridCells(BlockCodes.DanishName(r.Block!.Value), r.Figures))), .. expectedRow, Row(RowKind.Total, GridCells("I alt", all.Total, context.Expected))],
             []);
-        var areasTable = new ReportTable($"{context.Scope}: aktivitetsområder", GridHeader("Aktivitetsområde"), rows, [SignLegend, CorrectedBudgetFootnote(context, all.Total)]);
+        var areasTable = new ReportTable($"{context.Scope}: aktivitetsområder", GridHeader("Aktivitetsområde"), rows, [SignLegend, CorrectedBudgetFootnote(context, all.Total), .. ExpectedCarryOverNote(context)]);
         return context.Document("area-grid", $"Aktivitetsområder, {context.Round}. budgetopfølgning {context.Year}", [areasTable, blocks]);
     }
 
@@ -263,26 +305,31 @@ public sealed class CommitteePapers(IYearStore years, IFollowUpReader store, Ser
     {
         var blocks = context.Report(FollowUpGrouping.Block);
         var byBlock = blocks.Rows.ToDictionary(r => r.Block!.Value, r => r.Figures);
-        ReportCell[] Cells(string name, FollowUpFigures f) =>
-            [ReportCell.Of(name), ReportCell.Of(f.OriginalBudget), ReportCell.Of(f.CorrectedBudget), ReportCell.Of(f.Estimate), ReportCell.Of(f.VarianceToCorrected)];
+        ReportCell[] Cells(string name, FollowUpFigures f, Amount expected) =>
+            [ReportCell.Of(name), ReportCell.Of(f.OriginalBudget), ReportCell.Of(f.CorrectedBudget + expected), ReportCell.Of(f.Estimate + expected), ReportCell.Of(f.VarianceToCorrected)];
         var rows = Enum.GetValues<Block>()
-            .Select(b => Row(RowKind.Detail, Cells($"{BlockCodes.Letter(b)}. {BlockCodes.DanishName(b)}", byBlock.GetValueOrDefault(b) ?? FollowUpFigures.Empty)))
-            .Append(Row(RowKind.Total, Cells("Bevægelse i alt (resultat)", blocks.Total)))
+            .Select(b => Row(RowKind.Detail, Cells($"{BlockCodes.Letter(b)}. {BlockCodes.DanishName(b)}", byBlock.GetValueOrDefault(b) ?? FollowUpFigures.Empty, Amount.Zero)))
+            .Concat(ExpectedCarryOverRow(context, name => Cells(name, FollowUpFigures.Empty, context.Expected)))
+            .Append(Row(RowKind.Total, Cells("Bevægelse i alt (resultat)", blocks.Total, context.Expected)))
             .ToList();
+        // The liquidity follows the municipality's movement, the expected carry-over included: money expected to stay
+        // unspent stays in the cash.
+        var corrected = blocks.Total.CorrectedBudget + context.Expected;
+        var estimate = blocks.Total.Estimate + context.Expected;
         var primo = settings.GetValueOrDefault("primo_cash");
         var liquidity = new ReportTable(
             "Likviditet",
             [Text("name", "Post"), Money("originalBudget", "Oprindeligt budget"), Money("correctedBudget", "Korrigeret budget"), Money("estimate", "Forventet regnskab")],
             [
                 Row(RowKind.Detail, ReportCell.Of("Likvide aktiver primo"), ReportCell.Of(primo), ReportCell.Of(primo), ReportCell.Of(primo)),
-                Row(RowKind.Detail, ReportCell.Of("Bevægelse (blok A–H)"), ReportCell.Of(blocks.Total.OriginalBudget), ReportCell.Of(blocks.Total.CorrectedBudget), ReportCell.Of(blocks.Total.Estimate)),
-                Row(RowKind.Detail, ReportCell.Of("Likvide aktiver ultimo (primo − bevægelse)"), ReportCell.Of(primo - blocks.Total.OriginalBudget), ReportCell.Of(primo - blocks.Total.CorrectedBudget), ReportCell.Of(primo - blocks.Total.Estimate)),
+                Row(RowKind.Detail, ReportCell.Of(context.ExpectedCarryOver is null ? "Bevægelse (blok A–H)" : "Bevægelse (blok A–H og forventede overførsler)"), ReportCell.Of(blocks.Total.OriginalBudget), ReportCell.Of(corrected), ReportCell.Of(estimate)),
+                Row(RowKind.Detail, ReportCell.Of("Likvide aktiver ultimo (primo − bevægelse)"), ReportCell.Of(primo - blocks.Total.OriginalBudget), ReportCell.Of(primo - corrected), ReportCell.Of(primo - estimate)),
             ],
             [settings.ContainsKey("primo_cash") ? "Primo er årets indstilling primo_cash (settings.csv)." : "Likvide aktiver primo er ikke angivet (settings.csv: primo_cash); 0 er brugt.",
              "Fortegn som i hovedoversigten: + = udgift (træk på kassen), − = indtægt."]);
         return context.Document("overview", $"Hovedoversigt, {context.Round}. budgetopfølgning {context.Year}",
         [
-            new ReportTable($"{context.Scope}: hovedoversigt pr. blok", [Text("name", "Blok"), Money("originalBudget", "Oprindeligt budget"), Money("correctedBudget", "Korrigeret budget"), Money("estimate", "Forventet regnskab"), Money("varianceToCorrected", "Afvigelse")], rows, [SignLegend]),
+            new ReportTable($"{context.Scope}: hovedoversigt pr. blok", [Text("name", "Blok"), Money("originalBudget", "Oprindeligt budget"), Money("correctedBudget", "Korrigeret budget"), Money("estimate", "Forventet regnskab"), Money("varianceToCorrected", "Afvigelse")], rows, [SignLegend, .. ExpectedCarryOverNote(context)]),
             liquidity,
         ]);
     }

@@ -49,7 +49,7 @@ public sealed class WebPageTests : IAsyncLifetime, IDisposable
         await Assertions.Expect(page.Locator("#committeeTable")).ToContainTextAsync("45.365");
         await Assertions.Expect(page.Locator("#committeeTable")).ToContainTextAsync("Erhverv");
         await Assertions.Expect(page.Locator("#committeeTable td.neg").First).ToHaveTextAsync("-4.000");
-        (await page.Locator("#committeeTable svg.variance").CountAsync()).Should().Be(7, "a variance bar per detail row");
+        (await page.Locator("#committeeTable svg.variance").CountAsync()).Should().Be(8, "a variance bar per detail row: 7 groups and the municipality's expected carry-over");
         await Assertions.Expect(page.Locator("#areaGrid")).ToContainTextAsync("14,7");
 
         await page.SelectOptionAsync("#committee", "Erhvervs- og Beskæftigelsesudvalget");
@@ -110,7 +110,7 @@ public sealed class WebPageTests : IAsyncLifetime, IDisposable
         var response = await page.GotoAsync(Root);
         (await response!.HeaderValueAsync("content-security-policy")).Should().Be(PagePolicy);
         await Assertions.Expect(page.Locator("#committeeTable tr.total")).ToContainTextAsync("461.182");
-        (await page.Locator("#committeeTable svg.variance").CountAsync()).Should().Be(7);
+        (await page.Locator("#committeeTable svg.variance").CountAsync()).Should().Be(8, "7 groups and the municipality's expected carry-over");
         await Assertions.Expect(page.Locator("#areaGrid")).ToContainTextAsync("14,7");
         // The percent bars are sized through element.style, which the policy allows, unlike a style attribute in markup.
         (await page.Locator("#areaGrid span.bar").First.EvaluateAsync<double>("e => e.getBoundingClientRect().width")).Should().BeGreaterThan(0);

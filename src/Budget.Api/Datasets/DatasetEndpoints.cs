@@ -119,6 +119,11 @@ public static class DatasetEndpoints
 
             var files = form.Files.ToDictionary(PartName, f => (Func<Stream>)f.OpenReadStream, StringComparer.Ordinal);
             var outcome = await import.Run(year, files, user.ToActor(), cancellationToken);
+            if (outcome.YearClosed)
+            {
+                return Problem(StatusCodes.Status409Conflict, "The year is closed", [.. outcome.Errors], outcome.ErrorCount);
+            }
+
             if (outcome.OutOfScope)
             {
                 return Problem(StatusCodes.Status403Forbidden, "The dataset holds rows outside your committees", [.. outcome.Errors], outcome.ErrorCount);

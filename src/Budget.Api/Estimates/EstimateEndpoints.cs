@@ -24,7 +24,8 @@ public sealed record PersonsRequest(int AnciennityWeek, string? Activity, decima
 public sealed record GrossRequestDto(decimal Amount, PersonsRequest[]? Persons);
 
 /// <summary>Contract §4; give <c>estimate</c> (net), or for a benefit account <c>gross</c>, from which the net is derived.</summary>
-public sealed record EstimateRequest(decimal? Estimate, string? Explanation, decimal[]? OutYears, decimal? RequestedAppropriation, GrossRequestDto? Gross = null);
+/// <remarks><c>timeShift</c> (round 3, contract §9): the part of the variance that moves to next year; same sign as the variance, at most its size.</remarks>
+public sealed record EstimateRequest(decimal? Estimate, string? Explanation, decimal[]? OutYears, decimal? RequestedAppropriation, GrossRequestDto? Gross = null, decimal? TimeShift = null);
 
 public sealed record GrossDto(decimal Amount, decimal Refusion, decimal Net, string RuleSet, IReadOnlyList<PersonsRequest> Persons)
 {
@@ -37,7 +38,8 @@ public sealed record GrossDto(decimal Amount, decimal Refusion, decimal Net, str
 }
 
 public sealed record EstimateDto(int Year, int Round, string Account, decimal Estimate, string Explanation, IReadOnlyList<decimal> OutYears, decimal? RequestedAppropriation, long Version, Instant RecordedAt,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] GrossDto? Gross = null)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] GrossDto? Gross = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] decimal? TimeShift = null)
 {
     public static EstimateDto From(StoredEstimate stored) => new(
         stored.Year,
@@ -49,7 +51,8 @@ public sealed record EstimateDto(int Year, int Round, string Account, decimal Es
         stored.Estimate.RequestedAppropriation?.Kroner,
         stored.Version,
         stored.RecordedAt,
-        GrossDto.From(stored.Estimate.Basis));
+        GrossDto.From(stored.Estimate.Basis),
+        stored.Estimate.TimeShift?.Kroner);
 }
 
 internal sealed class EstimateRequestValidator : AbstractValidator<EstimateRequest>
@@ -72,6 +75,7 @@ internal sealed class EstimateRequestValidator : AbstractValidator<EstimateReque
             .Must(y => y is null || y.Length == OutYearConsequences.Count).WithMessage("'OutYears' must hold exactly 4 amounts.");
         RuleForEach(e => e.OutYears).IsKroner();
         RuleFor(e => e.RequestedAppropriation!.Value).IsKroner().OverridePropertyName("RequestedAppropriation").When(e => e.RequestedAppropriation is not null);
+        RuleFor(e => e.TimeShift!.Value).IsKroner().OverridePropertyName("TimeShift").When(e => e.TimeShift is not null);
     }
 }
 
@@ -123,7 +127,10 @@ public static class EstimateEndpoints
             Amount.Of(request.Estimate ?? 0m),
             request.Explanation ?? "",
             OutYearConsequences.From(request.OutYears!.Select(Amount.Of).ToArray()),
-            request.RequestedAppropriation is { } requested ? Amount.Of(requested) : null);
+            request.RequestedAppropriation is { } requested ? Amount.Of(requested) : null)
+        {
+            TimeShift = request.TimeShift is { } shift ? Amount.Of(shift) : null,
+        };
         var gross = request.Gross is { } g
             ? new GrossRequest(Amount.Of(g.Amount), g.Persons!.Select(p => new PersonsInBand(p.AnciennityWeek, p.Activity is null ? null : ActivityCodes.TryParse(p.Activity, out var a) ? a : null, p.FullYearPersons)).ToArray())
             : null;

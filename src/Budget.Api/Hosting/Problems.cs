@@ -53,6 +53,7 @@ internal sealed class BudgetExceptionHandler(IProblemDetailsService problemDetai
             BadHttpRequestException { InnerException: JsonException json } => (400, "The request body is not valid JSON for this endpoint", json.Message, FieldOf(json)),
             BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.Message, null),
             BudgetRuleException rule => (422, "Budget rule violated", rule.Message, null),
+            Budget.Application.YearEnd.YearClosedException closed => (409, "The year is closed", closed.Message, null),
             OverflowException => (422, "Amounts too large", "The amounts involved are too large to add up in øre.", null),
             _ => (500, "An unexpected error occurred", "The error has been logged.", (Dictionary<string, string[]>?)null),
         };
@@ -66,6 +67,12 @@ internal sealed class BudgetExceptionHandler(IProblemDetailsService problemDetai
         if (errors is not null)
         {
             problem.Extensions["errors"] = errors;
+        }
+
+        if (exception is Budget.Application.YearEnd.YearClosedException year)
+        {
+            problem.Extensions["state"] = "closed";
+            problem.Extensions["closedOn"] = year.ClosedOn.ToString("yyyy-MM-dd", null);
         }
 
         return await problemDetails.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });

@@ -69,6 +69,7 @@ internal static class StorageSetup
         services.AddSingleton<IAuditReader>(sp => sp.GetRequiredService<BudgetStore>());
         services.AddSingleton<IImportStore>(sp => sp.GetRequiredService<BudgetStore>());
         services.AddSingleton<Budget.Application.AccountCards.IAccountCardReader>(sp => sp.GetRequiredService<BudgetStore>());
+        services.AddSingleton<Budget.Application.YearEnd.IYearEndStore>(sp => sp.GetRequiredService<BudgetStore>());
         return services;
     }
 

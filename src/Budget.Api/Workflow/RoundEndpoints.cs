@@ -18,14 +18,19 @@ public sealed record ApproveRequest(LocalDate? DecidedOn, string? Reference);
 public sealed record GrantedDto(string Account, decimal Amount, LocalDate DecidedOn, string? Reference, string? DecidedBy);
 
 /// <summary>Contract §5: <c>{round, cutoff, state}</c>, plus who has recommended and, after approval, what was granted.</summary>
-public sealed record RoundDto(int Round, LocalDate Cutoff, string State, IReadOnlyList<string> RecommendedBy, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<GrantedDto>? Granted = null)
+/// <remarks><c>shifted</c>: after an approval of round 3, the next year's time-shift movements it stored (contract §9).</remarks>
+public sealed record RoundDto(int Round, LocalDate Cutoff, string State, IReadOnlyList<string> RecommendedBy, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<GrantedDto>? Granted = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<GrantedDto>? Shifted = null)
 {
-    public static RoundDto From(Round status, IReadOnlyList<AppropriationMovement>? granted = null) => new(
+    public static RoundDto From(Round status, IReadOnlyList<AppropriationMovement>? granted = null, IReadOnlyList<AppropriationMovement>? shifted = null) => new(
         status.Number.Value,
         status.Cutoff,
         status.State.ToCode(),
         status.RecommendedBy,
-        granted?.Select(m => new GrantedDto(m.Account.Value, m.Amount.Kroner, m.DecidedOn, m.Reference, m.DecidedBy)).ToArray());
+        granted?.Select(Dto).ToArray(),
+        shifted?.Select(Dto).ToArray());
+
+    private static GrantedDto Dto(AppropriationMovement m) => new(m.Account.Value, m.Amount.Kroner, m.DecidedOn, m.Reference, m.DecidedBy);
 }
 
 internal sealed class RecommendRequestValidator : AbstractValidator<RecommendRequest>
@@ -102,7 +107,7 @@ public static class RoundEndpoints
         switch (result.Status)
         {
             case WorkflowStatus.Done:
-                return TypedResults.Ok(RoundDto.From(result.Round!, result.Granted));
+                return TypedResults.Ok(RoundDto.From(result.Round!, result.Granted, result.Shifted));
             case WorkflowStatus.YearNotFound:
                 return Problems.NotFound($"Budget year {year} does not exist.");
             case WorkflowStatus.Invalid:

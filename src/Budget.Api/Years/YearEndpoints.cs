@@ -15,7 +15,8 @@ public sealed record ActivityAreaDto(string Name, int Accounts);
 
 public sealed record CommitteeDto(string Name, IReadOnlyList<ActivityAreaDto> ActivityAreas);
 
-public sealed record BudgetYearDto(int Year, IReadOnlyList<RoundCutoffDto> Rounds, IReadOnlyList<CommitteeDto> Committees);
+/// <summary>A year: its rounds and committees, and (contract §9) its <c>state</c>, <c>open</c> or <c>closed</c> with <c>closedOn</c>.</summary>
+public sealed record BudgetYearDto(int Year, IReadOnlyList<RoundCutoffDto> Rounds, IReadOnlyList<CommitteeDto> Committees, string State = "open", LocalDate? ClosedOn = null, LocalDate? CarryOversApprovedOn = null);
 
 public sealed record AccountDto(string Account, string Name, string Committee, string ActivityArea, string? Group, string Block, string? ChartNumber, string? RefusionBenefit = null);
 
@@ -41,10 +42,11 @@ public static class YearEndpoints
     public static async Task<Ok<int[]>> ListYears(IYearStore store, CancellationToken cancellationToken) =>
         TypedResults.Ok((await store.Years(cancellationToken)).ToArray());
 
-    public static async Task<Results<Ok<BudgetYearDto>, NotFoundProblem>> GetYear(int year, IYearStore store, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<BudgetYearDto>, NotFoundProblem>> GetYear(int year, IYearStore store, Budget.Application.YearEnd.IYearEndStore yearEnd, CancellationToken cancellationToken)
     {
         var calendar = await store.FindYear(year, cancellationToken);
-        if (calendar is null)
+        var end = await yearEnd.FindYearEnd(year, cancellationToken);
+        if (calendar is null || end is null)
         {
             return Problems.NotFound($"Budget year {year} does not exist.");
         }
@@ -53,7 +55,10 @@ public static class YearEndpoints
         return TypedResults.Ok(new BudgetYearDto(
             year,
             RoundNumber.All.Select(r => new RoundCutoffDto(r.Value, calendar.CutoffOf(r))).ToArray(),
-            Committees(accounts)));
+            Committees(accounts),
+            end.StateCode,
+            end.ClosedOn,
+            end.CarryOversApprovedOn));
     }
 
     public static async Task<Results<Ok<CommitteeDto[]>, NotFoundProblem>> ListCommittees(int year, IYearStore store, CancellationToken cancellationToken)

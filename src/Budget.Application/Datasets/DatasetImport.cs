@@ -16,6 +16,9 @@ public sealed record ImportCounts(int Accounts, int Movements, int Postings, int
 /// <param name="OutOfScope">The errors are rows outside the committees the actor may act for (403, not 400).</param>
 public sealed record ImportOutcome(ImportCounts? Counts, IReadOnlyList<DatasetError> Errors, int ErrorCount, bool OutOfScope = false)
 {
+    /// <summary>The year is closed and the import would change its postings, estimates or cut-offs (HTTP 409).</summary>
+    public bool YearClosed { get; init; }
+
     public bool Succeeded => Counts is not null;
 }
 
@@ -71,6 +74,20 @@ public sealed class DatasetImport(IImportStore store, IClock clock, Domain.Refus
         }
 
         await using var session = await store.BeginImport(year, cancellationToken);
+        if (session.ClosedOn is { } closedOn)
+        {
+            // A closed year's accounts are final (docs/year-end.md): its postings, estimates and cut-offs no longer change.
+            foreach (var file in new[] { PostingsFile, EstimatesFile, RoundsFile }.Where(files.ContainsKey))
+            {
+                errors.Add(new DatasetError(file, 0, null, $"budget year {year} was closed on {closedOn:yyyy-MM-dd}: its {file} are final"));
+            }
+
+            if (errors.Any)
+            {
+                return new ImportOutcome(null, errors.Items, errors.Count) { YearClosed = true };
+            }
+        }
+
         var known = new Dictionary<AccountId, Account>(session.ExistingAccounts);
         var counts = new ImportCounts(0, 0, 0, 0);
         var scope = new Scope(actor);

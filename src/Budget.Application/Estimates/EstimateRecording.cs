@@ -5,6 +5,7 @@ using Budget.Domain.Accounts;
 using Budget.Domain.Appropriations;
 using Budget.Domain.Money;
 using Budget.Domain.Refusion;
+using Budget.Domain.YearEnd;
 using NodaTime;
 
 namespace Budget.Application.Estimates;
@@ -66,7 +67,8 @@ public sealed class EstimateRecording(IYearStore years, IEstimateStore store, IC
     {
         ArgumentNullException.ThrowIfNull(estimate);
         ArgumentNullException.ThrowIfNull(actor);
-        if (await years.FindYear(year, cancellationToken) is null)
+        var calendar = await years.FindYear(year, cancellationToken);
+        if (calendar is null)
         {
             return new EstimateWriteResult(EstimateWriteStatus.YearNotFound);
         }
@@ -91,6 +93,11 @@ public sealed class EstimateRecording(IYearStore years, IEstimateStore store, IC
             }
 
             estimate = estimate with { Estimate = basis!.Net, Basis = basis };
+        }
+
+        if (estimate.TimeShift is { } shift && await TimeShiftProblem(year, calendar, estimate, shift, cancellationToken) is { } problem)
+        {
+            return problem;
         }
 
         var current = await store.FindEstimate(year, estimate.Round, estimate.Account, cancellationToken);
@@ -131,6 +138,26 @@ public sealed class EstimateRecording(IYearStore years, IEstimateStore store, IC
             EstimateSaveStatus.RoundLocked => new EstimateWriteResult(EstimateWriteStatus.RoundLocked, State: result.State),
             _ => new EstimateWriteResult(EstimateWriteStatus.PreconditionFailed),
         };
+    }
+
+    /// <summary>
+    /// A time shift belongs to the 3rd estimate and fits its variance (estimate − corrected budget as of the round's
+    /// cut-off): same sign, at most its size (<see cref="TimeShifts.Problem"/>).
+    /// </summary>
+    private async Task<EstimateWriteResult?> TimeShiftProblem(int year, RoundCalendar calendar, AccountEstimate estimate, Amount shift, CancellationToken cancellationToken)
+    {
+        if (estimate.Round != TimeShifts.Round)
+        {
+            return new EstimateWriteResult(EstimateWriteStatus.Invalid, Field: "timeShift", Message: $"A time shift (tidsforskydning) is given with the 3rd estimate, not in round {estimate.Round}.");
+        }
+
+        var cutoff = calendar.CutoffOf(estimate.Round);
+        var corrected = (await years.History(year, estimate.Account, cancellationToken))
+            .Where(h => h.Kind is not null && h.Date <= cutoff)
+            .Sum(h => h.Amount);
+        return TimeShifts.Problem(shift, estimate.Estimate - corrected) is { } problem
+            ? new EstimateWriteResult(EstimateWriteStatus.Invalid, Field: "timeShift", Message: char.ToUpperInvariant(problem[0]) + problem[1..] + ".")
+            : null;
     }
 
     private (GrossBasis? Basis, EstimateWriteResult? Invalid) Derive(int year, Account account, GrossRequest gross)
@@ -188,6 +215,7 @@ public sealed class EstimateRecording(IYearStore years, IEstimateStore store, IC
             requestedAppropriation = e.RequestedAppropriation?.Kroner,
             gross = e.Basis?.Gross.Kroner,
             refusion = e.Basis?.Refusion.Kroner,
+            timeShift = e.TimeShift?.Kroner,
         };
     }
 }

@@ -2,6 +2,7 @@ using Budget.Application.Audit;
 using Budget.Application.Users;
 using Budget.Domain.Appropriations;
 using Budget.Domain.FollowUp;
+using Budget.Domain.YearEnd;
 using NodaTime;
 
 namespace Budget.Application.Workflow;
@@ -21,7 +22,11 @@ public enum WorkflowStatus
     Invalid,
 }
 
-public sealed record WorkflowResult(WorkflowStatus Status, Round? Round = null, string? Field = null, string? Message = null, IReadOnlyList<AppropriationMovement>? Granted = null);
+public sealed record WorkflowResult(WorkflowStatus Status, Round? Round = null, string? Field = null, string? Message = null, IReadOnlyList<AppropriationMovement>? Granted = null)
+{
+    /// <summary>The next year's time-shift movements an approval of round 3 stored (overf. 3. AR); null for other transitions.</summary>
+    public IReadOnlyList<AppropriationMovement>? Shifted { get; init; }
+}
 
 /// <summary>
 /// The estimate round workflow: consultants submit (estimates lock), each committee with accounts recommends its
@@ -106,6 +111,20 @@ public sealed class RoundWorkflow(IRoundStore rounds, IYearStore years, IFollowU
             return new WorkflowResult(WorkflowStatus.Invalid, status, "decidedOn", $"The decision must fall after the round's cut-off {status.Cutoff:yyyy-MM-dd} and within {year}.");
         }
 
+        // Round 3's time shifts go into next year on the same accounts: an account missing there would lose its shift,
+        // so the approval waits until next year has it. (Estimates are locked from submission, so this is what the
+        // approval below computes again.)
+        if (round == TimeShifts.Round && status.State == RoundState.Recommended && await years.FindYear(year + 1, cancellationToken) is not null)
+        {
+            var shifts = TimeShifts.NextYear(await facts.AccountFacts(year, round, status.Cutoff, cancellationToken), decidedOn, reference, CouncilBody);
+            var nextAccounts = (await years.Accounts(year + 1, cancellationToken)).Select(a => a.Id).ToHashSet();
+            var missing = shifts.Where(s => !nextAccounts.Contains(s.Account)).Select(s => $"{s.Account} ({-s.Amount} kr.)").ToArray();
+            if (missing.Length > 0)
+            {
+                return new WorkflowResult(WorkflowStatus.Invalid, status, "timeShift", $"These accounts have a time shift into {year + 1} but are not accounts of {year + 1}: {string.Join(", ", missing.Take(20))}{(missing.Length > 20 ? ", …" : "")}. Add them to {year + 1} before approving.");
+            }
+        }
+
         return await Transition(year, round, "round.approve", actor, async (current, token) =>
         {
             if (current.State != RoundState.Recommended)
@@ -116,8 +135,17 @@ public sealed class RoundWorkflow(IRoundStore rounds, IYearStore years, IFollowU
             // The watermark is read before the facts: a movement recorded in between makes the store refuse, and
             // the grants are computed again from facts that hold it.
             var watermark = await rounds.LastMovement(year, token);
-            var grants = RoundApproval.Appropriations(await facts.AccountFacts(year, round, current.Cutoff, token), decidedOn, reference, CouncilBody);
-            return current.Approve(grants)! with { MovementWatermark = watermark };
+            var roundFacts = await facts.AccountFacts(year, round, current.Cutoff, token);
+            var grants = RoundApproval.Appropriations(roundFacts, decidedOn, reference, CouncilBody);
+            var transition = current.Approve(grants)! with { MovementWatermark = watermark };
+            if (round != TimeShifts.Round)
+            {
+                return transition;
+            }
+
+            // Next year receives the time shifts when it exists; the store checks that it still does (or still does not).
+            var nextYear = await years.FindYear(year + 1, token) is not null;
+            return transition with { NextYearExists = nextYear, NextYearShifts = nextYear ? TimeShifts.NextYear(roundFacts, decidedOn, reference, CouncilBody) : [] };
         }, cancellationToken, decidedOn, reference);
     }
 
@@ -151,7 +179,10 @@ public sealed class RoundWorkflow(IRoundStore rounds, IYearStore years, IFollowU
             if (await rounds.Apply(year, transition, audit, cancellationToken))
             {
                 var after = await rounds.FindRound(year, round, cancellationToken);
-                return new WorkflowResult(WorkflowStatus.Done, after, Granted: transition.To == RoundState.Approved ? transition.Grants : null);
+                return new WorkflowResult(WorkflowStatus.Done, after, Granted: transition.To == RoundState.Approved ? transition.Grants : null)
+                {
+                    Shifted = transition.NextYearExists is null ? null : transition.NextYearShifts,
+                };
             }
 
             if (attempt + 1 == Attempts)
@@ -164,6 +195,14 @@ public sealed class RoundWorkflow(IRoundStore rounds, IYearStore years, IFollowU
     private static object After(RoundTransition transition, LocalDate? decidedOn, string? reference) => transition switch
     {
         { Recommendation: { } committee } => new { state = transition.To.ToCode(), committee },
+        { To: RoundState.Approved, NextYearShifts.Count: > 0 } => new
+        {
+            state = transition.To.ToCode(),
+            decidedOn = decidedOn?.ToString("yyyy-MM-dd", null),
+            reference,
+            movements = transition.Grants.Select(m => new { account = m.Account.Value, amount = m.Amount.Kroner }).ToArray(),
+            nextYearShifts = transition.NextYearShifts.Select(m => new { account = m.Account.Value, amount = m.Amount.Kroner }).ToArray(),
+        },
         { To: RoundState.Approved } => new
         {
             state = transition.To.ToCode(),

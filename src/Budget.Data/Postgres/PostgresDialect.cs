@@ -184,7 +184,7 @@ internal sealed class PostgresDialect : SqlDialect
                     out_year_1_ore = excluded.out_year_1_ore, out_year_2_ore = excluded.out_year_2_ore,
                     out_year_3_ore = excluded.out_year_3_ore, out_year_4_ore = excluded.out_year_4_ore,
                     requested_ore = excluded.requested_ore, gross_ore = excluded.gross_ore, refusion_ore = excluded.refusion_ore,
-                    basis = excluded.basis, version = estimate.version + 1, recorded_at = excluded.recorded_at
+                    basis = excluded.basis, version = estimate.version + 1, recorded_at = excluded.recorded_at, time_shift_ore = NULL
                 RETURNING *)
             INSERT INTO estimate_version (year, round, account_id, version, estimate_ore, explanation, out_year_1_ore, out_year_2_ore, out_year_3_ore, out_year_4_ore,
                                           requested_ore, recorded_at, gross_ore, refusion_ore, basis)

@@ -208,7 +208,7 @@ internal sealed class SqliteDialect : SqlDialect
                 out_year_1_ore = excluded.out_year_1_ore, out_year_2_ore = excluded.out_year_2_ore,
                 out_year_3_ore = excluded.out_year_3_ore, out_year_4_ore = excluded.out_year_4_ore,
                 requested_ore = excluded.requested_ore, gross_ore = excluded.gross_ore, refusion_ore = excluded.refusion_ore,
-                basis = excluded.basis, version = version + 1, recorded_at = excluded.recorded_at;
+                basis = excluded.basis, version = version + 1, recorded_at = excluded.recorded_at, time_shift_ore = NULL;
             INSERT INTO estimate_version (year, round, account_id, version, recorded_at, {columns})
             SELECT e.year, e.round, e.account_id, e.version, e.recorded_at, {string.Join(", ", columns.Split(", ").Select(c => "e." + c))}
             FROM estimate_stage s JOIN estimate e ON e.year = $year AND e.round = s.round AND e.account_id = s.account_id;

@@ -75,4 +75,13 @@ public sealed record RoundTransition(Round From, RoundState To)
 
     /// <summary>The id of the year's last movement when the grants' facts were read; null when the transition grants nothing.</summary>
     public long? MovementWatermark { get; init; }
+
+    /// <summary>
+    /// Movements for the next budget year that the approval of a 3rd estimate writes (the time shifts, overf. 3. AR),
+    /// in the same transaction; stored only if the next year's existence is still <see cref="NextYearExists"/>.
+    /// </summary>
+    public IReadOnlyList<AppropriationMovement> NextYearShifts { get; init; } = [];
+
+    /// <summary>For an approval of round 3: whether the next budget year existed when <see cref="NextYearShifts"/> were decided; null otherwise.</summary>
+    public bool? NextYearExists { get; init; }
 }

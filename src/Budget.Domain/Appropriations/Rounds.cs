@@ -78,4 +78,11 @@ public sealed record AccountEstimate(
     string Explanation,
     OutYearConsequences OutYears,
     Amount? RequestedAppropriation = null,
-    Refusion.GrossBasis? Basis = null);
+    Refusion.GrossBasis? Basis = null)
+{
+    /// <summary>
+    /// The part of the variance that moves to next year (tidsforskydning), given at the 3rd estimate; null when none.
+    /// See <see cref="YearEnd.TimeShifts"/>.
+    /// </summary>
+    public Amount? TimeShift { get; init; }
+}
