@@ -22,7 +22,7 @@ public sealed partial class BudgetStore : IAccountCardReader
             SELECT round AS Round, account_id AS AccountId, estimate_ore AS EstimateOre, explanation AS Explanation,
                    out_year_1_ore AS OutYear1, out_year_2_ore AS OutYear2, out_year_3_ore AS OutYear3, out_year_4_ore AS OutYear4,
                    requested_ore AS RequestedOre, version AS Version, {dialect.InstantText("recorded_at")} AS RecordedAt,
-                   gross_ore AS GrossOre, refusion_ore AS RefusionOre, basis AS Basis
+                   gross_ore AS GrossOre, refusion_ore AS RefusionOre, basis AS Basis, time_shift_ore AS TimeShiftOre
             FROM estimate_version WHERE year = @Year AND round = @Round AND account_id = @AccountId
             ORDER BY version
             """;
