@@ -2,7 +2,7 @@
 // its users do the round's work in it (contract §8). Plain ES modules, no build step; every value is put in as text.
 import { $, element, elementWith, svgElement, dataTable } from "./dom.js";
 import { keyStore, headers, api } from "./api.js";
-import { danish, danishTime } from "./numbers.js";
+import { danish, danishDate, danishTime, kroner } from "./numbers.js";
 import { pageLink, renderAccountList, renderAccount } from "./account.js";
 
 /** Who is signed in: {name, roles, committees, administrator} from /api/me, or null (anonymous). */
@@ -138,6 +138,7 @@ async function show() {
   }
   await renderNavigation(false);
   if ($("auditDetails").open) await loadAudit();
+  if ($("carryOverDetails").open) await loadCarryOvers();
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -214,6 +215,45 @@ async function loadAudit() {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// Year-end (contract §9): the carry-over case per activity area with its policy, for finance and the council.
+
+const flagNames = { capped: "begrænset af loftet", "by-decision": "efter beslutning" };
+
+function mayReadCarryOvers() { return may("finance") || may("council"); }
+
+async function loadCarryOvers() {
+  const body = $("carryOverBody");
+  if (!mayReadCarryOvers()) { body.replaceChildren(); return; }
+  const year = $("year").value;
+  try {
+    const answer = await api(`/api/budget-years/${year}/carry-overs?by=activity-area`);
+    const kr = (value) => ({ text: kroner(value), num: true });
+    const status = answer.state === "closed"
+      ? `Året er lukket; regnskab pr. ${danishDate(answer.asOf)}.` + (answer.carryOversApprovedOn ? ` Overførslerne er godkendt ${danishDate(answer.carryOversApprovedOn)}.` : "")
+      : `Foreløbig beregning: året er åbent, forbrug pr. ${danishDate(answer.asOf)}.`;
+    const exports = element("p", "", "Eksport: ");
+    for (const format of ["html", "xlsx", "csv"]) {
+      exports.append(exportLink(`/api/budget-years/${year}/carry-overs?by=activity-area&format=${format}`, format, `carry-overs-${year}.html`), " ");
+    }
+    const rows = answer.rows.map((r) => ({
+      cells: [{ text: r.committee ?? "" }, { text: r.activityArea ?? "" }, kr(r.correctedBudget), kr(r.accounts), kr(r.result),
+        { text: r.policy ?? "" }, { text: r.share === null ? "" : danish(r.share * 100, 1), num: true },
+        { text: r.cap === null ? "" : danish(r.cap, 1), num: true }, kr(r.proposed), { text: flagNames[r.flag] ?? "" }],
+    }));
+    rows.push({ className: "total", cells: [{ text: "I alt" }, { text: "" }, kr(answer.total.correctedBudget), kr(answer.total.accounts), kr(answer.total.result),
+      { text: "" }, { text: "" }, { text: "" }, kr(answer.total.proposed), { text: "" }] });
+    body.replaceChildren(
+      element("p", "note", status + " Kr.; resultat = regnskab − korrigeret budget (negativ = mindreforbrug); foreslået = −resultat × andel."),
+      dataTable(`Overførsler fra ${year} pr. aktivitetsområde`, [{ text: "Udvalg" }, { text: "Aktivitetsområde" }, { text: "Korrigeret budget", num: true },
+        { text: "Regnskab", num: true }, { text: "Resultat", num: true }, { text: "Politik" }, { text: "Andel %", num: true },
+        { text: "Loft %", num: true }, { text: "Foreslået", num: true }, { text: "Markering" }], rows),
+      exports);
+  } catch (error) {
+    body.replaceChildren(element("p", "message", `Kunne ikke hente overførslerne (${error.message}).`));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Years, committees, sign-in.
 
 async function loadCommittees() {
@@ -224,6 +264,7 @@ async function loadCommittees() {
   for (const c of committees) select.add(new Option(c.name ?? c.committee ?? c, c.name ?? c.committee ?? c));
   if ([...select.options].some((o) => o.value === chosen)) select.value = chosen;
   $("auditSummary").textContent = `Revisionsspor for ${$("year").value}`;
+  $("carryOverSummary").textContent = `Overførsler fra ${$("year").value} til ${Number($("year").value) + 1}`;
 }
 
 /** Reads who the session's key belongs to (a key the server no longer knows is forgotten), then the year and its papers. */
@@ -236,6 +277,7 @@ async function start() {
     try { user = await api("/api/me"); } catch { sessionStorage.removeItem(keyStore); }
   }
   $("auditPanel").hidden = user === null;
+  $("carryOverPanel").hidden = !mayReadCarryOvers();
   try {
     const years = await api("/api/budget-years");
     const select = $("year");
@@ -304,6 +346,7 @@ async function signOut() {
   $("signInMessage").textContent = "";
   $("roundMessage").textContent = "";
   $("auditDetails").open = false;
+  $("carryOverDetails").open = false;
   $("auditBody").replaceChildren();
   await start();
   $("apiKey").focus();
@@ -408,5 +451,6 @@ $("year").addEventListener("change", async () => { await loadCommittees(); await
 $("round").addEventListener("change", show);
 $("committee").addEventListener("change", show);
 $("auditDetails").addEventListener("toggle", () => { if ($("auditDetails").open) loadAudit(); });
+$("carryOverDetails").addEventListener("toggle", () => { if ($("carryOverDetails").open) loadCarryOvers(); });
 window.addEventListener("hashchange", () => renderNavigation(true));
 start();
