@@ -68,6 +68,7 @@ internal static class StorageSetup
         services.AddSingleton<IUserStore>(sp => sp.GetRequiredService<BudgetStore>());
         services.AddSingleton<IAuditReader>(sp => sp.GetRequiredService<BudgetStore>());
         services.AddSingleton<IImportStore>(sp => sp.GetRequiredService<BudgetStore>());
+        services.AddSingleton<Application.Cases.ICaseStore>(sp => sp.GetRequiredService<BudgetStore>());
         return services;
     }
 
