@@ -103,7 +103,8 @@ public static class LargestRemainder
     {
         Span<int> bits = stackalloc int[4];
         decimal.GetBits(value, bits);
-        var mantissa = (new BigInteger((uint)bits[2]) << 64) | (new BigInteger((uint)bits[1]) << 32) | new BigInteger((uint)bits[0]);
+        // The 96-bit integer is three 32-bit words read as unsigned (a reinterpretation, not an arithmetic conversion).
+        var mantissa = (new BigInteger(unchecked((uint)bits[2])) << 64) | (new BigInteger(unchecked((uint)bits[1])) << 32) | new BigInteger(unchecked((uint)bits[0]));
         return value < 0 ? -mantissa : mantissa;
     }
 }
