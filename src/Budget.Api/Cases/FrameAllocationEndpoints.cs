@@ -46,7 +46,7 @@ internal sealed class FrameAllocationRequestValidator : AbstractValidator<FrameA
             total.RuleFor(t => t.Key).Must(IsYear).WithMessage("'{PropertyValue}' is not a year.");
             total.RuleFor(t => t.Value).IsKroner().Must(v => decimal.Truncate(v) == v).WithMessage("A frame is shared in whole kroner: its total cannot have øre.");
         }).OverridePropertyName("Totals");
-        RuleFor(r => r).Must(r => (r.Weights is null) != (r.Key is null)).WithName("Weights")
+        RuleFor(r => r).Must(r => (r.Weights is null) != (r.Key is null)).OverridePropertyName("Weights")
             .WithMessage("Give 'Weights', or 'Key' (service-corrected-budget) to take them from the year's data — one of the two.");
         RuleFor(r => r.Key).Must(k => k is null || k == FrameAllocations.ServiceCorrectedBudgetKey)
             .WithMessage($"'Key' must be {FrameAllocations.ServiceCorrectedBudgetKey}.");
