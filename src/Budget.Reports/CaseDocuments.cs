@@ -133,9 +133,9 @@ public sealed record CatalogueTable(IReadOnlyList<int> Years, int? PriceLevel, I
 
         var target = level ?? (levels.Length == 1 ? levels[0] : (int?)null);
         CaseAmounts Converted(StoredCase c, CaseRow r) => target is { } t ? prices.Convert(r.Amounts, c.Case.PriceLevel, t, CaseTable.IndexKindOf(r, classification)) : r.Amounts;
-        var rows = cases.SelectMany(c => c.Case.Rows.Select(r => (Case: c, Amounts: Converted(c, r), Class: classOf(r)))).ToArray();
-        var perCase = cases.Select(c => (c, rows.Where(r => r.Case == c).Select(r => r.Amounts).Sum())).ToArray();
-        return (new CatalogueTable([year, year + 1, year + 2, year + 3], target, perCase, CatalogueTotals.Of(rows.Select(r => (r.Amounts, r.Class)))), levels);
+        var rows = cases.Select(c => (Case: c, Rows: c.Case.Rows.Select(r => (Amounts: Converted(c, r), Class: classOf(r))).ToArray())).ToArray();
+        var perCase = rows.Select(c => (c.Case, c.Rows.Select(r => r.Amounts).Sum())).ToArray();
+        return (new CatalogueTable([year, year + 1, year + 2, year + 3], target, perCase, CatalogueTotals.Of(rows.SelectMany(c => c.Rows))), levels);
     }
 
     /// <summary>The catalogue for the renderers: a table of proposals and a table of classes, each with its total (the net).</summary>
