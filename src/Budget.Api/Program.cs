@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using Budget.Api.Appropriations;
 using Budget.Api.Audit;
+using Budget.Api.Cases;
 using Budget.Api.Datasets;
 using Budget.Api.Estimates;
 using Budget.Api.FollowUp;
@@ -46,6 +47,16 @@ builder.Services.AddSingleton(Budget.Reports.ServiceClassification.Embedded());
 builder.Services.AddScoped<Budget.Reports.CommitteePapers>();
 builder.Services.AddScoped<UserAdministration>();
 builder.Services.AddScoped<Budget.Application.Appropriations.AppropriationRecording>();
+// Appropriation cases, frames and catalogues (issue 18); a broken price index stops the start-up like the rule data.
+builder.Services.AddSingleton(PriceIndexSetup.Load(builder.Configuration));
+builder.Services.AddSingleton<Budget.Application.Cases.IAccountClassification>(sp => sp.GetRequiredService<Budget.Reports.ServiceClassification>());
+builder.Services.AddScoped<Budget.Application.Cases.CaseRecording>();
+builder.Services.AddScoped<Budget.Application.Cases.FrameAllocations>();
+builder.Services.AddSingleton<IValidator<CaseRequest>, CaseRequestValidator>();
+builder.Services.AddSingleton<IValidator<CaseApproveRequest>, CaseApproveRequestValidator>();
+builder.Services.AddSingleton<IValidator<CaseParameters>, CaseParametersValidator>();
+builder.Services.AddSingleton<IValidator<CatalogueParameters>, CatalogueParametersValidator>();
+builder.Services.AddSingleton<IValidator<FrameAllocationRequest>, FrameAllocationRequestValidator>();
 
 // FluentValidation's DI package is not available here: validators are registered explicitly.
 builder.Services.AddSingleton<IValidator<MovementRequest>, MovementRequestValidator>();
@@ -110,7 +121,9 @@ year.MapYearEndpoints(app)
     .MapRoundEndpoints()
     .MapAuditEndpoints(app)
     .MapReportEndpoints()
-    .MapYearEndEndpoints();
+    .MapYearEndEndpoints()
+    .MapCaseEndpoints()
+    .MapFrameAllocationEndpoints();
 Budget.Api.AccountCards.AccountCardEndpoints.MapAccountCardEndpoints(year);
 app.MapUserEndpoints();
 app.MapRefusionEndpoints();

@@ -23,13 +23,13 @@ namespace Budget.Cli;
 /// <c>report</c>, <c>close</c> a year and print its <c>carry-overs</c>, <c>migrate</c> a database. Exit codes: 0 ok,
 /// 1 invalid data, 2 usage.
 /// </summary>
-public static class BudgetCli
+public static partial class BudgetCli
 {
     public const int Ok = 0;
     public const int InvalidData = 1;
     public const int Usage = 2;
 
-    private const string UsageLine = "Usage: budget import FOLDER --year Y | report --year Y --round R [--by ...] [--format table|csv|xlsx] [--output F] | close --year Y --on DATE | carry-overs --year Y [--by ...] [--format table|csv|xlsx] [--output F] | migrate;  common: --connection C --provider sqlite|postgres.  budget COMMAND --help lists a command's options.";
+    private const string UsageLine = "Usage: budget import FOLDER --year Y | report --year Y --round R [--by ...] [--format table|csv|xlsx] [--output F] | close --year Y --on DATE | carry-overs --year Y [--by ...] [--format table|csv|xlsx] [--output F] | cases import FILE --year Y | cases report --year Y [--catalogue NAME] [--format table|csv|xlsx] | migrate;  common: --connection C --provider sqlite|postgres.  budget COMMAND --help lists a command's options.";
 
     public static async Task<int> Run(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
@@ -109,6 +109,7 @@ public static class BudgetCli
         root.Subcommands.Add(migrate);
         root.Subcommands.Add(close);
         root.Subcommands.Add(carryOvers);
+        root.Subcommands.Add(CasesCommand(connection, provider));
         var version = root.Options.OfType<VersionOption>().Single();
         version.Recursive = true;
         version.Action = new PrintVersion();

@@ -1,8 +1,10 @@
 using System.Globalization;
 using Budget.Application;
+using Budget.Application.Cases;
 using Budget.Application.FollowUp;
 using Budget.Domain.Accounts;
 using Budget.Domain.Appropriations;
+using Budget.Domain.Cases;
 using Budget.Domain.FollowUp;
 using Budget.Domain.Money;
 using NodaTime;
@@ -15,16 +17,23 @@ public sealed record ReportProblem(string Field, string Message, bool NotFound =
 /// <summary>
 /// Builds the committee papers of domain.md §7 from the stored year: the committee table, the activity-area grid,
 /// accounts per area with explanations, out-year consequences, the appropriation changes for the council,
-/// service-frame compliance and the municipality overview with liquidity. All as of the round's cut-off.
+/// service-frame compliance and the municipality overview with liquidity. All as of the round's cut-off. The
+/// out-years report also lists the approved cases' out-year amounts and converts to another price level on request;
+/// the service frame counts the service part of approved savings catalogues (docs/cases.md).
 /// </summary>
-public sealed class CommitteePapers(IYearStore years, IFollowUpReader store, ServiceClassification classification)
+public sealed class CommitteePapers(IYearStore years, IFollowUpReader store, ServiceClassification classification, ICaseStore cases, PriceIndex prices)
 {
     public static readonly IReadOnlyList<string> Kinds = ["committee-table", "area-grid", "area-accounts", "out-years", "appropriation-changes", "service-frame", "overview"];
 
     public const string SignLegend = "Fortegn: + = merudgift / mindreindtægt, − = mindreudgift / merindtægt.";
 
-    public async Task<(ReportDocument? Document, ReportProblem? Problem)> Build(string kind, int year, RoundNumber round, string? committee, string? by, CancellationToken cancellationToken)
+    public async Task<(ReportDocument? Document, ReportProblem? Problem)> Build(string kind, int year, RoundNumber round, string? committee, string? by, CancellationToken cancellationToken, int? priceLevel = null)
     {
+        if (priceLevel is not null && kind != "out-years")
+        {
+            return (null, new ReportProblem("priceLevel", $"priceLevel converts the out-years report (and cases); '{kind}' is at the budget year's price level."));
+        }
+
         var calendar = await years.FindYear(year, cancellationToken);
         if (calendar is null)
         {
@@ -54,9 +63,9 @@ public sealed class CommitteePapers(IYearStore years, IFollowUpReader store, Ser
                 : (null, new ReportProblem("by", $"by must be group or activity-area, not '{by}'.")),
             "area-grid" => (AreaGrid(context), null),
             "area-accounts" => (AreaAccounts(context), null),
-            "out-years" => (OutYears(context), null),
+            "out-years" => await OutYears(context, priceLevel ?? year, cancellationToken),
             "appropriation-changes" => (AppropriationChanges(context), null),
-            "service-frame" => (ServiceFrame(context, settings), null),
+            "service-frame" => (ServiceFrame(context, settings, await ApprovedCases(context, cancellationToken)), null),
             "overview" => (Overview(context, settings), null),
             _ => (null, new ReportProblem("kind", $"'{kind}' is not a report; reports are {string.Join(", ", Kinds)}.", NotFound: true)),
         };
@@ -234,17 +243,75 @@ public sealed class CommitteePapers(IYearStore years, IFollowUpReader store, Ser
         return context.Document("area-accounts", $"Konti pr. aktivitetsområde, {context.Round}. budgetopfølgning {context.Year}", tables);
     }
 
-    private static ReportDocument OutYears(Context context)
+    /// <summary>The cases approved by the council on or before the cut-off (their movements count in the corrected budget from that date).</summary>
+    private async Task<IReadOnlyList<StoredCase>> ApprovedCases(Context context, CancellationToken cancellationToken) =>
+        (await cases.Cases(context.Year, null, cancellationToken)).Where(c => c.Approval is { } a && a.DecidedOn <= context.AsOf).ToArray();
+
+    private PriceIndexKind IndexKindOf(AccountId account, CaseClass? rowClass = null) => CaseTable.IndexKindOf(account, rowClass, classification);
+
+    private async Task<(ReportDocument?, ReportProblem?)> OutYears(Context context, int level, CancellationToken cancellationToken)
     {
-        ReportColumn[] Header(string label) => [Text("name", label), .. Enumerable.Range(1, 4).Select(i => Money($"outYear{i}", $"{context.Year + i}"))];
+        var year = context.Year;
+        if (prices.Problem(year, level, context.Facts.Select(f => IndexKindOf(f.Account.Id)).Append(PriceIndexKind.Service)) is { } missing)
+        {
+            return (null, new ReportProblem("priceLevel", $"The out-years cannot be converted from {year} P/L to {level} P/L: {missing}."));
+        }
+
+        // The estimates' out-year consequences are stated at the budget year's price level; moved to another level per account.
+        var facts = level == year ? context.Facts : context.Facts.Select(f => f.Estimate is { } e
+            ? f with { Estimate = e with { OutYears = OutYearConsequences.From(e.OutYears.ToList().Select(a => prices.Convert(a, year, level, IndexKindOf(f.Account.Id))).ToArray()) } }
+            : f).ToArray();
+        var converted = context with { Facts = facts };
+        ReportColumn[] Header(string label) => [Text("name", label), .. Enumerable.Range(1, 4).Select(i => Money($"outYear{i}", $"{year + i}"))];
         ReportCell[] Cells(string? name, FollowUpFigures f) => [ReportCell.Of(name), .. f.OutYears.ToList().Select(ReportCell.Of)];
-        var areas = context.Report(FollowUpGrouping.ActivityArea);
-        var blocks = context.Report(FollowUpGrouping.Block);
-        return context.Document("out-years", $"Konsekvenser for overslagsårene, {context.Round}. budgetopfølgning {context.Year}",
+        ReportCell[] Amounts(string? name, OutYearConsequences o) => [ReportCell.Of(name), .. o.ToList().Select(ReportCell.Of)];
+        var areas = converted.Report(FollowUpGrouping.ActivityArea);
+        var blocks = converted.Report(FollowUpGrouping.Block);
+
+        // Approved cases: their rows on the accounts in scope, the years after the budget year; a permanent case's last
+        // year goes on into the fourth out-year, a temporary one's does not (decision 0016).
+        var inScope = context.Facts.ToDictionary(f => f.Account.Id, f => f.Account);
+        var approved = (await cases.Cases(year, null, cancellationToken)).Where(c => c.Approval is not null).ToArray();
+        var counted = approved.Where(c => c.Approval!.DecidedOn <= context.AsOf).ToArray();
+        OutYearConsequences OutYearsOf(StoredCase stored, CaseRow row)
+        {
+            var amounts = prices.Convert(row.Amounts, stored.Case.PriceLevel, level, IndexKindOf(row.Account, row.Classification));
+            return new OutYearConsequences(amounts.OutYear1, amounts.OutYear2, amounts.OutYear3, stored.Case.Permanent ? amounts.OutYear3 : Amount.Zero);
+        }
+
+        if (counted.Select(c => prices.Problem(c.Case.PriceLevel, level, c.Case.Rows.Select(r => IndexKindOf(r.Account, r.Classification)))).FirstOrDefault(p => p is not null) is { } caseProblem)
+        {
+            return (null, new ReportProblem("priceLevel", $"The approved cases cannot be converted to {level} P/L: {caseProblem}."));
+        }
+
+        var caseRows = counted
+            .Select(c => (Case: c, Rows: c.Case.Rows.Where(r => inScope.ContainsKey(r.Account)).Select(r => (Row: r, Area: inScope[r.Account], OutYears: OutYearsOf(c, r))).ToArray()))
+            .Where(c => c.Rows.Length > 0)
+            .ToArray();
+        var caseTotal = caseRows.SelectMany(c => c.Rows).Aggregate(OutYearConsequences.None, (s, r) => s + r.OutYears);
+        var byCase = caseRows.Select(c => Row(RowKind.Detail, Amounts(
+            $"{c.Case.Case.Reference}: {c.Case.Case.Title} ({(c.Case.Case.Permanent ? "varig" : "midlertidig")}, godkendt {Date(c.Case.Approval!.DecidedOn)})",
+            c.Rows.Aggregate(OutYearConsequences.None, (s, r) => s + r.OutYears))));
+        var byArea = caseRows.SelectMany(c => c.Rows)
+            .GroupBy(r => (r.Area.Committee, r.Area.ActivityArea))
+            .OrderBy(g => g.Key.Committee, StringComparer.Ordinal).ThenBy(g => g.Key.ActivityArea, StringComparer.Ordinal)
+            .Select(g => Row(RowKind.Detail, Amounts(g.Key.ActivityArea, g.Aggregate(OutYearConsequences.None, (s, r) => s + r.OutYears))));
+        var later = approved.Count(c => c.Approval!.DecidedOn > context.AsOf && c.Case.Rows.Any(r => inScope.ContainsKey(r.Account)));
+        string[] caseNotes =
+        [
+            $"Bevillingssager godkendt af Kommunalbestyrelsen til og med {Date(context.AsOf)}: deres beløb i overslagsårene. En varig sags beløb for {year + 3} gælder også {year + 4}; en midlertidig sags ikke.",
+            .. later > 0 ? [$"{later} sag(er) godkendt efter skæringsdatoen indgår fra den runde, hvis skæringsdato ligger efter godkendelsen."] : Array.Empty<string>(),
+        ];
+        var levelNote = level == year
+            ? $"Prisniveau: {year} P/L."
+            : $"Prisniveau: {level} P/L, omregnet fra {year} P/L med data/reference/price-index.csv (serviceudgifter: P/L-indeks, overførsler: satsregulering), konto for konto, afrundet til øre.";
+        return (context.Document("out-years", $"Konsekvenser for overslagsårene, {context.Round}. budgetopfølgning {year}",
         [
             new ReportTable("Pr. aktivitetsområde", Header("Aktivitetsområde"), [.. areas.Rows.Select(r => Row(RowKind.Detail, Cells(r.ActivityArea, r.Figures))), Row(RowKind.Total, Cells("I alt", areas.Total))], [SignLegend]),
             new ReportTable("Pr. blok", Header("Blok"), [.. blocks.Rows.Select(r => Row(RowKind.Detail, Cells(BlockCodes.DanishName(r.Block!.Value), r.Figures))), Row(RowKind.Total, Cells("I alt", blocks.Total))], []),
-        ]);
+            new ReportTable("Godkendte bevillingssager", Header("Sag"), [.. byCase, Row(RowKind.Total, Amounts("I alt", caseTotal))], caseNotes),
+            new ReportTable("Godkendte bevillingssager pr. aktivitetsområde", Header("Aktivitetsområde"), [.. byArea, Row(RowKind.Total, Amounts("I alt", caseTotal))], []),
+        ], levelNote), null);
     }
 
     private static ReportDocument AppropriationChanges(Context context)
@@ -271,7 +338,7 @@ public sealed class CommitteePapers(IYearStore years, IFollowUpReader store, Ser
         return context.Document("appropriation-changes", $"Bevillingsændringer, {context.Round}. budgetopfølgning {context.Year}", [table]);
     }
 
-    private ReportDocument ServiceFrame(Context context, IReadOnlyDictionary<string, Amount> settings)
+    private ReportDocument ServiceFrame(Context context, IReadOnlyDictionary<string, Amount> settings, IReadOnlyList<StoredCase> approved)
     {
         var service = context.Facts.Where(f => classification.ClassOf(f.Account.Id) == ServiceClass.Service).ToArray();
         var unclassified = context.Facts.Where(f => classification.ClassOf(f.Account.Id) is null).Select(f => f.Account.Id.Value).ToArray();
@@ -279,13 +346,26 @@ public sealed class CommitteePapers(IYearStore years, IFollowUpReader store, Ser
         var frame = settings.GetValueOrDefault("service_frame");
         var expected = settings.GetValueOrDefault("expected_carry_over");
         var carryOvers = figures.Appropriations.CarryOvers;
-        var withoutCarryOvers = figures.CorrectedBudget - carryOvers;
-        var spending = withoutCarryOvers + carryOvers + expected + figures.VarianceToCorrected;
+        // Approved savings catalogues: their budget-year amounts are council decisions on their accounts, counted by the
+        // account's class above; the catalogue's own classes decide instead (a proposal's wage on a transfer account is
+        // service expenditure), so those rows leave the accounts' sum and their service part enters on a line of its own.
+        var inScope = context.Facts.Select(f => f.Account.Id).ToHashSet();
+        var catalogueRows = approved.Where(c => c.Case.Catalogue is not null)
+            .SelectMany(c => c.Case.Rows.Where(r => inScope.Contains(r.Account)).Select(r => (Case: c, Row: r)))
+            .ToArray();
+        var catalogueOnServiceAccounts = catalogueRows.Where(r => classification.ClassOf(r.Row.Account) == ServiceClass.Service).Sum(r => r.Row.Amounts.BudgetYear);
+        var catalogueService = catalogueRows.Where(r => (r.Row.Classification ?? (classification.ClassOf(r.Row.Account) == ServiceClass.Service ? CaseClass.Service : null)) == CaseClass.Service).Sum(r => r.Row.Amounts.BudgetYear);
+        var withoutCarryOvers = figures.CorrectedBudget - carryOvers - catalogueOnServiceAccounts;
+        var spending = withoutCarryOvers + catalogueService + carryOvers + expected + figures.VarianceToCorrected;
+        var catalogueLines = catalogueRows.Length == 0
+            ? []
+            : new[] { Row(RowKind.Detail, ReportCell.Of($"Godkendte sparekataloger, serviceudgifter ({string.Join(", ", catalogueRows.Select(r => r.Case.Case.Catalogue!).Distinct())})"), ReportCell.Of(catalogueService)) };
         var table = new ReportTable(
             $"{context.Scope}: overholdelse af servicerammen",
             [Text("name", "Post"), Money("amount", "Beløb")],
             [
-                Row(RowKind.Detail, ReportCell.Of("Korrigeret budget, serviceudgifter ekskl. overførsler"), ReportCell.Of(withoutCarryOvers)),
+                Row(RowKind.Detail, ReportCell.Of(catalogueRows.Length == 0 ? "Korrigeret budget, serviceudgifter ekskl. overførsler" : "Korrigeret budget, serviceudgifter ekskl. overførsler og sparekataloger"), ReportCell.Of(withoutCarryOvers)),
+                .. catalogueLines,
                 Row(RowKind.Detail, ReportCell.Of("Overførsler fra sidste år"), ReportCell.Of(carryOvers)),
                 Row(RowKind.Detail, ReportCell.Of("Forventede overførsler til næste år"), ReportCell.Of(expected)),
                 Row(RowKind.Detail, ReportCell.Of("Forventet regnskabs effekt (afvigelse)"), ReportCell.Of(figures.VarianceToCorrected)),
@@ -297,6 +377,7 @@ public sealed class CommitteePapers(IYearStore years, IFollowUpReader store, Ser
                 "Overholdelse = serviceramme − (korrigeret budget til serviceudgifter + overførsler + forventede overførsler + forventet regnskabs effekt). Positiv: under rammen.",
                 $"Serviceudgifter: {service.Length} konti efter reference/service-classification.csv." + (unclassified.Length > 0 ? $" Uden klassifikation (ikke medregnet): {string.Join(", ", unclassified)}." : ""),
                 settings.ContainsKey("service_frame") ? "Servicerammen er årets indstilling service_frame (settings.csv)." : "Årets serviceramme er ikke angivet (settings.csv: service_frame); 0 er brugt.",
+                .. catalogueRows.Length == 0 ? Array.Empty<string>() : [$"Sparekataloger godkendt til og med {Date(context.AsOf)}: deres beløb for {context.Year} tælles efter forslagenes egen klassifikation (service, overførsel, indtægt, engangs), ikke kontoens; kun servicedelen tæller med under rammen."],
             ]);
         return context.Document("service-frame", $"Serviceramme, {context.Round}. budgetopfølgning {context.Year}", [table]);
     }

@@ -85,8 +85,10 @@ public sealed record ReportDocument(
 
     /// <summary>
     /// The document in whole 1.000 kr. Independently: every amount cell rounded from its own unrounded value (the
-    /// papers' way; rows may not add up). Keeping totals: a table's detail rows by largest remainder against the
-    /// rounded total, subtotals and the total as sums of the rounded details, so every printed sum adds up.
+    /// papers' way; rows may not add up). Keeping totals: at every level (decision 0015) — the total rounded by the
+    /// rule, shared by largest remainder over its subtotals and the detail rows outside them, each subtotal over its
+    /// own detail rows — so rows add up to their printed subtotal and subtotals to the printed total, and no figure
+    /// moves 1.000 kr. or more from its unrounded value.
     /// </summary>
     public ReportDocument InThousands(RoundingRule rule, bool keepTotals)
     {
@@ -101,6 +103,7 @@ public sealed record ReportDocument(
     private static ReportTable Rounded(ReportTable table, RoundingRule rule, bool keepTotals)
     {
         var cells = table.Rows.Select(r => r.Cells.ToArray()).ToArray();
+        var kinds = table.Rows.Select(r => r.Kind).ToArray();
         for (var c = 0; c < table.Columns.Count; c++)
         {
             if (table.Columns[c].Kind != ColumnKind.Amount)
@@ -108,45 +111,110 @@ public sealed record ReportDocument(
                 continue;
             }
 
-            if (!keepTotals || !table.Rows.Any(r => r.Kind == RowKind.Total))
-            {
-                foreach (var row in cells)
-                {
-                    row[c] = row[c].Number is { } kroner ? ReportCell.Of((decimal)ThousandsRounding.Round(Amount.Of(kroner), rule)) : row[c];
-                }
-
-                continue;
-            }
-
-            var details = Enumerable.Range(0, cells.Length).Where(i => table.Rows[i].Kind == RowKind.Detail).ToArray();
-            var total = Array.FindIndex(table.Rows.ToArray(), r => r.Kind == RowKind.Total);
-            var rounded = ThousandsRounding.KeepingTotal(details.Select(i => Amount.Of(cells[i][c].Number ?? 0m)).ToArray(), rule);
-            for (var k = 0; k < details.Length; k++)
-            {
-                if (cells[details[k]][c].Number is not null)
-                {
-                    cells[details[k]][c] = ReportCell.Of((decimal)rounded.Rows[k]);
-                }
-            }
-
-            var sinceSubtotal = 0m;
+            var column = cells.Select(row => row[c].Number).ToArray();
+            var rounded = keepTotals ? KeptTotals.Round(kinds, column, rule) : column.Select(v => v is { } kroner ? ThousandsRounding.Round(Amount.Of(kroner), rule) : (long?)null).ToArray();
             for (var i = 0; i < cells.Length; i++)
             {
-                switch (table.Rows[i].Kind)
+                if (cells[i][c].Number is not null)
                 {
-                    case RowKind.Detail:
-                        sinceSubtotal += cells[i][c].Number ?? 0m;
-                        break;
-                    case RowKind.Subtotal:
-                        cells[i][c] = ReportCell.Of(sinceSubtotal);
-                        sinceSubtotal = 0m;
-                        break;
+                    cells[i][c] = ReportCell.Of((decimal)rounded[i]!.Value);
                 }
             }
-
-            cells[total][c] = ReportCell.Of((decimal)rounded.Total);
         }
 
         return table with { Rows = table.Rows.Select((r, i) => r with { Cells = cells[i] }).ToArray() };
+    }
+}
+
+/// <summary>
+/// One amount column of a table rounded to 1.000 kr. with kept totals at every level, by the table's row kinds: a
+/// subtotal sums the detail rows since the previous subtotal, the total the subtotals and the detail rows outside
+/// them (<see cref="ThousandsRounding.KeepingTotals"/> over that tree). A sum row whose value is not the sum of its
+/// rows (a total that adds a line of its own), a result row and rows after the total are rounded on their own, and a
+/// table without a total keeps each subtotal with its rows. Empty cells count as 0 and stay empty.
+/// </summary>
+public static class KeptTotals
+{
+    public static long?[] Round(IReadOnlyList<RowKind> kinds, IReadOnlyList<decimal?> values, RoundingRule rule)
+    {
+        ArgumentNullException.ThrowIfNull(kinds);
+        ArgumentNullException.ThrowIfNull(values);
+        var result = values.Select(v => v is { } kroner ? ThousandsRounding.Round(Amount.Of(kroner), rule) : (long?)null).ToArray();
+        Amount Value(int row) => Amount.Of(values[row] ?? 0m);
+
+        // The parts directly under the total: (subtotal row or null, its detail rows) — a lone detail row has no subtotal.
+        var parts = new List<(int? Sum, int[] Details)>();
+        var pending = new List<int>();
+        int? total = null;
+        for (var i = 0; i < kinds.Count && total is null; i++)
+        {
+            switch (kinds[i])
+            {
+                case RowKind.Detail:
+                    pending.Add(i);
+                    break;
+                case RowKind.Subtotal:
+                    parts.Add((i, pending.ToArray()));
+                    pending.Clear();
+                    break;
+                case RowKind.Total:
+                    total = i;
+                    break;
+            }
+        }
+
+        if (total is null)
+        {
+            pending.Clear();
+        }
+
+        parts.AddRange(pending.Select(d => ((int?)null, new[] { d })));
+        // A subtotal that is not the sum of its rows cannot be kept: it and its rows are rounded on their own.
+        var kept = parts.Where(p => p.Sum is not { } sum || p.Details.Sum(Value) == Value(sum)).ToList();
+        TotalTree Tree((int? Sum, int[] Details) part) =>
+            part.Sum is null ? TotalTree.Leaf(Value(part.Details[0])) : TotalTree.Sum(part.Details.Select(d => TotalTree.Leaf(Value(d))).ToArray());
+        void Assign((int? Sum, int[] Details) part, RoundedTree rounded)
+        {
+            if (part.Sum is { } sum)
+            {
+                result[sum] = rounded.Value;
+                for (var k = 0; k < part.Details.Length; k++)
+                {
+                    result[part.Details[k]] = rounded.Parts[k].Value;
+                }
+            }
+            else
+            {
+                result[part.Details[0]] = rounded.Value;
+            }
+        }
+
+        if (total is { } t && kept.Count == parts.Count && parts.Sum(p => p.Sum is { } s ? Value(s) : Value(p.Details[0])) == Value(t))
+        {
+            var tree = ThousandsRounding.KeepingTotals(TotalTree.Sum(parts.Select(Tree).ToArray()), rule);
+            result[t] = tree.Value;
+            for (var k = 0; k < parts.Count; k++)
+            {
+                Assign(parts[k], tree.Parts[k]);
+            }
+        }
+        else
+        {
+            foreach (var part in kept.Where(p => p.Sum is not null))
+            {
+                Assign(part, ThousandsRounding.KeepingTotals(Tree(part), rule));
+            }
+        }
+
+        // Empty cells stay empty.
+        for (var i = 0; i < values.Count; i++)
+        {
+            if (values[i] is null)
+            {
+                result[i] = null;
+            }
+        }
+
+        return result;
     }
 }

@@ -13,7 +13,7 @@ public enum ServiceClass
 /// Reference data: which accounts are service expenditure (under the service frame) and which are transfers, by the
 /// longest matching prefix of the account's chart number (<c>data/reference/service-classification.csv</c>).
 /// </summary>
-public sealed class ServiceClassification(IReadOnlyList<(string Prefix, ServiceClass Class, string Source)> entries)
+public sealed class ServiceClassification(IReadOnlyList<(string Prefix, ServiceClass Class, string Source)> entries) : Application.Cases.IAccountClassification
 {
     public IReadOnlyList<(string Prefix, ServiceClass Class, string Source)> Entries => entries;
 
@@ -27,6 +27,14 @@ public sealed class ServiceClassification(IReadOnlyList<(string Prefix, ServiceC
             .FirstOrDefault();
         return match;
     }
+
+    /// <summary>The class a case row of this account has when the row gives none (contract §10).</summary>
+    Domain.Cases.CaseClass? Application.Cases.IAccountClassification.ClassOf(AccountId account) => ClassOf(account) switch
+    {
+        ServiceClass.Service => Domain.Cases.CaseClass.Service,
+        ServiceClass.Transfer => Domain.Cases.CaseClass.Transfer,
+        _ => null,
+    };
 
     /// <summary>The copy of the reference file built into this assembly.</summary>
     public static ServiceClassification Embedded()

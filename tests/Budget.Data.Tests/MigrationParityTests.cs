@@ -12,6 +12,7 @@ public sealed class MigrationParityTests(ProviderDatabases databases) : Provider
     [
         "account", "app_user", "audit_entry", "budget_year", "committee_recommendation", "estimate", "estimate_round",
         "estimate_version", "movement", "posting_day", "posting_month", "round_state", "schema_migration", "year_setting",
+        "budget_case", "case_version", "case_row", "case_approval",
     ];
 
     /// <summary>

@@ -70,6 +70,7 @@ internal static class StorageSetup
         services.AddSingleton<IImportStore>(sp => sp.GetRequiredService<BudgetStore>());
         services.AddSingleton<Budget.Application.AccountCards.IAccountCardReader>(sp => sp.GetRequiredService<BudgetStore>());
         services.AddSingleton<Budget.Application.YearEnd.IYearEndStore>(sp => sp.GetRequiredService<BudgetStore>());
+        services.AddSingleton<Application.Cases.ICaseStore>(sp => sp.GetRequiredService<BudgetStore>());
         return services;
     }
 

@@ -27,7 +27,8 @@ public static class ReportEndpoints
     /// <summary>
     /// A report for a round (and optionally one committee). <c>format</c>: json (default), csv, xlsx, html;
     /// <c>unit=thousands</c> rounds to 1.000 kr. (<c>rounding</c>: half-away-from-zero or half-to-even;
-    /// <c>keepTotals=true</c> makes printed rows add up to printed totals).
+    /// <c>keepTotals=true</c> makes printed rows add up to printed subtotals and totals at every level);
+    /// <c>priceLevel=Y</c> converts the out-years report to Y's price level.
     /// </summary>
     public static async Task<Results<FileContentHttpResult, ContentHttpResult, Ok<object>, ValidationProblem, NotFoundProblem>> GetReport(
         int year, string kind, [AsParameters] ReportParameters parameters, CommitteePapers papers, System.Security.Claims.ClaimsPrincipal user, CancellationToken cancellationToken)
@@ -36,7 +37,7 @@ public static class ReportEndpoints
         var committee = parameters.Committee;
         var format = parameters.Format ?? "json";
         var rule = parameters.Rounding is "half-to-even" ? RoundingRule.HalfToEven : RoundingRule.HalfAwayFromZero;
-        var (document, problem) = await papers.Build(kind, year, roundNumber, string.IsNullOrWhiteSpace(committee) ? null : committee, parameters.By, cancellationToken);
+        var (document, problem) = await papers.Build(kind, year, roundNumber, string.IsNullOrWhiteSpace(committee) ? null : committee, parameters.By, cancellationToken, Cases.CaseQuery.Year(parameters.PriceLevel));
         if (problem is not null)
         {
             return problem.NotFound ? Problems.NotFound(problem.Message) : Problems.Invalid(problem.Field, problem.Message);
@@ -68,7 +69,7 @@ public static class ReportEndpoints
 }
 
 /// <summary>A committee paper's query: round (default 1), committee, by, format, unit, rounding, keepTotals.</summary>
-public sealed record ReportParameters(string? Round, string? Committee, string? By, string? Format, string? Unit, string? Rounding, string? KeepTotals);
+public sealed record ReportParameters(string? Round, string? Committee, string? By, string? Format, string? Unit, string? Rounding, string? KeepTotals, string? PriceLevel = null);
 
 internal sealed class ReportParametersValidator : AbstractValidator<ReportParameters>
 {
@@ -81,5 +82,6 @@ internal sealed class ReportParametersValidator : AbstractValidator<ReportParame
         RuleFor(p => p.Rounding).Must(r => r is null or "half-to-even" or "half-away-from-zero").OverridePropertyName("rounding")
             .WithMessage((_, v) => $"rounding must be half-away-from-zero or half-to-even, not '{Echo.Cut(v)}'");
         RuleFor(p => p.KeepTotals).Must(k => k is null or "true" or "false").OverridePropertyName("keepTotals").WithMessage((_, v) => $"keepTotals must be true or false, not '{Echo.Cut(v)}'");
+        RuleFor(p => p.PriceLevel).Must(Cases.CaseQuery.IsYear).OverridePropertyName("priceLevel").WithMessage((_, v) => $"priceLevel must be a year from 2000 to 2100, not '{Echo.Cut(v)}'");
     }
 }

@@ -14,6 +14,24 @@ public enum RoundingRule
 public sealed record RoundedColumn(IReadOnlyList<long> Rows, long Total);
 
 /// <summary>
+/// A printed figure and the figures it sums: a total over subtotals over rows (a row has no parts). A sum's amount is
+/// the sum of its parts' amounts.
+/// </summary>
+public sealed record TotalTree(Amount Amount, IReadOnlyList<TotalTree> Parts)
+{
+    public static TotalTree Leaf(Amount amount) => new(amount, []);
+
+    public static TotalTree Sum(IReadOnlyList<TotalTree> parts)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        return new(parts.Sum(p => p.Amount), parts);
+    }
+}
+
+/// <summary>A <see cref="TotalTree"/> in whole 1.000 kr.: every sum's value is the sum of its parts' values.</summary>
+public sealed record RoundedTree(long Value, IReadOnlyList<RoundedTree> Parts);
+
+/// <summary>
 /// Rounding kroner to 1.000 kr. (t.kr.). Each figure is rounded from its unrounded amount, never from another
 /// rounded figure. <see cref="KeepingTotal"/> additionally makes displayed rows add up to the displayed total.
 /// </summary>
@@ -38,34 +56,37 @@ public static class ThousandsRounding
     /// Largest-remainder rounding: the total is rounded with <paramref name="rule"/>; every row is rounded down to
     /// whole thousands and the thousands still missing go to the rows with the largest remainders (ties: the
     /// earlier row). Displayed rows then add up to the displayed total and no row moves a whole 1.000 kr. or more
-    /// from its unrounded amount.
+    /// from its unrounded amount. (One level of <see cref="KeepingTotals"/>.)
     /// </summary>
     public static RoundedColumn KeepingTotal(IReadOnlyList<Amount> rows, RoundingRule rule = RoundingRule.HalfAwayFromZero)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        var total = Round(rows.Sum(), rule);
-        var floors = new long[rows.Count];
-        var remainders = new long[rows.Count];
-        for (var i = 0; i < rows.Count; i++)
-        {
-            floors[i] = FloorDiv(rows[i].Ore, OrePerThousand);
-            remainders[i] = rows[i].Ore - floors[i] * OrePerThousand;
-        }
-
-        var missing = total - floors.Sum();
-        var order = Enumerable.Range(0, rows.Count).OrderByDescending(i => remainders[i]).ThenBy(i => i).ToArray();
-        // Σ floor ≤ Σ x < Σ floor + n and |total − Σ x| ≤ ½, so 0 ≤ missing ≤ n; guard anyway.
-        for (var k = 0; k < missing && k < order.Length; k++)
-        {
-            floors[order[k]]++;
-        }
-
-        return new RoundedColumn(floors, total);
+        var tree = KeepingTotals(TotalTree.Sum(rows.Select(TotalTree.Leaf).ToArray()), rule);
+        return new RoundedColumn(tree.Parts.Select(p => p.Value).ToArray(), tree.Value);
     }
 
-    private static long FloorDiv(long value, long divisor)
+    /// <summary>
+    /// Kept totals at every level (decision 0015): the top figure is rounded with <paramref name="rule"/>; each level's
+    /// rounded figure is then shared over its parts by largest remainder (<see cref="LargestRemainder.Apportion"/>),
+    /// down to the rows. So rows add up to their printed subtotal, subtotals to the printed total, and every printed
+    /// figure is the floor or the ceiling of its unrounded amount (it moves less than 1.000 kr.). Rows 600 and 600
+    /// under one subtotal and 400 and 400 under another print subtotals 1 and 1 and the total 2 (rows 1, 0 | 1, 0);
+    /// largest remainder over the rows alone would print 1, 1 | 0, 0 and subtotals 2 and 0.
+    /// </summary>
+    public static RoundedTree KeepingTotals(TotalTree tree, RoundingRule rule = RoundingRule.HalfAwayFromZero)
     {
-        var quotient = value / divisor;
-        return value % divisor < 0 ? quotient - 1 : quotient;
+        ArgumentNullException.ThrowIfNull(tree);
+        return Distribute(tree, Round(tree.Amount, rule));
+    }
+
+    private static RoundedTree Distribute(TotalTree tree, long value)
+    {
+        if (tree.Parts.Count == 0)
+        {
+            return new RoundedTree(value, []);
+        }
+
+        var shares = LargestRemainder.Apportion(value, tree.Parts.Select(p => p.Amount).ToArray(), OrePerThousand);
+        return new RoundedTree(value, tree.Parts.Select((part, i) => Distribute(part, shares[i])).ToArray());
     }
 }
