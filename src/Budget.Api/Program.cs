@@ -60,6 +60,13 @@ builder.Services.AddSingleton<IValidator<RefusionRequest>, RefusionRequestValida
 builder.Services.AddSingleton<IValidator<OperatingCapRequest>, OperatingCapRequestValidator>();
 builder.Services.AddSingleton<IValidator<CentralRefusionRequest>, CentralRefusionRequestValidator>();
 builder.Services.AddSingleton<IValidator<MentorFrameRequest>, MentorFrameRequestValidator>();
+// Forecast assistant, refusion what-if and the table check (issue 19).
+builder.Services.AddSingleton<Budget.Application.Forecast.IConsumptionReader>(sp => sp.GetRequiredService<Budget.Data.BudgetStore>());
+builder.Services.AddScoped<Budget.Application.Forecast.ForecastQuery>();
+builder.Services.AddSingleton<IValidator<Budget.Api.Forecast.ForecastParameters>, Budget.Api.Forecast.ForecastParametersValidator>();
+builder.Services.AddSingleton<IValidator<Budget.Api.Forecast.MonthComparisonParameters>, Budget.Api.Forecast.MonthComparisonParametersValidator>();
+builder.Services.AddSingleton<IValidator<Budget.Api.Forecast.BacktestParameters>, Budget.Api.Forecast.BacktestParametersValidator>();
+builder.Services.AddSingleton<IValidator<WhatIfRequest>, WhatIfRequestValidator>();
 
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<BudgetExceptionHandler>();
@@ -98,6 +105,9 @@ year.MapYearEndpoints(app)
     .MapReportEndpoints();
 app.MapUserEndpoints();
 app.MapRefusionEndpoints();
+app.MapWhatIfEndpoints();
+Budget.Api.Forecast.ForecastEndpoints.MapForecastEndpoints(app);
+Budget.Api.Checks.CheckEndpoints.MapCheckEndpoints(app);
 
 await app.PrepareDatabase();
 

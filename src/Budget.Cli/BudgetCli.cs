@@ -20,7 +20,8 @@ namespace Budget.Cli;
 
 /// <summary>
 /// The command-line tool: <c>import</c> a dataset folder (the nightly ledger export), print or write the follow-up
-/// <c>report</c>, <c>migrate</c> a database. Exit codes: 0 ok, 1 invalid data, 2 usage.
+/// <c>report</c>, <c>migrate</c> a database, <c>check</c> a printed table (<see cref="CheckCommand"/>). Exit codes: 0 ok,
+/// 1 invalid data (check: findings), 2 usage (check: unreadable).
 /// </summary>
 public static class BudgetCli
 {
@@ -28,7 +29,7 @@ public static class BudgetCli
     public const int InvalidData = 1;
     public const int Usage = 2;
 
-    private const string UsageLine = "Usage: budget import FOLDER --year Y | report --year Y --round R [--by ...] [--format table|csv|xlsx] [--output F] | migrate;  common: --connection C --provider sqlite|postgres.  budget COMMAND --help lists a command's options.";
+    private const string UsageLine = "Usage: budget import FOLDER --year Y | report --year Y --round R [--by ...] [--format table|csv|xlsx] [--output F] | migrate | check FILE [--relation R] [--exact];  common: --connection C --provider sqlite|postgres.  budget COMMAND --help lists a command's options.";
 
     public static async Task<int> Run(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
@@ -89,6 +90,7 @@ public static class BudgetCli
         root.Subcommands.Add(import);
         root.Subcommands.Add(report);
         root.Subcommands.Add(migrate);
+        root.Subcommands.Add(CheckCommand.Create(output, error));
         var version = root.Options.OfType<VersionOption>().Single();
         version.Recursive = true;
         version.Action = new PrintVersion();
