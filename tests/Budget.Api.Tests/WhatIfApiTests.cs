@@ -123,6 +123,18 @@ public sealed class WhatIfApiTests(PublishedFiguresTests.DemoApi api) : IClassFi
         (await Refused(new { scenarios = new[] { new { name = "A", lines = new[] { new { kind = "wage", monthly = 1 } } } } }))["errors"]!["Scenarios[0].Lines[0].Persons"].Should().NotBeNull();
         (await Refused(new { scenarios = new[] { new { name = "A", lines = new[] { Benefit("kontanthjaelp", 1, 1, "2016", anciennityWeeks: 0) } } } }))["errors"]!["Scenarios[0].Lines[0].AnciennityWeeks"].Should().NotBeNull();
         (await Refused(new { scenarios = new[] { new { name = "A", lines = new[] { new { kind = "wage", persons = 1, monthly = 1, classification = "income" } } } } }))["errors"]!["Scenarios[0].Lines[0].Classification"].Should().NotBeNull();
+        (await Refused(new { scenarios = new object?[] { null } }))["errors"]!["Scenarios[0]"].Should().NotBeNull();
+        (await Refused(new { scenarios = new[] { new { name = "A", lines = new object?[] { null } } } }))["errors"]!["Scenarios[0].Lines[0]"].Should().NotBeNull();
+        (await Refused(new { scenarios = new[] { new { name = "A", lines = new[] { Benefit(new string('x', 101), 1, 1, "2016", anciennityWeeks: 1) } } } }))["errors"]!["Scenarios[0].Lines[0].Benefit"].Should().NotBeNull();
+    }
+
+    [Fact]
+    public async Task A_null_case_of_the_calculation_is_400_not_500()
+    {
+        using var response = await client.PostAsync("/api/refusion/calculate", Http.JsonBody(new { cases = new object?[] { null } }));
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await response.Json())["errors"]!["Cases[0]"].Should().NotBeNull();
     }
 
     [Fact]

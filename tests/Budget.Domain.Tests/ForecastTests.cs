@@ -3,6 +3,8 @@ using Budget.Domain.Appropriations;
 using Budget.Domain.FollowUp;
 using Budget.Domain.Forecast;
 using Budget.Domain.Money;
+using FsCheck;
+using FsCheck.Fluent;
 using NodaTime;
 
 namespace Budget.Domain.Tests;
@@ -222,5 +224,63 @@ public class ForecastTests
         report.CommonForecasts.Should().Be(2);
         Backtest.Run(2013, 2013, new AnnualDate(3, 31), years).Methods.Select(m => (m.Method, m.Forecasts, m.Mape)).Should().Equal(
             (ForecastMethod.Linear, 1, 1.4m), (ForecastMethod.Profile, 0, null), (ForecastMethod.LastYear, 0, null));
+    }
+
+    private static readonly Gen<Amount> Kroner = Gen.Choose(-2_000_000_000, 2_000_000_000).Select(ore => Amount.FromOre(ore));
+
+    private static readonly Gen<LocalDate> Days = from year in Gen.Choose(2000, 2030)
+                                                  from day in Gen.Choose(0, 365)
+                                                  select new LocalDate(year, 1, 1).PlusDays(Math.Min(day, CalendarSystem.Iso.GetDaysInYear(year) - 1));
+
+    [Fact]
+    public void With_one_earlier_year_the_profile_and_last_year_grown_agree_to_the_oere()
+    {
+        var samples = from consumption in Kroner
+                      from toDate in Kroner
+                      from yearEnd in Kroner
+                      select (consumption, toDate, yearEnd);
+
+        Prop.ForAll(samples.ToArbitrary(), s =>
+        {
+            var last = new PriorYearConsumption(2014, s.toDate, s.yearEnd);
+            var profile = YearEndForecast.Profile(s.consumption, [last]);
+            var grown = YearEndForecast.LastYear(s.consumption, last)!.Forecast;
+            // The same formula, c ÷ (td ÷ ye) and ye × c ÷ td: equal to the øre (the share is a 28-digit decimal, so a
+            // result exactly halfway between two øre could round apart), unless the profile has no share to scale by.
+            return profile is null
+                ? s.yearEnd.IsZero || s.toDate.IsZero || (decimal)s.toDate.Ore / s.yearEnd.Ore <= 0m
+                : grown is { } g && Math.Abs(profile.Value.Ore - g.Ore) <= 1;
+        }).QuickCheckThrowOnFailure();
+    }
+
+    [Fact]
+    public void The_straight_line_never_undershoots_consumption_of_one_sign_and_equals_it_on_31_December()
+    {
+        Prop.ForAll(Kroner.ToArbitrary(), Days.ToArbitrary(), (consumption, day) =>
+        {
+            var linear = YearEndForecast.Linear(consumption, day)!.Value;
+            var yearEnd = YearEndForecast.Linear(consumption, new LocalDate(day.Year, 12, 31));
+            return Math.Abs(linear.Ore) >= Math.Abs(consumption.Ore) && Math.Sign(linear.Ore) == Math.Sign(consumption.Ore) && yearEnd == consumption;
+        }).QuickCheckThrowOnFailure();
+    }
+
+    [Fact]
+    public void Month_totals_add_up_to_the_year_and_differences_are_this_year_less_last_year()
+    {
+        var accounts = new[] { Dagpenge, Kontanthjaelp, Drift };
+        var years = from thisYear in Gen.ArrayOf(Gen.ArrayOf(Kroner, 12), 3)
+                    from lastYear in Gen.ArrayOf(Gen.ArrayOf(Kroner, 12), 3)
+                    select (thisYear, lastYear);
+
+        Prop.ForAll(years.ToArbitrary(), y =>
+        {
+            var report = MonthComparison.Build(2015, FollowUpGrouping.Committee,
+                accounts.Select((a, i) => new AccountConsumption(a, y.thisYear[i])).ToArray(),
+                accounts.Select((a, i) => new AccountConsumption(a, y.lastYear[i])).ToArray());
+            var total = report.Rows.Sum(r => r.Months[11].ThisYearToDate);
+            var expected = y.thisYear.SelectMany(m => m).Sum();
+            return total == expected && report.Rows.All(r => r.Months.All(m => m.Difference == m.ThisYear - m.LastYear!.Value
+                && m.LastYearToDate == r.Months.Take(m.Month).Aggregate(Amount.Zero, (sum, x) => sum + x.LastYear!.Value)));
+        }).QuickCheckThrowOnFailure();
     }
 }

@@ -43,12 +43,12 @@ internal sealed class WhatIfRequestValidator : AbstractValidator<WhatIfRequest>
         RuleFor(r => r.Scenarios).NotEmpty().WithMessage("'Scenarios' must hold at least one scenario.")
             .Must(s => s is null || s.Length <= MaxScenarios).WithMessage($"At most {MaxScenarios} scenarios per request.")
             .Must(s => s is null || s.Where(x => x?.Name is not null).GroupBy(x => x.Name).All(g => g.Count() == 1)).WithMessage("Each scenario needs a name of its own.");
-        RuleForEach(r => r.Scenarios).ChildRules(s =>
+        RuleForEach(r => r.Scenarios).NotNull().WithMessage("A scenario cannot be null.").ChildRules(s =>
         {
             s.RuleFor(x => x.Name).NotEmpty().MaximumLength(200);
             s.RuleFor(x => x.Lines).NotEmpty().WithMessage("'Lines' must hold at least one line.")
                 .Must(l => l is null || l.Length <= MaxLines).WithMessage($"At most {MaxLines} lines per scenario.");
-            s.RuleForEach(x => x.Lines).ChildRules(l =>
+            s.RuleForEach(x => x.Lines).NotNull().WithMessage("A line cannot be null.").ChildRules(l =>
             {
                 l.RuleFor(x => x.Kind).NotEmpty().Must(k => k is null || Kinds.Contains(k)).WithMessage("'Kind' is benefit or wage, not '{PropertyValue}'.");
                 l.RuleFor(x => x.Persons).NotNull().WithMessage("'Persons' is required (full-year persons).")
@@ -61,7 +61,8 @@ internal sealed class WhatIfRequestValidator : AbstractValidator<WhatIfRequest>
                 l.RuleFor(x => x.Classification).Must(c => c is null || Classes.Contains(c)).WithMessage("'Classification' is service or transfer, not '{PropertyValue}'.");
                 l.When(x => x.Kind == "benefit", () =>
                 {
-                    l.RuleFor(x => x.Benefit).NotEmpty().WithMessage("A benefit line names its 'Benefit'.");
+                    l.RuleFor(x => x.Benefit).NotEmpty().WithMessage("A benefit line names its 'Benefit'.").MaximumLength(100);
+                    l.RuleFor(x => x.RuleSet).MaximumLength(100);
                     l.RuleFor(x => x.Activity).Must(a => a is null || ActivityCodes.TryParse(a, out _))
                         .WithMessage($"'{{PropertyValue}}' is not an activity; activities are {string.Join(", ", ActivityCodes.All)}.");
                     l.RuleFor(x => x.AnciennityWeeks).InclusiveBetween(1, 10_000);
@@ -148,7 +149,7 @@ public static class WhatIfEndpoints
         var ruleSet = item.RuleSet ?? rules.Rules.Where(r => r.Benefit == item.Benefit).MaxBy(r => r.Validity.From)?.RuleSet;
         if (ruleSet is null)
         {
-            return (null, new RuleLookupError("benefit", $"'{item.Benefit}' is not a benefit of the rule data; known: {string.Join(", ", rules.Rules.Select(r => r.Benefit).Distinct().Order(StringComparer.Ordinal))}."));
+            return (null, new RuleLookupError("benefit", $"'{Budget.Domain.Echo.Cut(item.Benefit)}' is not a benefit of the rule data; known: {string.Join(", ", rules.Rules.Select(r => r.Benefit).Distinct().Order(StringComparer.Ordinal))}."));
         }
 
         Activity? activity = item.Activity is not null && ActivityCodes.TryParse(item.Activity, out var parsed) ? parsed : null;
