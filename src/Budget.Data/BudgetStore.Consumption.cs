@@ -76,7 +76,8 @@ public sealed partial class BudgetStore : IConsumptionReader
 
     /// <summary>
     /// Consumption per account as of a date, read as <see cref="ConsumptionWindow"/> says: the cumulative row of the
-    /// last whole month, plus the current month's days up to the date. Accounts with nothing posted are absent.
+    /// last whole month, plus the current month's days up to the date. Accounts with nothing posted are absent. The
+    /// same two statements as the follow-up's hot path (<c>BudgetStore.FollowUp</c>), which reads them inline.
     /// </summary>
     private async Task<Dictionary<string, Amount>> ConsumptionAsOf(DbConnection connection, DbTransaction transaction, int year, LocalDate asOf, CancellationToken cancellationToken)
     {

@@ -45,6 +45,11 @@ public sealed partial class BudgetStore : IFollowUpReader
             WHERE year = @Year AND decided_on <= {dialect.Date("@AsOf")}
             GROUP BY account_id, kind
             """;
+        const string wholeMonthsSql = """
+            SELECT account_id, cumulative_ore
+            FROM posting_month
+            WHERE year = @Year AND month = @Month
+            """;
         var estimatesSql = $"""
             SELECT round, account_id, estimate_ore, explanation, out_year_1_ore, out_year_2_ore, out_year_3_ore, out_year_4_ore,
                    requested_ore, version, {dialect.InstantText("recorded_at")}, gross_ore, refusion_ore, basis
@@ -58,7 +63,23 @@ public sealed partial class BudgetStore : IFollowUpReader
             appropriations[account] = appropriations.GetValueOrDefault(account).With(MovementKindCodes.Parse(kind), Amount.FromOre(ore));
         }
 
-        var consumption = await ConsumptionAsOf(connection, transaction, year, asOf, cancellationToken);
+        var window = ConsumptionWindow.For(year, asOf);
+        var consumption = new Dictionary<string, Amount>(accounts.Count, StringComparer.Ordinal);
+        if (window.ThroughMonth > 0)
+        {
+            foreach (var (account, ore) in await Read(wholeMonthsSql, new { Year = year, Month = window.ThroughMonth }, r => (r.GetString(0), r.GetInt64(1))))
+            {
+                consumption[account] = Amount.FromOre(ore);
+            }
+        }
+
+        if (window.DaysFrom is { } from)
+        {
+            foreach (var (account, ore) in await Read(dialect.DaysConsumption, new { Year = year, DaysFrom = from.Iso(), DaysTo = window.DaysTo.Iso() }, r => (r.GetString(0), r.GetInt64(1))))
+            {
+                consumption[account] = consumption.GetValueOrDefault(account) + Amount.FromOre(ore);
+            }
+        }
 
         var estimates = new Dictionary<string, AccountEstimate>(accounts.Count, StringComparer.Ordinal);
         foreach (var row in await Read(estimatesSql, new { Year = year, Round = round.Value }, r => new EstimateRow(

@@ -6,7 +6,6 @@ using Budget.Application.Forecast;
 using Budget.Domain;
 using Budget.Domain.FollowUp;
 using Budget.Domain.Forecast;
-using Budget.Domain.Money;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using NodaTime;
