@@ -118,6 +118,8 @@ public class TableCheckTests
         noEquals.Should().Contain("no '='");
         ColumnRelation.TryParse("A=B", ["A", "B", "B"], out _, out var twice).Should().BeFalse();
         twice.Should().Contain("names 2 columns");
+        ColumnRelation.TryParse("2015=" + string.Join("+", Enumerable.Repeat("2016", 101)), columns, out _, out var long_).Should().BeFalse();
+        long_.Should().Contain("at most 100 terms");
     }
 
     [Theory]

@@ -37,6 +37,9 @@ public sealed record ColumnRelation(string Text, int Target, IReadOnlyList<Colum
 {
     public const int MaxLength = 1000;
 
+    /// <summary>The most terms one relation may have (a table has at most 100 columns).</summary>
+    public const int MaxTerms = 100;
+
     /// <summary>
     /// Reads <c>Target=Term±Term…</c> where every name is a column header exactly as printed (a year such as
     /// <c>2015</c> is a header too); spaces around <c>=</c>, <c>+</c> and <c>-</c> are allowed, and the first term may
@@ -102,6 +105,12 @@ public sealed record ColumnRelation(string Text, int Target, IReadOnlyList<Colum
             if (best.Length > 1)
             {
                 error = $"'{Echo.Cut(best[0].name)}' names {best.Length} columns; a relation needs headers that differ";
+                return false;
+            }
+
+            if (terms.Count == MaxTerms)
+            {
+                error = $"a relation has at most {MaxTerms} terms";
                 return false;
             }
 
