@@ -85,6 +85,13 @@ builder.Services.AddScoped<CarryOverCase>();
 builder.Services.AddSingleton<IValidator<CloseRequest>, CloseRequestValidator>();
 builder.Services.AddSingleton<IValidator<CarryOverParameters>, CarryOverParametersValidator>();
 builder.Services.AddSingleton<IValidator<ApproveCarryOversRequest>, ApproveCarryOversRequestValidator>();
+// Forecast assistant, refusion what-if and the table check (issue 19).
+builder.Services.AddSingleton<Budget.Application.Forecast.IConsumptionReader>(sp => sp.GetRequiredService<Budget.Data.BudgetStore>());
+builder.Services.AddScoped<Budget.Application.Forecast.ForecastQuery>();
+builder.Services.AddSingleton<IValidator<Budget.Api.Forecast.ForecastParameters>, Budget.Api.Forecast.ForecastParametersValidator>();
+builder.Services.AddSingleton<IValidator<Budget.Api.Forecast.MonthComparisonParameters>, Budget.Api.Forecast.MonthComparisonParametersValidator>();
+builder.Services.AddSingleton<IValidator<Budget.Api.Forecast.BacktestParameters>, Budget.Api.Forecast.BacktestParametersValidator>();
+builder.Services.AddSingleton<IValidator<WhatIfRequest>, WhatIfRequestValidator>();
 
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<BudgetExceptionHandler>();
@@ -127,6 +134,9 @@ year.MapYearEndpoints(app)
 Budget.Api.AccountCards.AccountCardEndpoints.MapAccountCardEndpoints(year);
 app.MapUserEndpoints();
 app.MapRefusionEndpoints();
+app.MapWhatIfEndpoints();
+Budget.Api.Forecast.ForecastEndpoints.MapForecastEndpoints(app);
+Budget.Api.Checks.CheckEndpoints.MapCheckEndpoints(app);
 
 await app.PrepareDatabase();
 

@@ -20,8 +20,9 @@ namespace Budget.Cli;
 
 /// <summary>
 /// The command-line tool: <c>import</c> a dataset folder (the nightly ledger export), print or write the follow-up
-/// <c>report</c>, <c>close</c> a year and print its <c>carry-overs</c>, <c>migrate</c> a database. Exit codes: 0 ok,
-/// 1 invalid data, 2 usage.
+/// <c>report</c>, <c>close</c> a year and print its <c>carry-overs</c>, import and report appropriation <c>cases</c>,
+/// <c>migrate</c> a database, <c>check</c> a printed table (<see cref="CheckCommand"/>). Exit codes: 0 ok, 1 invalid
+/// data (check: findings), 2 usage (check: unreadable).
 /// </summary>
 public static partial class BudgetCli
 {
@@ -29,7 +30,7 @@ public static partial class BudgetCli
     public const int InvalidData = 1;
     public const int Usage = 2;
 
-    private const string UsageLine = "Usage: budget import FOLDER --year Y | report --year Y --round R [--by ...] [--format table|csv|xlsx] [--output F] | close --year Y --on DATE | carry-overs --year Y [--by ...] [--format table|csv|xlsx] [--output F] | cases import FILE --year Y | cases report --year Y [--catalogue NAME] [--format table|csv|xlsx] | migrate;  common: --connection C --provider sqlite|postgres.  budget COMMAND --help lists a command's options.";
+    private const string UsageLine = "Usage: budget import FOLDER --year Y | report --year Y --round R [--by ...] [--format table|csv|xlsx] [--output F] | close --year Y --on DATE | carry-overs --year Y [--by ...] [--format table|csv|xlsx] [--output F] | cases import FILE --year Y | cases report --year Y [--catalogue NAME] [--format table|csv|xlsx] | migrate | check FILE [--relation R] [--exact];  common: --connection C --provider sqlite|postgres.  budget COMMAND --help lists a command's options.";
 
     public static async Task<int> Run(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
@@ -110,6 +111,7 @@ public static partial class BudgetCli
         root.Subcommands.Add(close);
         root.Subcommands.Add(carryOvers);
         root.Subcommands.Add(CasesCommand(connection, provider));
+        root.Subcommands.Add(CheckCommand.Create(output, error));
         var version = root.Options.OfType<VersionOption>().Single();
         version.Recursive = true;
         version.Action = new PrintVersion();

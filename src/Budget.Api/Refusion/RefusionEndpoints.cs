@@ -94,7 +94,7 @@ internal sealed class RefusionRequestValidator : AbstractValidator<RefusionReque
             .Must(c => c is null || c.Length <= MaxCases).WithMessage($"At most {MaxCases} cases per request.");
         // An oversized request is answered 413 by the endpoint; checking each of its weeks first (up to 10 000 cases × 520)
         // would spend the very time the limit is there to save.
-        When(r => CaseWeeks(r) <= MaxCaseWeeks, () => RuleForEach(r => r.Cases).ChildRules(c =>
+        When(r => CaseWeeks(r) <= MaxCaseWeeks, () => RuleForEach(r => r.Cases).NotNull().WithMessage("A case cannot be null.").ChildRules(c =>
         {
             c.RuleFor(x => x.Id).NotEmpty().MaximumLength(200);
             c.RuleFor(x => x.Benefit).NotEmpty();

@@ -38,6 +38,10 @@ public sealed class CsvRecordReader : IDisposable
         reader = new StreamReader(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false), detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 16);
     }
 
+    /// <summary>A reader of a file whose separator is known beforehand (a printed table: ';' for Danish numbers, ',' for plain).</summary>
+    public CsvRecordReader(Stream stream, CsvLimits? limits, char separator)
+        : this(stream, limits) => Separator = separator;
+
     public char Separator { get; private set; } = ',';
 
     /// <summary>True when the file declared the Danish flavour (<c>sep=;</c>): ';' separator, ',' decimals, '.' thousands.</summary>

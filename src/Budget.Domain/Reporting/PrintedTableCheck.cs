@@ -46,53 +46,47 @@ public sealed record PrintedTableFinding(string Row, PrintedColumn Column, strin
 }
 
 /// <summary>
-/// Checks a printed table (rows plus a total row) for cells that do not follow from the others: a variance that is
-/// not estimate − corrected budget (or estimate − original budget), and a total that is not the sum of its rows.
-/// Every figure of a printed table is rounded on its own, so a difference up to the tolerance is rounding; beyond
-/// it the cell is wrong (a typo, a forgotten row).
+/// Checks a committee paper's summary table (rows plus a total row) for cells that do not follow from the others: a
+/// variance that is not estimate − corrected budget (or estimate − original budget), and a total that is not the sum
+/// of its rows. The general <see cref="TableCheck"/> does the work (the same one the table-check endpoint and
+/// <c>budget check</c> use); this names its columns and rules. Every figure of a printed table is rounded on its own,
+/// so a difference up to the tolerance is rounding; beyond it the cell is wrong (a typo, a forgotten row).
 /// </summary>
 public static class PrintedTableCheck
 {
+    private const string SumOfRows = "sum of the rows";
+
+    private static readonly PrintedColumn[] Columns = Enum.GetValues<PrintedColumn>();
+
+    private static readonly ColumnRelation[] Relations =
+    [
+        new("estimate − corrected budget", Index(PrintedColumn.VarianceToCorrected), [new(Index(PrintedColumn.Estimate), 1), new(Index(PrintedColumn.CorrectedBudget), -1)]),
+        new("estimate − original budget", Index(PrintedColumn.VarianceToOriginal), [new(Index(PrintedColumn.Estimate), 1), new(Index(PrintedColumn.OriginalBudget), -1)]),
+    ];
+
     /// <summary>Every cell that differs from what the others give, within tolerance or not.</summary>
     public static IReadOnlyList<PrintedTableFinding> Check(IReadOnlyList<PrintedRow> rows, PrintedRow total)
     {
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(total);
-        var findings = new List<PrintedTableFinding>();
-        foreach (var row in rows.Append(total))
-        {
-            // Two independently rounded figures each carry up to ½ unit of rounding: their difference up to 1.
-            AddIfDifferent(findings, row.Label, PrintedColumn.VarianceToCorrected, "estimate − corrected budget",
-                row.VarianceToCorrected, row.Estimate - row.CorrectedBudget, tolerance: 1m);
-            AddIfDifferent(findings, row.Label, PrintedColumn.VarianceToOriginal, "estimate − original budget",
-                row.VarianceToOriginal, row.Estimate - row.OriginalBudget, tolerance: 1m);
-        }
 
-        foreach (var column in Enum.GetValues<PrintedColumn>())
-        {
-            var printedRows = rows.Select(r => r[column]).ToArray();
-            if (printedRows.Any(v => v is null))
-            {
-                continue;
-            }
-
-            // n rounded rows and a rounded total: the sum can be off by less than (n + 1)/2 units; as whole units, n/2 rounded down.
-            AddIfDifferent(findings, total.Label, column, "sum of the rows", total[column], printedRows.Sum(v => v!.Value),
-                tolerance: Math.Floor(rows.Count / 2m));
-        }
-
-        return findings;
+        // A column some row leaves out is not summed: the paper does not print it for every row.
+        var summed = Columns.Where(c => rows.All(r => r[c] is not null)).ToHashSet();
+        var table = new PrintedTable(
+            Columns.Select(c => c.ToString()).ToArray(),
+            rows.Select((r, i) => Row(i + 2, r, isTotal: false)).Append(Row(rows.Count + 2, total, isTotal: true)).ToArray());
+        return TableCheck.Check(table, Relations, exact: false)
+            .Where(f => f.Kind != TableFindingKind.Total || summed.Contains(Enum.Parse<PrintedColumn>(f.Column)))
+            .Select(f => new PrintedTableFinding(f.Label, Enum.Parse<PrintedColumn>(f.Column), f.Kind == TableFindingKind.Total ? SumOfRows : f.Rule, f.Printed, f.Computed, f.Tolerance))
+            .ToArray();
     }
 
     /// <summary>Only the cells that rounding cannot explain.</summary>
     public static IReadOnlyList<PrintedTableFinding> Errors(IReadOnlyList<PrintedRow> rows, PrintedRow total) =>
         Check(rows, total).Where(f => !f.WithinTolerance).ToArray();
 
-    private static void AddIfDifferent(List<PrintedTableFinding> findings, string row, PrintedColumn column, string rule, decimal? printed, decimal? expected, decimal tolerance)
-    {
-        if (printed is { } p && expected is { } e && p != e)
-        {
-            findings.Add(new PrintedTableFinding(row, column, rule, p, e, tolerance));
-        }
-    }
+    private static int Index(PrintedColumn column) => (int)column;
+
+    private static PrintedTableRow Row(int line, PrintedRow row, bool isTotal) =>
+        new(line, row.Label, Columns.Select(c => row[c] is { } v ? new PrintedNumber(v, v.Scale) : (PrintedNumber?)null).ToArray(), isTotal);
 }
