@@ -1,3 +1,4 @@
+using Budget.Domain.Accounts;
 using Budget.Domain.Money;
 using Budget.Domain.Refusion;
 using NodaTime;

@@ -1,3 +1,4 @@
+using Budget.Domain.Accounts;
 using Budget.Api.Hosting;
 using Budget.Api.Security;
 using Budget.Domain.Money;

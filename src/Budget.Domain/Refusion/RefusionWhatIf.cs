@@ -1,13 +1,7 @@
+using Budget.Domain.Accounts;
 using Budget.Domain.Money;
 
 namespace Budget.Domain.Refusion;
-
-/// <summary>Service expenditure (serviceudgift, under the service frame) or transfer (overførsel).</summary>
-public enum ExpenditureClass
-{
-    Service,
-    Transfer,
-}
 
 /// <summary>
 /// One line of a what-if scenario for a year: <see cref="Persons"/> full-year persons at <see cref="Monthly"/> kroner a

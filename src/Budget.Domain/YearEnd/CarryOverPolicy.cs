@@ -5,13 +5,6 @@ using NodaTime;
 
 namespace Budget.Domain.YearEnd;
 
-/// <summary>Service or transfer expenditure (serviceudgift / overførselsudgift), as the service classification says.</summary>
-public enum ExpenditureClass
-{
-    Service,
-    Transfer,
-}
-
 /// <summary>
 /// What a carry-over policy selects, most specific first (the order is the precedence): a chart-number prefix (a
 /// longer prefix before a shorter one), an activity area, a service/transfer class, a block of the overview.
@@ -106,7 +99,7 @@ public sealed partial record CarryOverSelector
             CarryOverSelectorKind.ChartPrefix => account.ChartNumber is not null
                 && (account.Id.Value == Value || account.Id.Value.StartsWith(Value + ".", StringComparison.Ordinal)),
             CarryOverSelectorKind.ActivityArea => account.ActivityArea == Value,
-            CarryOverSelectorKind.ExpenditureClass => expenditureClass is { } c && (c == YearEnd.ExpenditureClass.Service ? "service" : "transfer") == Value,
+            CarryOverSelectorKind.ExpenditureClass => expenditureClass is { } c && (c == Accounts.ExpenditureClass.Service ? "service" : "transfer") == Value,
             CarryOverSelectorKind.Block => account.Block.ToCode() == Value,
             _ => false,
         };
