@@ -106,6 +106,10 @@ export async function renderAccount(section, accountId, context) {
       currentEstimate(base, context.round, path),
       api(`${base}/round-comparison?by=account`),
     ]);
+    // The forecast (contract §11) as of the round's cut-off, beside the estimate; without it the view still stands.
+    forecastRow = null;
+    const forecast = await api(`${base}/forecast?asOf=${card.asOf}&by=account&round=${context.round}`).catch(() => null);
+    forecastRow = forecast?.rows.find((r) => r.account === accountId) ?? null;
   } catch (error) {
     if (read !== reads) return;
     form = null;
@@ -128,6 +132,7 @@ export async function renderAccount(section, accountId, context) {
     element("div", "", estimatePanel(card, stored, context)));
   section.replaceChildren(back, heading, meta, top,
     element("h3", "", "Forbrug pr. måned"), consumptionChart(card),
+    element("h3", "", `Prognose for året pr. ${danishDate(card.asOf)}`), forecastTable(forecastRow),
     element("h3", "", "Bevægelser"), movementsTable(card),
     element("h3", "", `Estimater i ${context.round}. budgetopfølgning`), versionsTable(card),
     element("h3", "", "Runderne 1 → 2 → 3"), comparisonTable(comparison, account.account));
@@ -140,6 +145,29 @@ async function currentEstimate(base, round, path) {
     if (error.status === 404) return null;
     throw error;
   }
+}
+
+/** The chosen account's forecast row (contract §11), or null. */
+let forecastRow = null;
+
+const forecastFlags = { over: "mere end 5 % over korrigeret budget", under: "mere end 5 % under korrigeret budget" };
+
+/** The forecast methods beside the consultant's estimate, which they never replace. */
+function forecastTable(row) {
+  if (!row) return element("p", "note", "Ingen prognose for kontoen.");
+  const m = row.methods;
+  const growth = row.growthPercent === null || row.growthPercent === undefined ? "" : ` (vækst ${danish(row.growthPercent, 1)} %)`;
+  const lines = [
+    ["Lineær (forbrug ÷ forløben andel af året)", money(m.linear)],
+    ["Profil (tidligere års andel på samme dag)", m.profile === null ? { text: "ingen tidligere år" } : money(m.profile)],
+    ["Som sidste år, samme periode" + growth, m.lastYear === null ? { text: "intet sidste år" } : money(m.lastYear)],
+    ["Forslag", row.suggested === null ? { text: "intet forslag" } : money(row.suggested)],
+    ["Afvigelse ift. korrigeret budget, pct.", { text: row.deviationPercent === null ? "" : danish(row.deviationPercent, 1), num: true }],
+    ["Dit estimat", money(row.estimate)],
+  ];
+  return element("div", "forecast",
+    dataTable(null, [{ text: "Metode" }, { text: "Kr.", num: true }], lines.map(([label, value]) => ({ cells: [{ text: label }, value] })), "report figures-forecast"),
+    element("p", "note", (row.flag ? `Markering: ${forecastFlags[row.flag]}. ` : "") + "Prognosen står ved siden af estimatet og erstatter det ikke."));
 }
 
 function figuresTable(card) {
