@@ -30,9 +30,13 @@ public sealed partial class BudgetStore : IAppropriationStore, IEstimateStore
         await using var transaction = await dialect.BeginWrite(connection, cancellationToken);
         await dialect.LockYear(connection, transaction, year, cancellationToken);
         await YearCeiling.Check(connection, transaction, dialect.Magnitudes, year, [], postings, cancellationToken);
-        var months = new StagedMonths();
-        await dialect.StagePostings(connection, transaction, year, postings, months, cancellationToken);
-        await dialect.MergeStagedPostings(connection, transaction, year, months, cancellationToken);
+        var days = new PostingDays(year);
+        foreach (var posting in postings)
+        {
+            days.Add(posting);
+        }
+
+        await dialect.WritePostingDays(connection, transaction, days, cancellationToken);
         await InsertAudit(connection, transaction, audit, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
@@ -117,6 +121,7 @@ public sealed partial class BudgetStore : IAppropriationStore, IEstimateStore
         }
 
         await connection.ExecuteAsync(new CommandDefinition(history, parameters, transaction, cancellationToken: cancellationToken));
+        await dialect.LogFactChanges(connection, transaction, year, [estimate.Account.Value], cancellationToken);
         await InsertAudit(connection, transaction, audit, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new EstimateSaveResult(EstimateSaveStatus.Saved, new StoredEstimate(year, estimate, version.Value, recordedAt), state);
