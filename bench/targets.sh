@@ -55,17 +55,19 @@ done
 row "import $n postings, CLI, SQLite, vs sqlite3 .import" "$(median "${ours[@]}") s vs $(median "${floor[@]}") s = $(ratio "$(median "${ours[@]}")" "$(median "${floor[@]}")")×; CLI peak RSS $(( $(median "${rss[@]}" | cut -d. -f1) / 1024 )) MB" "load $(load)"
 row "import $n postings, CLI, PostgreSQL, vs COPY into an unindexed table" "$(median "${pgours[@]}") s vs $(median "${pgfloor[@]}") s = $(ratio "$(median "${pgours[@]}")" "$(median "${pgfloor[@]}")")×" "load $(load)"
 
-# --- In process (BenchmarkDotNet, short job): by account as of round 1's cut-off and 31 March.
+# --- In process (BenchmarkDotNet, short job, in process: a boilerplate build can outlast its timeout on a busy
+# machine): by account as of 31 March, and right after a write as of round 1's cut-off.
 bdn() { # label class provider connection [BY] [ASOF] [cache on|off]
   local out="$work/bdn-$1"
   BUDGET_BENCH_PROVIDER=$3 BUDGET_BENCH_CONNECTION=$4 BUDGET_BENCH_BY=${5:-Account} BUDGET_BENCH_ASOF=${6:-03-31} BUDGET_FACTS_CACHE=${7:-on} \
-    dotnet bench/Budget.Benchmarks/bin/Release/net10.0/Budget.Benchmarks.dll --filter "*$2*" --job short --artifacts "$out" >"$out.log" 2>&1 || true
+    dotnet bench/Budget.Benchmarks/bin/Release/net10.0/Budget.Benchmarks.dll --filter "*$2*" --job short --inProcess --artifacts "$out" >"$out.log" 2>&1 || true
   python3 - "$out/results/Budget.Benchmarks.$2-report.csv" <<'PY'
 import csv, sys
 try:
     rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))
-    print(rows[0]["Mean"].replace(",", "") + " (σ " + rows[0]["StdDev"].replace(",", "") + ", " + rows[0]["Allocated"] + ")")
-except (FileNotFoundError, IndexError):
+    r = rows[0]
+    print(r["Mean"].replace(",", "") + " (σ " + r.get("StdDev", "?").replace(",", "") + ", " + r.get("Allocated", "?") + ")")
+except (FileNotFoundError, IndexError, KeyError):
     print("no result (see the BenchmarkDotNet log)")
 PY
 }
