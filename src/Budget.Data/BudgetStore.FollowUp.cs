@@ -58,14 +58,19 @@ public sealed partial class BudgetStore : IFollowUpReader
     /// The facts as of the read transaction's snapshot, from what was kept where the fact_change log allows: the kept
     /// facts when no account of the year changed, those with the changed accounts read afresh when few changed, and
     /// everything read afresh after an import, a change of many accounts, a gap in the log, or (with a signal) a
-    /// commit that logged nothing — a change made outside the store (decision 0020).
+    /// commit that logged nothing — a change made outside the store: the signal moved since the one taken right
+    /// after the kept facts' snapshot, and no version was logged since (decision 0020).
     /// </summary>
     private async Task<FactsCache.Entry> Refresh(DbConnection connection, DbTransaction transaction, int year, RoundNumber round, LocalDate asOf, FactsCache.Entry? kept, long? signal, CancellationToken cancellationToken)
     {
         var version = await connection.ExecuteScalarAsync<long>(new CommandDefinition(LastFactChangeSql, transaction: transaction, cancellationToken: cancellationToken));
-        if (kept is not null && version == kept.Version && signal is null)
+
+        // The signal right after the snapshot: a commit after it is either logged (a version above this one, read from
+        // the log next time) or not (the signal has moved with no new version: read everything then).
+        var settled = factsCache!.Signal();
+        if (kept is not null && version == kept.Version && (signal is null || signal == kept.Settled))
         {
-            return new FactsCache.Entry(version, signal, kept.Facts);
+            return new FactsCache.Entry(version, signal, kept.Facts, settled);
         }
 
         if (kept is not null && version > kept.Version)
@@ -73,7 +78,7 @@ public sealed partial class BudgetStore : IFollowUpReader
             var changed = await ChangedAccounts(connection, transaction, year, kept.Version, cancellationToken);
             if (changed is { Length: 0 })
             {
-                return new FactsCache.Entry(version, signal, kept.Facts);
+                return new FactsCache.Entry(version, signal, kept.Facts, settled);
             }
 
             if (changed is not null && changed.All(kept.Positions.ContainsKey))
@@ -84,11 +89,11 @@ public sealed partial class BudgetStore : IFollowUpReader
                     facts[kept.Positions[fresh.Account.Id.Value]] = fresh;
                 }
 
-                return new FactsCache.Entry(version, signal, facts);
+                return new FactsCache.Entry(version, signal, facts, settled);
             }
         }
 
-        return new FactsCache.Entry(version, signal, [.. await AccountFacts(connection, transaction, year, round, asOf, null, cancellationToken)]);
+        return new FactsCache.Entry(version, signal, [.. await AccountFacts(connection, transaction, year, round, asOf, null, cancellationToken)], settled);
     }
 
     /// <summary>

@@ -41,12 +41,19 @@ internal sealed class FactsCache(IChangeSignal? signal) : IDisposable
     private readonly SemaphoreSlim[] refreshing = Enumerable.Range(0, 16).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
 
     /// <summary>Facts as of a version, with each account's position.</summary>
-    internal sealed class Entry(long version, long? signal, AccountFacts[] facts)
+    internal sealed class Entry(long version, long? signal, AccountFacts[] facts, long? settled)
     {
         public long Version { get; } = version;
 
-        /// <summary>The change signal observed before the facts were read (null without a signal).</summary>
+        /// <summary>The change signal observed before the facts were read (null without a signal): while it stands still, nothing was committed since.</summary>
         public long? Signal { get; } = signal;
+
+        /// <summary>
+        /// The change signal observed right after the facts' snapshot (null without a signal): commits between
+        /// <see cref="Signal"/> and the snapshot are in the facts, so only a move past this one without a new
+        /// version means a commit that logged nothing.
+        /// </summary>
+        public long? Settled { get; } = settled;
 
         public AccountFacts[] Facts { get; } = facts;
 

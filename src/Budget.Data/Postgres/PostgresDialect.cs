@@ -134,6 +134,7 @@ internal sealed class PostgresDialect : SqlDialect
             var dates = Enumerable.Range(0, days.DaysInYear).Select(d => { var date = days.DateOf(d); return new DateOnly(date.Year, date.Month, date.Day); }).ToArray();
             foreach (var account in accounts)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 var last = stored.TryGetValue(account, out var day) ? day.DayOfYear - 1 : -1;
                 foreach (var (d, ore, count) in days.DaysOf(account))
                 {
@@ -143,12 +144,14 @@ internal sealed class PostgresDialect : SqlDialect
                         continue;
                     }
 
-                    await writer.StartRowAsync(cancellationToken);
-                    await writer.WriteAsync(year, NpgsqlTypes.NpgsqlDbType.Bigint, cancellationToken);
-                    await writer.WriteAsync(account, NpgsqlTypes.NpgsqlDbType.Text, cancellationToken);
-                    await writer.WriteAsync(dates[d], NpgsqlTypes.NpgsqlDbType.Date, cancellationToken);
-                    await writer.WriteAsync(ore, NpgsqlTypes.NpgsqlDbType.Bigint, cancellationToken);
-                    await writer.WriteAsync((long)count, NpgsqlTypes.NpgsqlDbType.Bigint, cancellationToken);
+                    // Synchronous writes into the importer's buffer (it flushes when full): an awaited call per value
+                    // cost more than the values themselves.
+                    writer.StartRow();
+                    writer.Write(year, NpgsqlTypes.NpgsqlDbType.Bigint);
+                    writer.Write(account, NpgsqlTypes.NpgsqlDbType.Text);
+                    writer.Write(dates[d], NpgsqlTypes.NpgsqlDbType.Date);
+                    writer.Write(ore, NpgsqlTypes.NpgsqlDbType.Bigint);
+                    writer.Write((long)count, NpgsqlTypes.NpgsqlDbType.Bigint);
                 }
             }
 
