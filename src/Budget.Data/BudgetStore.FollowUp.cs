@@ -23,6 +23,7 @@ public sealed partial class BudgetStore : IFollowUpReader
         }
 
         // The signal is taken before anything is read, so facts are never filed under a signal older than what they show.
+        var arrived = factsCache.Refreshes;
         var signal = factsCache.Signal();
         if (factsCache.TryGetUnchanged(year, round.Value, asOf, signal, out var unchanged))
         {
@@ -32,10 +33,15 @@ public sealed partial class BudgetStore : IFollowUpReader
         using (await factsCache.Refreshing(year, round.Value, asOf, cancellationToken))
         {
             var kept = factsCache.Find(year, round.Value, asOf);
-            if (kept is not null && signal is { } now && kept.Signal == now)
+            if (kept is not null && kept.Refresh > arrived)
             {
-                return kept.Facts; // refreshed by another report while this one waited
+                // Refreshed by another report while this one waited, from a snapshot taken after this one arrived:
+                // everything committed before this report was asked for is in it.
+                return kept.Facts;
             }
+
+            signal = factsCache.Signal();
+            var refresh = factsCache.BeginRefresh();
 
             await using var connection = await Open(cancellationToken);
             if (kept is not null && !factsCache.HasSignal
@@ -45,7 +51,7 @@ public sealed partial class BudgetStore : IFollowUpReader
             }
 
             await using var transaction = await dialect.BeginRead(connection, cancellationToken);
-            var entry = await Refresh(connection, transaction, year, round, asOf, kept, signal, cancellationToken);
+            var entry = await Refresh(connection, transaction, year, round, asOf, kept, signal, refresh, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             factsCache.Put(year, round.Value, asOf, entry);
             return entry.Facts;
@@ -61,7 +67,7 @@ public sealed partial class BudgetStore : IFollowUpReader
     /// commit that logged nothing — a change made outside the store: the signal moved since the one taken right
     /// after the kept facts' snapshot, and no version was logged since (decision 0020).
     /// </summary>
-    private async Task<FactsCache.Entry> Refresh(DbConnection connection, DbTransaction transaction, int year, RoundNumber round, LocalDate asOf, FactsCache.Entry? kept, long? signal, CancellationToken cancellationToken)
+    private async Task<FactsCache.Entry> Refresh(DbConnection connection, DbTransaction transaction, int year, RoundNumber round, LocalDate asOf, FactsCache.Entry? kept, long? signal, long refresh, CancellationToken cancellationToken)
     {
         var version = await connection.ExecuteScalarAsync<long>(new CommandDefinition(LastFactChangeSql, transaction: transaction, cancellationToken: cancellationToken));
 
@@ -70,7 +76,7 @@ public sealed partial class BudgetStore : IFollowUpReader
         var settled = factsCache!.Signal();
         if (kept is not null && version == kept.Version && (signal is null || signal == kept.Settled))
         {
-            return new FactsCache.Entry(version, signal, kept.Facts, settled);
+            return new FactsCache.Entry(version, signal, kept.Facts, settled, refresh);
         }
 
         if (kept is not null && version > kept.Version)
@@ -78,7 +84,7 @@ public sealed partial class BudgetStore : IFollowUpReader
             var changed = await ChangedAccounts(connection, transaction, year, kept.Version, cancellationToken);
             if (changed is { Length: 0 })
             {
-                return new FactsCache.Entry(version, signal, kept.Facts, settled);
+                return new FactsCache.Entry(version, signal, kept.Facts, settled, refresh);
             }
 
             if (changed is not null && changed.All(kept.Positions.ContainsKey))
@@ -89,11 +95,11 @@ public sealed partial class BudgetStore : IFollowUpReader
                     facts[kept.Positions[fresh.Account.Id.Value]] = fresh;
                 }
 
-                return new FactsCache.Entry(version, signal, facts, settled);
+                return new FactsCache.Entry(version, signal, facts, settled, refresh);
             }
         }
 
-        return new FactsCache.Entry(version, signal, [.. await AccountFacts(connection, transaction, year, round, asOf, null, cancellationToken)], settled);
+        return new FactsCache.Entry(version, signal, [.. await AccountFacts(connection, transaction, year, round, asOf, null, cancellationToken)], settled, refresh);
     }
 
     /// <summary>

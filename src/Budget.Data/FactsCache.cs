@@ -41,8 +41,11 @@ internal sealed class FactsCache(IChangeSignal? signal) : IDisposable
     private readonly SemaphoreSlim[] refreshing = Enumerable.Range(0, 16).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
 
     /// <summary>Facts as of a version, with each account's position.</summary>
-    internal sealed class Entry(long version, long? signal, AccountFacts[] facts, long? settled)
+    internal sealed class Entry(long version, long? signal, AccountFacts[] facts, long? settled, long refresh)
     {
+        /// <summary>The number of the refresh that read these facts (<see cref="BeginRefresh"/>), taken before its snapshot.</summary>
+        public long Refresh { get; } = refresh;
+
         public long Version { get; } = version;
 
         /// <summary>The change signal observed before the facts were read (null without a signal): while it stands still, nothing was committed since.</summary>
@@ -71,7 +74,15 @@ internal sealed class FactsCache(IChangeSignal? signal) : IDisposable
         }
     }
 
+    private long refreshes;
+
     public bool HasSignal => signal is not null;
+
+    /// <summary>The number of refreshes begun so far: a report notes it on arrival.</summary>
+    public long Refreshes => Interlocked.Read(ref refreshes);
+
+    /// <summary>Numbers a refresh before its snapshot is taken: its facts hold everything committed before a report that arrived earlier.</summary>
+    public long BeginRefresh() => Interlocked.Increment(ref refreshes);
 
     /// <summary>The change signal now (null without one). Read before anything else, so facts are never newer than it says.</summary>
     public long? Signal() => signal?.Read();
