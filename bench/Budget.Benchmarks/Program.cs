@@ -55,4 +55,54 @@ public class ReportLatency
         return await query.Report(year, RoundNumber.Of(1), By, new LocalDate(year, int.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture), int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture)), CancellationToken.None);
     }
 }
+
+/// <summary>
+/// The report right after a write: before each measured report an estimate of round 1 is saved through the same
+/// store (untimed), so the report finds one changed account in the fact_change log and recomputes that account only
+/// (decision 0020). Same environment as <see cref="ReportLatency"/>; the year's round 1 must be open.
+/// </summary>
+[MemoryDiagnoser]
+public class ReportAfterWrite
+{
+    private BudgetStore store = null!;
+    private FollowUpQuery query = null!;
+    private int year;
+    private long saved;
+    private string account = "";
+
+    [ParamsSource(nameof(Groupings))]
+    public FollowUpGrouping By { get; set; }
+
+    public static IEnumerable<FollowUpGrouping> Groupings => ReportLatency.Groupings;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var provider = Environment.GetEnvironmentVariable("BUDGET_BENCH_PROVIDER") ?? "sqlite";
+        var connection = Environment.GetEnvironmentVariable("BUDGET_BENCH_CONNECTION") ?? throw new InvalidOperationException("Set BUDGET_BENCH_CONNECTION to a loaded database.");
+        year = int.Parse(Environment.GetEnvironmentVariable("BUDGET_BENCH_YEAR") ?? "2014", System.Globalization.CultureInfo.InvariantCulture);
+        store = BudgetStores.Create(provider, connection, SystemClock.Instance);
+        query = new FollowUpQuery(store, store);
+        account = ((IYearStore)store).Accounts(year, CancellationToken.None).GetAwaiter().GetResult()[0].Id.Value;
+    }
+
+    [IterationSetup]
+    public void SaveAnEstimate()
+    {
+        var round = RoundNumber.Of(1);
+        var id = Budget.Domain.Accounts.AccountId.Parse(account);
+        var stored = ((IEstimateStore)store).FindEstimate(year, round, id, CancellationToken.None).GetAwaiter().GetResult();
+        var estimate = new AccountEstimate(round, id, Budget.Domain.Money.Amount.FromOre(1_000_000_00 + saved++), "benchmark", OutYearConsequences.None);
+        var audit = new Budget.Application.Audit.AuditEntry(year, SystemClock.Instance.GetCurrentInstant(), "benchmark", "estimate.save", $"budget-years/{year}/rounds/1/estimates/{account}", null, "{}");
+        var result = ((IEstimateStore)store).SaveEstimate(year, estimate, stored?.Version, SystemClock.Instance.GetCurrentInstant(), audit, CancellationToken.None).GetAwaiter().GetResult();
+        if (result.Status != EstimateSaveStatus.Saved)
+        {
+            throw new InvalidOperationException($"the estimate was not saved ({result.Status}): round 1 of {year} must be open");
+        }
+    }
+
+    [Benchmark]
+    public async Task<FollowUpReport?> Report() =>
+        await query.Report(year, RoundNumber.Of(1), By, null, CancellationToken.None);
+}
 }

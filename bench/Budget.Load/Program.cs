@@ -2,6 +2,7 @@
 // If-Match. Prints throughput and p50/p99 per kind, then checks that no update was lost: every writer's account ends
 // at the version its successful writes imply, and the audit trail grew by exactly the number of successful writes.
 // usage: Budget.Load URL API_KEY YEAR READERS WRITERS SECONDS ACCOUNT...   (writers take the accounts round-robin)
+// BUDGET_LOAD_BY (default account) is the readers' grouping; BUDGET_LOAD_WRITE_ROUND (default 2) the round written.
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
@@ -9,6 +10,8 @@ using System.Text.Json.Nodes;
 
 var (url, key, year, readers, writers, seconds) = (args[0], args[1], int.Parse(args[2]), int.Parse(args[3]), int.Parse(args[4]), int.Parse(args[5]));
 var accounts = args[6..];
+var by = Environment.GetEnvironmentVariable("BUDGET_LOAD_BY") is { Length: > 0 } grouping ? grouping : "account";
+var writeRound = Environment.GetEnvironmentVariable("BUDGET_LOAD_WRITE_ROUND") is { Length: > 0 } written ? int.Parse(written, System.Globalization.CultureInfo.InvariantCulture) : 2;
 if (accounts.Length == 0)
 {
     Console.Error.WriteLine("give at least one account; writers share them round-robin (fewer accounts than writers = contention)");
@@ -21,7 +24,7 @@ async Task<int> AuditCount() => (await http.GetFromJsonAsync<JsonArray>($"/api/b
 
 async Task<long> Version(string account)
 {
-    using var response = await http.GetAsync($"/api/budget-years/{year}/rounds/2/estimates/{account}");
+    using var response = await http.GetAsync($"/api/budget-years/{year}/rounds/{writeRound}/estimates/{account}");
     if (response.StatusCode == HttpStatusCode.NotFound) return 0; // no estimate yet
     response.EnsureSuccessStatusCode();
     return (await response.Content.ReadFromJsonAsync<JsonObject>())!["version"]!.GetValue<long>();
@@ -46,7 +49,7 @@ for (var r = 0; r < readers; r++)
         while (DateTime.UtcNow < stop)
         {
             var watch = Stopwatch.StartNew();
-            using var response = await http.GetAsync($"/api/budget-years/{year}/follow-up?round=1&by=account");
+            using var response = await http.GetAsync($"/api/budget-years/{year}/follow-up?round=1&by={by}");
             await response.Content.ReadAsByteArrayAsync();
             mine.Add(watch.Elapsed.TotalMilliseconds);
             if (response.StatusCode != HttpStatusCode.OK) Interlocked.Increment(ref failures);
@@ -61,11 +64,11 @@ for (var w = 0; w < writers; w++)
     tasks.Add(Task.Run(async () =>
     {
         var account = accounts[index % accounts.Length];
-        var etag = (await http.GetAsync($"/api/budget-years/{year}/rounds/2/estimates/{account}")).Headers.ETag?.Tag;
+        var etag = (await http.GetAsync($"/api/budget-years/{year}/rounds/{writeRound}/estimates/{account}")).Headers.ETag?.Tag;
         var value = 1_000_000m + index;
         while (DateTime.UtcNow < stop)
         {
-            var request = new HttpRequestMessage(HttpMethod.Put, $"/api/budget-years/{year}/rounds/2/estimates/{account}")
+            var request = new HttpRequestMessage(HttpMethod.Put, $"/api/budget-years/{year}/rounds/{writeRound}/estimates/{account}")
             {
                 Content = JsonContent.Create(new { estimate = value++, explanation = "belastningstest", outYears = noOutYearConsequences }),
             };
@@ -74,7 +77,7 @@ for (var w = 0; w < writers; w++)
             using var response = await http.SendAsync(request);
             mine.Add(watch.Elapsed.TotalMilliseconds);
             if (response.StatusCode == HttpStatusCode.OK) { saved[index]++; etag = response.Headers.ETag!.Tag; }
-            else if (response.StatusCode == HttpStatusCode.PreconditionFailed) { conflicts[index]++; etag = (await http.GetAsync($"/api/budget-years/{year}/rounds/2/estimates/{account}")).Headers.ETag?.Tag; }
+            else if (response.StatusCode == HttpStatusCode.PreconditionFailed) { conflicts[index]++; etag = (await http.GetAsync($"/api/budget-years/{year}/rounds/{writeRound}/estimates/{account}")).Headers.ETag?.Tag; }
             else Interlocked.Increment(ref failures);
         }
     }));
@@ -89,8 +92,9 @@ static string Stats(string name, IEnumerable<List<double>> samples, int seconds)
     return $"{name}: {all.Length} requests, {all.Length / (double)seconds:0} /s, p50 {P(0.50):0.0} ms, p99 {P(0.99):0.0} ms, max {all[^1]:0.0} ms";
 }
 
-Console.WriteLine(Stats("reports", readLatencies, seconds));
+Console.WriteLine(Stats($"reports by {by}", readLatencies, seconds));
 Console.WriteLine(Stats("estimate writes", writeLatencies, seconds));
+Console.WriteLine(Stats("all requests", readLatencies.Concat(writeLatencies), seconds));
 var lost = 0;
 for (var a = 0; a < Math.Min(accounts.Length, writers); a++)
 {

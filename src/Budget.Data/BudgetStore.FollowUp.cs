@@ -13,23 +13,120 @@ public sealed partial class BudgetStore : IFollowUpReader
 {
     public async Task<IReadOnlyList<AccountFacts>> AccountFacts(int year, RoundNumber round, LocalDate asOf, CancellationToken cancellationToken)
     {
-        // The version is taken before reading, so facts are never filed under a version older than what they show.
-        var version = factsCache is { Enabled: true } ? factsCache.Version() : (long?)null;
-        if (version is { } unchanged && factsCache!.TryGet(year, round.Value, asOf, unchanged, out var cached))
+        if (factsCache is null)
         {
-            return cached;
+            await using var connection = await Open(cancellationToken);
+            await using var transaction = await dialect.BeginRead(connection, cancellationToken);
+            var facts = await AccountFacts(connection, transaction, year, round, asOf, null, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return facts;
         }
 
-        await using var connection = await Open(cancellationToken);
-        await using var transaction = await dialect.BeginRead(connection, cancellationToken);
-        var facts = await AccountFacts(connection, transaction, year, round, asOf, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        if (version is { } read)
+        // The signal is taken before anything is read, so facts are never filed under a signal older than what they show.
+        var arrived = factsCache.Refreshes;
+        var signal = factsCache.Signal();
+        if (factsCache.TryGetUnchanged(year, round.Value, asOf, signal, out var unchanged))
         {
-            factsCache!.Put(year, round.Value, asOf, read, facts);
+            return unchanged;
         }
 
-        return facts;
+        using (await factsCache.Refreshing(year, round.Value, asOf, cancellationToken))
+        {
+            var kept = factsCache.Find(year, round.Value, asOf);
+            if (kept is not null && kept.Refresh > arrived)
+            {
+                // Refreshed by another report while this one waited, from a snapshot taken after this one arrived:
+                // everything committed before this report was asked for is in it.
+                return kept.Facts;
+            }
+
+            signal = factsCache.Signal();
+            var refresh = factsCache.BeginRefresh();
+
+            await using var connection = await Open(cancellationToken);
+            if (kept is not null && !factsCache.HasSignal
+                && await connection.ExecuteScalarAsync<long>(new CommandDefinition(LastFactChangeSql, cancellationToken: cancellationToken)) == kept.Version)
+            {
+                return kept.Facts; // PostgreSQL: one round trip says nothing changed
+            }
+
+            await using var transaction = await dialect.BeginRead(connection, cancellationToken);
+            var entry = await Refresh(connection, transaction, year, round, asOf, kept, signal, refresh, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            factsCache.Put(year, round.Value, asOf, entry);
+            return entry.Facts;
+        }
+    }
+
+    private const string LastFactChangeSql = "SELECT CAST(COALESCE(MAX(version), 0) AS bigint) FROM fact_change";
+
+    /// <summary>
+    /// The facts as of the read transaction's snapshot, from what was kept where the fact_change log allows: the kept
+    /// facts when no account of the year changed, those with the changed accounts read afresh when few changed, and
+    /// everything read afresh after an import, a change of many accounts, a gap in the log, or (with a signal) a
+    /// commit that logged nothing — a change made outside the store: the signal moved since the one taken right
+    /// after the kept facts' snapshot, and no version was logged since (decision 0020).
+    /// </summary>
+    private async Task<FactsCache.Entry> Refresh(DbConnection connection, DbTransaction transaction, int year, RoundNumber round, LocalDate asOf, FactsCache.Entry? kept, long? signal, long refresh, CancellationToken cancellationToken)
+    {
+        var version = await connection.ExecuteScalarAsync<long>(new CommandDefinition(LastFactChangeSql, transaction: transaction, cancellationToken: cancellationToken));
+
+        // The signal right after the snapshot: a commit after it is either logged (a version above this one, read from
+        // the log next time) or not (the signal has moved with no new version: read everything then).
+        var settled = factsCache!.Signal();
+        if (kept is not null && version == kept.Version && (signal is null || signal == kept.Settled))
+        {
+            return new FactsCache.Entry(version, signal, kept.Facts, settled, refresh);
+        }
+
+        if (kept is not null && version > kept.Version)
+        {
+            var changed = await ChangedAccounts(connection, transaction, year, kept.Version, cancellationToken);
+            if (changed is { Length: 0 })
+            {
+                return new FactsCache.Entry(version, signal, kept.Facts, settled, refresh);
+            }
+
+            if (changed is not null && changed.All(kept.Positions.ContainsKey))
+            {
+                var facts = (AccountFacts[])kept.Facts.Clone();
+                foreach (var fresh in await AccountFacts(connection, transaction, year, round, asOf, changed, cancellationToken))
+                {
+                    facts[kept.Positions[fresh.Account.Id.Value]] = fresh;
+                }
+
+                return new FactsCache.Entry(version, signal, facts, settled, refresh);
+            }
+        }
+
+        return new FactsCache.Entry(version, signal, [.. await AccountFacts(connection, transaction, year, round, asOf, null, cancellationToken)], settled, refresh);
+    }
+
+    /// <summary>
+    /// The year's accounts logged in fact_change after <paramref name="since"/>; null when they cannot be told: the whole
+    /// year was logged (an import), versions are missing (forgotten), or too many changed to read one by one.
+    /// </summary>
+    private static async Task<string[]?> ChangedAccounts(DbConnection connection, DbTransaction transaction, int year, long since, CancellationToken cancellationToken)
+    {
+        var sql = $"SELECT version, year, account_id FROM fact_change WHERE version > @Since ORDER BY version LIMIT {FactChanges.MaxRecomputed + 1}";
+        var rows = (await connection.QueryAsync<(long Version, long Year, string? Account)>(new CommandDefinition(sql, new { Since = since }, transaction, cancellationToken: cancellationToken))).ToArray();
+        if (rows.Length == 0 || rows[0].Version != since + 1 || rows.Length > FactChanges.MaxRecomputed)
+        {
+            return null;
+        }
+
+        var accounts = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var row in rows.Where(r => r.Year == year))
+        {
+            if (row.Account is null)
+            {
+                return null;
+            }
+
+            accounts.Add(row.Account);
+        }
+
+        return [.. accounts];
     }
 
     /// <summary>
@@ -37,28 +134,30 @@ public sealed partial class BudgetStore : IFollowUpReader
     /// with plain data readers (a third of the time Dapper's materialisation takes for 5.000 accounts) and never
     /// touches more than one row per account and kind, whatever the number of postings (docs/performance.md).
     /// </summary>
-    private async Task<IReadOnlyList<AccountFacts>> AccountFacts(DbConnection connection, DbTransaction transaction, int year, RoundNumber round, LocalDate asOf, CancellationToken cancellationToken)
+    /// <param name="only">The accounts to read (those changed since facts were kept), or null for all.</param>
+    private async Task<IReadOnlyList<AccountFacts>> AccountFacts(DbConnection connection, DbTransaction transaction, int year, RoundNumber round, LocalDate asOf, string[]? only, CancellationToken cancellationToken)
     {
+        var filter = only is null ? "" : " AND " + dialect.InAccounts("account_id");
         var movementsSql = $"""
             SELECT account_id, kind, CAST(SUM(amount_ore) AS bigint)
             FROM movement
-            WHERE year = @Year AND decided_on <= {dialect.Date("@AsOf")}
+            WHERE year = @Year AND decided_on <= {dialect.Date("@AsOf")}{filter}
             GROUP BY account_id, kind
             """;
-        const string wholeMonthsSql = """
+        var wholeMonthsSql = $"""
             SELECT account_id, cumulative_ore
             FROM posting_month
-            WHERE year = @Year AND month = @Month
+            WHERE year = @Year AND month = @Month{filter}
             """;
         var estimatesSql = $"""
             SELECT round, account_id, estimate_ore, explanation, out_year_1_ore, out_year_2_ore, out_year_3_ore, out_year_4_ore,
                    requested_ore, version, {dialect.InstantText("recorded_at")}, gross_ore, refusion_ore, basis, time_shift_ore
-            FROM estimate WHERE year = @Year AND round = @Round
+            FROM estimate WHERE year = @Year AND round = @Round{filter}
             """;
 
-        var accounts = await Accounts(connection, transaction, year, null, cancellationToken);
+        var accounts = await Accounts(connection, transaction, year, null, only, cancellationToken);
         var appropriations = new Dictionary<string, AppropriationsByKind>(accounts.Count, StringComparer.Ordinal);
-        foreach (var (account, kind, ore) in await Read(movementsSql, new { Year = year, AsOf = asOf.Iso() }, r => (r.GetString(0), r.GetString(1), r.GetInt64(2))))
+        foreach (var (account, kind, ore) in await Read(movementsSql, new { Year = year, AsOf = asOf.Iso(), Only = only }, r => (r.GetString(0), r.GetString(1), r.GetInt64(2))))
         {
             appropriations[account] = appropriations.GetValueOrDefault(account).With(MovementKindCodes.Parse(kind), Amount.FromOre(ore));
         }
@@ -67,7 +166,7 @@ public sealed partial class BudgetStore : IFollowUpReader
         var consumption = new Dictionary<string, Amount>(accounts.Count, StringComparer.Ordinal);
         if (window.ThroughMonth > 0)
         {
-            foreach (var (account, ore) in await Read(wholeMonthsSql, new { Year = year, Month = window.ThroughMonth }, r => (r.GetString(0), r.GetInt64(1))))
+            foreach (var (account, ore) in await Read(wholeMonthsSql, new { Year = year, Month = window.ThroughMonth, Only = only }, r => (r.GetString(0), r.GetInt64(1))))
             {
                 consumption[account] = Amount.FromOre(ore);
             }
@@ -75,14 +174,14 @@ public sealed partial class BudgetStore : IFollowUpReader
 
         if (window.DaysFrom is { } from)
         {
-            foreach (var (account, ore) in await Read(dialect.DaysConsumption, new { Year = year, DaysFrom = from.Iso(), DaysTo = window.DaysTo.Iso() }, r => (r.GetString(0), r.GetInt64(1))))
+            foreach (var (account, ore) in await Read(dialect.DaysConsumption(only is not null), new { Year = year, DaysFrom = from.Iso(), DaysTo = window.DaysTo.Iso(), Only = only }, r => (r.GetString(0), r.GetInt64(1))))
             {
                 consumption[account] = consumption.GetValueOrDefault(account) + Amount.FromOre(ore);
             }
         }
 
         var estimates = new Dictionary<string, AccountEstimate>(accounts.Count, StringComparer.Ordinal);
-        foreach (var row in await Read(estimatesSql, new { Year = year, Round = round.Value }, r => new EstimateRow(
+        foreach (var row in await Read(estimatesSql, new { Year = year, Round = round.Value, Only = only }, r => new EstimateRow(
             r.GetInt64(0), r.GetString(1), r.GetInt64(2), r.GetString(3), r.GetInt64(4), r.GetInt64(5), r.GetInt64(6), r.GetInt64(7),
             r.IsDBNull(8) ? null : r.GetInt64(8), r.GetInt64(9), r.GetString(10), r.IsDBNull(11) ? null : r.GetInt64(11), r.IsDBNull(12) ? null : r.GetInt64(12), r.IsDBNull(13) ? null : r.GetString(13), r.IsDBNull(14) ? null : r.GetInt64(14))))
         {

@@ -31,7 +31,7 @@ public sealed partial class BudgetStore : IImportStore
                 transaction,
                 cancellationToken: cancellationToken));
             var closedOn = await ClosedOn(connection, transaction, year, cancellationToken);
-            var existing = await Accounts(connection, transaction, year, null, cancellationToken);
+            var existing = await Accounts(connection, transaction, year, null, null, cancellationToken);
             var states = new Dictionary<RoundNumber, Domain.Appropriations.RoundState>();
             foreach (var round in RoundNumber.All)
             {
@@ -59,7 +59,7 @@ public sealed partial class BudgetStore : IImportStore
         Instant startedAt,
         YearTally tally) : IImportSession
     {
-        private readonly StagedMonths stagedMonths = new();
+        private readonly PostingDays postingDays = new(year);
 
         public IReadOnlyDictionary<AccountId, Account> ExistingAccounts => existingAccounts;
 
@@ -108,10 +108,23 @@ public sealed partial class BudgetStore : IImportStore
             return store.dialect.InsertMovements(connection, transaction, year, movements, startedAt, cancellationToken);
         }
 
-        public Task AddPostings(IReadOnlyList<Posting> postings, CancellationToken cancellationToken)
+        /// <summary>
+        /// Sums the postings per (account, day) in memory (decision 0019); they reach the database at the commit, or
+        /// earlier when the sums hold more than <see cref="PostingDays.FlushAtAccounts"/> accounts.
+        /// </summary>
+        public async Task AddPostings(IReadOnlyList<Posting> postings, CancellationToken cancellationToken)
         {
             tally.AddPostings(postings);
-            return store.dialect.StagePostings(connection, transaction, year, postings, stagedMonths, cancellationToken);
+            foreach (var posting in postings)
+            {
+                postingDays.Add(posting);
+            }
+
+            if (postingDays.AccountCount > PostingDays.FlushAtAccounts)
+            {
+                await store.dialect.WritePostingDays(connection, transaction, postingDays, cancellationToken);
+                postingDays.Clear();
+            }
         }
 
         public Task SaveEstimates(IReadOnlyList<AccountEstimate> estimates, CancellationToken cancellationToken) =>
@@ -119,11 +132,11 @@ public sealed partial class BudgetStore : IImportStore
 
         public async Task Commit(AuditEntry audit, CancellationToken cancellationToken)
         {
-            if (!stagedMonths.IsEmpty)
-            {
-                await store.dialect.MergeStagedPostings(connection, transaction, year, stagedMonths, cancellationToken);
-            }
+            await store.dialect.WritePostingDays(connection, transaction, postingDays, cancellationToken);
+            postingDays.Clear();
 
+            // An import may change every account of the year: reports read it afresh (decision 0020).
+            await store.dialect.LogFactChanges(connection, transaction, year, null, cancellationToken);
             await store.InsertAudit(connection, transaction, audit, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }

@@ -31,9 +31,13 @@ public sealed partial class BudgetStore : IAppropriationStore, IEstimateStore
         await dialect.LockYear(connection, transaction, year, cancellationToken);
         await RequireOpen(connection, transaction, year, cancellationToken);
         await YearCeiling.Check(connection, transaction, dialect.Magnitudes, year, [], postings, cancellationToken);
-        var months = new StagedMonths();
-        await dialect.StagePostings(connection, transaction, year, postings, months, cancellationToken);
-        await dialect.MergeStagedPostings(connection, transaction, year, months, cancellationToken);
+        var days = new PostingDays(year);
+        foreach (var posting in postings)
+        {
+            days.Add(posting);
+        }
+
+        await dialect.WritePostingDays(connection, transaction, days, cancellationToken);
         await InsertAudit(connection, transaction, audit, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
@@ -121,6 +125,7 @@ public sealed partial class BudgetStore : IAppropriationStore, IEstimateStore
         }
 
         await connection.ExecuteAsync(new CommandDefinition(history, parameters, transaction, cancellationToken: cancellationToken));
+        await dialect.LogFactChanges(connection, transaction, year, [estimate.Account.Value], cancellationToken);
         await InsertAudit(connection, transaction, audit, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new EstimateSaveResult(EstimateSaveStatus.Saved, new StoredEstimate(year, estimate, version.Value, recordedAt), state);

@@ -19,14 +19,14 @@ public sealed partial class BudgetStore : IStoreMigrations, IYearStore, IDisposa
     private readonly string connectionString;
     private readonly SqlDialect dialect;
     private readonly IClock clock;
-    private readonly IFactsCache? factsCache;
+    private readonly FactsCache? factsCache;
 
     internal BudgetStore(SqlDialect dialect, string connectionString, IClock clock)
     {
         this.dialect = dialect;
         this.connectionString = connectionString;
         this.clock = clock;
-        factsCache = dialect.CreateFactsCache(connectionString);
+        factsCache = FactChanges.Disabled ? null : dialect.CreateFactsCache(connectionString);
     }
 
     public void Dispose() => factsCache?.Dispose();
@@ -66,27 +66,28 @@ public sealed partial class BudgetStore : IStoreMigrations, IYearStore, IDisposa
     public async Task<IReadOnlyList<Account>> Accounts(int year, CancellationToken cancellationToken)
     {
         await using var connection = await Open(cancellationToken);
-        return await Accounts(connection, null, year, null, cancellationToken);
+        return await Accounts(connection, null, year, null, null, cancellationToken);
     }
 
     public async Task<Account?> FindAccount(int year, AccountId account, CancellationToken cancellationToken)
     {
         await using var connection = await Open(cancellationToken);
-        return (await Accounts(connection, null, year, account, cancellationToken)).SingleOrDefault();
+        return (await Accounts(connection, null, year, account, null, cancellationToken)).SingleOrDefault();
     }
 
     /// <summary>
     /// The year's accounts (or one), read with a plain data reader (the hot path of every report) and sorted here
     /// rather than by ORDER BY, which costs SQLite a temporary b-tree: ordinal order by committee, area and account.
     /// </summary>
-    private static async Task<List<Account>> Accounts(DbConnection connection, DbTransaction? transaction, int year, AccountId? only, CancellationToken cancellationToken)
+    /// <param name="among">When given, only these accounts (the facts cache reading the changed ones).</param>
+    private async Task<List<Account>> Accounts(DbConnection connection, DbTransaction? transaction, int year, AccountId? only, string[]? among, CancellationToken cancellationToken)
     {
-        const string sql = """
+        var sql = $"""
             SELECT account_id, name, committee, activity_area, reporting_group, block, refusion_benefit
-            FROM account WHERE year = @Year AND (CAST(@Only AS text) IS NULL OR account_id = @Only)
+            FROM account WHERE year = @Year AND (CAST(@One AS text) IS NULL OR account_id = @One){(among is null ? "" : " AND " + dialect.InAccounts("account_id"))}
             """;
         var accounts = new List<Account>();
-        await using (var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql, new { Year = year, Only = only?.Value }, transaction, cancellationToken: cancellationToken)))
+        await using (var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql, new { Year = year, One = only?.Value, Only = among }, transaction, cancellationToken: cancellationToken)))
         {
             while (await reader.ReadAsync(cancellationToken))
             {

@@ -51,35 +51,81 @@ internal abstract class SqlDialect
     /// <summary>The year's sums of |amount| of movements and of postings, as <see cref="YearCeiling"/> reads them.</summary>
     public abstract string Magnitudes { get; }
 
-    /// <summary>The consumption of each account from the days <c>@DaysFrom</c> through <c>@DaysTo</c> of the year: one key range per account.</summary>
-    public abstract string DaysConsumption { get; }
+    /// <summary>
+    /// The consumption of each account from the days <c>@DaysFrom</c> through <c>@DaysTo</c> of the year: one key range
+    /// per account; with <paramref name="only"/>, of the accounts in <c>@Only</c> alone (see <see cref="InAccounts"/>).
+    /// </summary>
+    public abstract string DaysConsumption(bool only);
+
+    /// <summary>A condition that <paramref name="column"/> is one of the accounts of the string array parameter <c>@Only</c>.</summary>
+    public abstract string InAccounts(string column);
 
     public abstract bool IsUniqueViolation(Exception exception, string index);
 
 
-    /// <summary>Kept per-account facts while the database is unchanged, where the provider can tell (SQLite); null elsewhere.</summary>
-    public virtual IFactsCache? CreateFactsCache(string connectionString) => null;
+    /// <summary>
+    /// The facts kept between reports (decision 0020), with the provider's cheap change signal where it has one
+    /// (SQLite: <c>PRAGMA data_version</c>, checked before the cache asks the database anything); null where facts
+    /// cannot be kept.
+    /// </summary>
+    public virtual FactsCache? CreateFactsCache(string connectionString) => new(null);
 
-    public abstract Task InsertMovements(DbConnection connection, DbTransaction transaction, int year, IReadOnlyList<AppropriationMovement> movements, Instant recordedAt, CancellationToken cancellationToken);
+    /// <summary>
+    /// Inserts movements and logs their accounts in <c>fact_change</c> (<see cref="LogFactChanges"/>): every write path
+    /// that records movements through here is seen by the facts cache of every process.
+    /// </summary>
+    public async Task InsertMovements(DbConnection connection, DbTransaction transaction, int year, IReadOnlyList<AppropriationMovement> movements, Instant recordedAt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(movements);
+        await InsertMovementRows(connection, transaction, year, movements, recordedAt, cancellationToken);
+        await LogFactChanges(connection, transaction, year, movements.Select(m => m.Account.Value).ToArray(), cancellationToken);
+    }
 
-    /// <summary>Stages postings for <see cref="MergeStagedPostings"/>, gathering their month totals in <paramref name="months"/>.</summary>
-    public abstract Task StagePostings(DbConnection connection, DbTransaction transaction, int year, IReadOnlyList<Posting> postings, StagedMonths months, CancellationToken cancellationToken);
+    protected abstract Task InsertMovementRows(DbConnection connection, DbTransaction transaction, int year, IReadOnlyList<AppropriationMovement> movements, Instant recordedAt, CancellationToken cancellationToken);
 
-    /// <summary>Adds the staged postings to the per-day sums and the month totals to the cumulative months.</summary>
-    public abstract Task MergeStagedPostings(DbConnection connection, DbTransaction transaction, int year, StagedMonths months, CancellationToken cancellationToken);
+    /// <summary>
+    /// Adds postings summed per (account, day) to posting_day and their month totals to posting_month — one sorted
+    /// write per table (decision 0019) — and logs the accounts in <c>fact_change</c>.
+    /// </summary>
+    public async Task WritePostingDays(DbConnection connection, DbTransaction transaction, PostingDays days, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(days);
+        if (days.IsEmpty)
+        {
+            return;
+        }
+
+        var accounts = days.Accounts();
+        await WritePostingDayRows(connection, transaction, days, accounts, cancellationToken);
+        await LogFactChanges(connection, transaction, days.Year, accounts, cancellationToken);
+    }
+
+    protected abstract Task WritePostingDayRows(DbConnection connection, DbTransaction transaction, PostingDays days, IReadOnlyList<string> accounts, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records, in the write's transaction, that what a report reads about these accounts changed (null or more than
+    /// <see cref="FactChanges.MaxAccountsPerWrite"/> accounts: every account of the year). Every write path that
+    /// changes an account, its movements, postings or estimates calls it before it commits (docs/architecture.md);
+    /// the facts cache of every process then recomputes those accounts only (decision 0020). On PostgreSQL it takes
+    /// a lock held to the commit, so it is the write's last statement but its audit entry.
+    /// </summary>
+    public async Task LogFactChanges(DbConnection connection, DbTransaction transaction, int year, IReadOnlyCollection<string>? accounts, CancellationToken cancellationToken)
+    {
+        string?[] logged = accounts is null || accounts.Count > FactChanges.MaxAccountsPerWrite
+            ? [null]
+            : accounts.Distinct(StringComparer.Ordinal).ToArray<string?>();
+        await AppendFactChanges(connection, transaction, year, logged, cancellationToken);
+    }
+
+    /// <summary>Appends one fact_change row per entry (null: the whole year) with the next versions, and forgets versions older than <see cref="FactChanges.Kept"/>.</summary>
+    protected abstract Task AppendFactChanges(DbConnection connection, DbTransaction transaction, int year, string?[] accounts, CancellationToken cancellationToken);
 
     /// <summary>An import's estimates in set statements: new ones version 1, existing ones their next version, with history rows.</summary>
     public abstract Task SaveImportedEstimates(DbConnection connection, DbTransaction transaction, int year, IReadOnlyList<AccountEstimate> estimates, Instant recordedAt, CancellationToken cancellationToken);
 }
 
-/// <summary>Per-account facts kept between reports while the database is unchanged (decision 0007).</summary>
-internal interface IFactsCache : IDisposable
+/// <summary>A counter that changes whenever anyone may have committed (SQLite's data_version); equal values mean no commit in between.</summary>
+internal interface IChangeSignal : IDisposable
 {
-    bool Enabled { get; }
-
-    long Version();
-
-    bool TryGet(int year, int round, LocalDate asOf, long version, out IReadOnlyList<AccountFacts> facts);
-
-    void Put(int year, int round, LocalDate asOf, long version, IReadOnlyList<AccountFacts> facts);
+    long Read();
 }

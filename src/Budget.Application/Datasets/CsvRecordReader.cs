@@ -27,8 +27,17 @@ public sealed record CsvRecord(int Line, IReadOnlyList<string> Fields);
 /// </summary>
 public sealed class CsvRecordReader : IDisposable
 {
+    // Characters are decoded into a buffer of our own: a record without quotes or lone carriage returns is cut into
+    // fields straight from it (vectorised searches, one string per field), which is the hot path of a large import;
+    // any other record, or one past a limit, is read by the character-by-character reader below from the same buffer.
+    private const int BufferSize = 1 << 16;
+
     private readonly TextReader reader;
     private readonly CsvLimits limits;
+    private readonly char[] buffer = new char[BufferSize];
+    private int position;
+    private int end;
+    private bool exhausted;
     private int line = 1;
     private bool started;
 
@@ -50,9 +59,15 @@ public sealed class CsvRecordReader : IDisposable
     public CsvRecord? Read()
     {
         var record = ReadDeclared();
-        if (record is not null && record.Fields.Any(f => f.Contains('\uFFFD', StringComparison.Ordinal)))
+        if (record is not null)
         {
-            throw new CsvFormatException(record.Line, "the file is not UTF-8 (save it as UTF-8, e.g. 'CSV UTF-8' in Excel)");
+            foreach (var field in record.Fields)
+            {
+                if (field.Contains('\uFFFD', StringComparison.Ordinal))
+                {
+                    throw new CsvFormatException(record.Line, "the file is not UTF-8 (save it as UTF-8, e.g. 'CSV UTF-8' in Excel)");
+                }
+            }
         }
 
         return record;
@@ -62,16 +77,16 @@ public sealed class CsvRecordReader : IDisposable
     {
         if (started)
         {
-            return ReadRecordFrom(line);
+            return TryReadPlainRecord() ?? ReadRecordFrom(line);
         }
 
         started = true;
-        if (reader.Peek() == '\uFEFF')
+        if (Peek() == '\uFEFF')
         {
-            reader.Read();
+            Next();
         }
 
-        if (reader.Peek() != 's')
+        if (Peek() != 's')
         {
             return ReadRecordFrom(line);
         }
@@ -91,9 +106,120 @@ public sealed class CsvRecordReader : IDisposable
         return ReadRecordFrom(line);
     }
 
+    /// <summary>
+    /// The next record when it is plain — within the buffer, no quote, no carriage return but one right before its line
+    /// feed, within the limits — cut into fields exactly as <see cref="ReadRecordFrom"/> would; otherwise null with
+    /// nothing consumed, and the general reader takes it.
+    /// </summary>
+    private CsvRecord? TryReadPlainRecord()
+    {
+        var newline = buffer.AsSpan(position, end - position).IndexOf('\n');
+        if (newline < 0 && !exhausted)
+        {
+            Fill(compact: true);
+            newline = buffer.AsSpan(position, end - position).IndexOf('\n');
+        }
+
+        if (newline < 0 && (!exhausted || position == end))
+        {
+            return null; // longer than the buffer, or the end of the file
+        }
+
+        var length = newline < 0 ? end - position : newline;
+        var content = buffer.AsSpan(position, length);
+        if (newline >= 0 && content.EndsWith('\r'))
+        {
+            content = content[..^1];
+        }
+
+        // The general reader counts every character it reads, the terminator (or the end of the file) included.
+        if (content.IndexOfAny('"', '\r') >= 0 || content.Length + 1 > limits.MaxRecord)
+        {
+            return null;
+        }
+
+        var count = content.Count(Separator) + 1;
+        var fields = new string[count];
+        var rest = content;
+        for (var i = 0; i < count; i++)
+        {
+            var cut = i == count - 1 ? rest.Length : rest.IndexOf(Separator);
+            if (cut > limits.MaxField)
+            {
+                return null;
+            }
+
+            fields[i] = new string(rest[..cut]);
+            rest = i == count - 1 ? rest : rest[(cut + 1)..];
+        }
+
+        var startLine = line;
+        if (newline >= 0)
+        {
+            position += length + 1;
+            line++;
+        }
+        else
+        {
+            position += length;
+        }
+
+        return new CsvRecord(startLine, fields);
+    }
+
+    private int Peek()
+    {
+        if (position == end)
+        {
+            Fill(compact: false);
+        }
+
+        return position < end ? buffer[position] : -1;
+    }
+
+    private int Next()
+    {
+        var c = Peek();
+        if (c >= 0)
+        {
+            position++;
+        }
+
+        return c;
+    }
+
+    /// <summary>Reads more characters after those not yet consumed (moved to the front when <paramref name="compact"/>).</summary>
+    private void Fill(bool compact)
+    {
+        if (exhausted)
+        {
+            return;
+        }
+
+        if (position == end || compact)
+        {
+            var kept = end - position;
+            Array.Copy(buffer, position, buffer, 0, kept);
+            (position, end) = (0, kept);
+        }
+
+        if (end == buffer.Length)
+        {
+            return;
+        }
+
+        var read = reader.Read(buffer, end, buffer.Length - end);
+        if (read == 0)
+        {
+            exhausted = true;
+        }
+
+        end += read;
+    }
+
     private CsvRecord? ReadRecordFrom(int startLine)
     {
-        if (reader.Peek() < 0)
+        if (Peek() < 0)
         {
             return null;
         }
@@ -105,7 +231,7 @@ public sealed class CsvRecordReader : IDisposable
         var recordLength = 0;
         while (true)
         {
-            var c = reader.Read();
+            var c = Next();
             if (++recordLength > limits.MaxRecord)
             {
                 throw new CsvFormatException(startLine, $"the record is longer than {limits.MaxRecord} characters (Budget:MaxCsvRecord)");
@@ -132,15 +258,15 @@ public sealed class CsvRecordReader : IDisposable
             {
                 if (ch == '"')
                 {
-                    if (reader.Peek() == '"')
+                    if (Peek() == '"')
                     {
-                        reader.Read();
+                        Next();
                         field.Append('"');
                     }
                     else
                     {
                         quoted = false;
-                        var next = reader.Peek();
+                        var next = Peek();
                         if (next >= 0 && next != Separator && next != '\r' && next != '\n')
                         {
                             throw new CsvFormatException(line, "a quoted field must end at a separator or the end of the line");
@@ -177,9 +303,9 @@ public sealed class CsvRecordReader : IDisposable
 
             if (ch is '\r' or '\n')
             {
-                if (ch == '\r' && reader.Peek() == '\n')
+                if (ch == '\r' && Peek() == '\n')
                 {
-                    reader.Read();
+                    Next();
                 }
 
                 line++;

@@ -65,19 +65,22 @@ internal sealed class PostgresDialect : SqlDialect
         """;
 
     // Lateral per account so that each account's days are one primary-key range (≤ 30 rows), not a year's scan.
-    public override string DaysConsumption => """
+    public override string DaysConsumption(bool only) => $"""
         SELECT a.account_id, d.amount_ore
         FROM account a CROSS JOIN LATERAL (
             SELECT SUM(p.amount_ore)::bigint AS amount_ore FROM posting_day p
             WHERE p.year = a.year AND p.account_id = a.account_id
               AND p.posted_on BETWEEN CAST(@DaysFrom AS date) AND CAST(@DaysTo AS date)) d
-        WHERE a.year = @Year AND d.amount_ore IS NOT NULL
+        WHERE a.year = @Year AND d.amount_ore IS NOT NULL{(only ? " AND " + InAccounts("a.account_id") : "")}
         """;
+
+    // The accounts travel as one text[] parameter.
+    public override string InAccounts(string column) => $"{column} = ANY(@Only)";
 
     public override bool IsUniqueViolation(Exception exception, string index) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } e && e.ConstraintName == index;
 
-    public override async Task InsertMovements(DbConnection connection, DbTransaction transaction, int year, IReadOnlyList<AppropriationMovement> movements, Instant recordedAt, CancellationToken cancellationToken)
+    protected override async Task InsertMovementRows(DbConnection connection, DbTransaction transaction, int year, IReadOnlyList<AppropriationMovement> movements, Instant recordedAt, CancellationToken cancellationToken)
     {
         // The rows travel as arrays: one round trip for a whole import batch instead of one per movement.
         const string sql = """
@@ -105,49 +108,82 @@ internal sealed class PostgresDialect : SqlDialect
     }
 
     /// <summary>
-    /// Postings are copied (binary COPY, the bulk path) into a temporary table of the transaction and merged into the
-    /// per-day sums in one statement: a large import is a stream of copies and one merge.
+    /// The per-day sums go by binary COPY straight into posting_day, in its key order, for every (account, day) after
+    /// the account's last stored day — on a year without postings yet, all of them; the few that may meet a stored
+    /// day are copied into a temporary table and merged with one upsert. Then the cumulative month totals in one
+    /// statement with three arrays; posting_month's foreign key is what holds the accounts to the account table
+    /// (migration 0006). Decision 0019.
     /// </summary>
-    public override async Task StagePostings(DbConnection connection, DbTransaction transaction, int year, IReadOnlyList<Posting> postings, StagedMonths months, CancellationToken cancellationToken)
+    protected override async Task WritePostingDayRows(DbConnection connection, DbTransaction transaction, PostingDays days, IReadOnlyList<string> accounts, CancellationToken cancellationToken)
     {
         var npgsql = (NpgsqlConnection)connection;
-        await npgsql.ExecuteAsync(new CommandDefinition(
-            "CREATE TEMP TABLE IF NOT EXISTS posting_stage (year bigint, account_id text, posted_on date, amount_ore bigint) ON COMMIT DROP",
-            transaction: transaction,
-            cancellationToken: cancellationToken));
-        await using var writer = await npgsql.BeginBinaryImportAsync("COPY posting_stage (year, account_id, posted_on, amount_ore) FROM STDIN (FORMAT BINARY)", cancellationToken);
-        foreach (var posting in postings)
+        var year = (long)days.Year;
+        const string lastDays = """
+            SELECT a.account_id, d.last
+            FROM unnest(@Accounts) AS a(account_id)
+            CROSS JOIN LATERAL (SELECT MAX(p.posted_on)::text AS last FROM posting_day p WHERE p.year = @Year AND p.account_id = a.account_id) d
+            WHERE d.last IS NOT NULL
+            """;
+        var stored = (await connection.QueryAsync<(string Account, string Last)>(new CommandDefinition(
+                lastDays, new { Year = year, Accounts = accounts.ToArray() }, transaction, cancellationToken: cancellationToken, commandTimeout: 0)))
+            .ToDictionary(r => r.Account, r => Text.ToLocalDate(r.Last), StringComparer.Ordinal);
+
+        var merged = new List<(string Account, int Day, long Ore, int Count)>();
+        await using (var writer = await npgsql.BeginBinaryImportAsync("COPY posting_day (year, account_id, posted_on, amount_ore, posting_count) FROM STDIN (FORMAT BINARY)", cancellationToken))
         {
-            await writer.StartRowAsync(cancellationToken);
-            await writer.WriteAsync((long)year, NpgsqlTypes.NpgsqlDbType.Bigint, cancellationToken);
-            await writer.WriteAsync(posting.Account.Value, NpgsqlTypes.NpgsqlDbType.Text, cancellationToken);
-            await writer.WriteAsync(new DateOnly(posting.PostedOn.Year, posting.PostedOn.Month, posting.PostedOn.Day), NpgsqlTypes.NpgsqlDbType.Date, cancellationToken);
-            await writer.WriteAsync(posting.Amount.Ore, NpgsqlTypes.NpgsqlDbType.Bigint, cancellationToken);
-            months.Add(posting.Account.Value, posting.PostedOn.Month, posting.Amount.Ore);
+            var dates = Enumerable.Range(0, days.DaysInYear).Select(d => { var date = days.DateOf(d); return new DateOnly(date.Year, date.Month, date.Day); }).ToArray();
+            foreach (var account in accounts)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var last = stored.TryGetValue(account, out var day) ? day.DayOfYear - 1 : -1;
+                foreach (var (d, ore, count) in days.DaysOf(account))
+                {
+                    if (d <= last)
+                    {
+                        merged.Add((account, d, ore, count));
+                        continue;
+                    }
+
+                    // Synchronous writes into the importer's buffer (it flushes when full): an awaited call per value
+                    // cost more than the values themselves.
+                    writer.StartRow();
+                    writer.Write(year, NpgsqlTypes.NpgsqlDbType.Bigint);
+                    writer.Write(account, NpgsqlTypes.NpgsqlDbType.Text);
+                    writer.Write(dates[d], NpgsqlTypes.NpgsqlDbType.Date);
+                    writer.Write(ore, NpgsqlTypes.NpgsqlDbType.Bigint);
+                    writer.Write((long)count, NpgsqlTypes.NpgsqlDbType.Bigint);
+                }
+            }
+
+            await writer.CompleteAsync(cancellationToken);
         }
 
-        await writer.CompleteAsync(cancellationToken);
-    }
+        if (merged.Count > 0)
+        {
+            const string merge = """
+                INSERT INTO posting_day (year, account_id, posted_on, amount_ore, posting_count)
+                SELECT @Year, d.account_id, CAST(@NewYear AS date) + d.day, d.amount_ore, d.posting_count
+                FROM unnest(@Accounts, @Days, @Amounts, @Counts) AS d(account_id, day, amount_ore, posting_count)
+                ON CONFLICT (year, account_id, posted_on)
+                DO UPDATE SET amount_ore = posting_day.amount_ore + excluded.amount_ore, posting_count = posting_day.posting_count + excluded.posting_count
+                """;
+            await connection.ExecuteAsync(new CommandDefinition(
+                merge,
+                new
+                {
+                    Year = year,
+                    NewYear = days.DateOf(0).Iso(),
+                    Accounts = merged.Select(m => m.Account).ToArray(),
+                    Days = merged.Select(m => m.Day).ToArray(),
+                    Amounts = merged.Select(m => m.Ore).ToArray(),
+                    Counts = merged.Select(m => (long)m.Count).ToArray(),
+                },
+                transaction,
+                cancellationToken: cancellationToken,
+                commandTimeout: 0));
+        }
 
-    public override async Task MergeStagedPostings(DbConnection connection, DbTransaction transaction, int year, StagedMonths months, CancellationToken cancellationToken)
-    {
-        // Sorted, the merge walks the primary key in order (about twice as fast as in hash order); the memory keeps the
-        // aggregation of a few million staged rows off the disk.
-        const string days = """
-            SET LOCAL work_mem = '256MB';
-            INSERT INTO posting_day (year, account_id, posted_on, amount_ore, posting_count)
-            SELECT year, account_id, posted_on, SUM(amount_ore), COUNT(*) FROM posting_stage GROUP BY year, account_id, posted_on
-            ORDER BY year, account_id COLLATE "C", posted_on
-            ON CONFLICT (year, account_id, posted_on)
-            DO UPDATE SET amount_ore = posting_day.amount_ore + excluded.amount_ore, posting_count = posting_day.posting_count + excluded.posting_count;
-            TRUNCATE posting_stage;
-            """;
-        await connection.ExecuteAsync(new CommandDefinition(days, transaction: transaction, cancellationToken: cancellationToken, commandTimeout: 0));
-
-        // The month totals were gathered while staging: one statement with three arrays instead of a second pass over
-        // the staged rows. posting_month's foreign key is also what holds the staged accounts to the account table
-        // (migration 0006: posting_day's own key check cost a third of the merge).
-        var deltas = months.CumulativeDeltas().ToArray();
+        var deltas = days.CumulativeMonths().ToArray();
         const string monthly = """
             INSERT INTO posting_month (year, month, account_id, cumulative_ore)
             SELECT @Year, d.month, d.account_id, d.cumulative_ore
@@ -156,11 +192,26 @@ internal sealed class PostgresDialect : SqlDialect
             """;
         await connection.ExecuteAsync(new CommandDefinition(
             monthly,
-            new { Year = (long)year, Months = deltas.Select(d => d.Month).ToArray(), Accounts = deltas.Select(d => d.Account).ToArray(), Amounts = deltas.Select(d => d.CumulativeOre).ToArray() },
+            new { Year = year, Months = deltas.Select(d => d.Month).ToArray(), Accounts = deltas.Select(d => d.Account).ToArray(), Amounts = deltas.Select(d => d.CumulativeOre).ToArray() },
             transaction,
             cancellationToken: cancellationToken,
             commandTimeout: 0));
-        months.Clear();
+    }
+
+    /// <summary>
+    /// Numbers the rows after the last version under an advisory lock held to the commit: a later writer numbers after
+    /// this one's rows only once they are committed, so versions appear in commit order without gaps (decision 0020).
+    /// </summary>
+    protected override async Task AppendFactChanges(DbConnection connection, DbTransaction transaction, int year, string?[] accounts, CancellationToken cancellationToken)
+    {
+        await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(7203000)", transaction: transaction, commandTimeout: 0, cancellationToken: cancellationToken));
+        const string sql = """
+            INSERT INTO fact_change (version, year, account_id)
+            SELECT x.top + a.n, @Year, a.account_id
+            FROM (SELECT COALESCE(MAX(version), 0) AS top FROM fact_change) x, unnest(CAST(@Accounts AS text[])) WITH ORDINALITY AS a(account_id, n);
+            DELETE FROM fact_change WHERE version <= (SELECT MAX(version) FROM fact_change) - @Kept;
+            """;
+        await connection.ExecuteAsync(new CommandDefinition(sql, new { Year = (long)year, Accounts = accounts, Kept = (long)FactChanges.Kept }, transaction, cancellationToken: cancellationToken));
     }
 
     /// <summary>

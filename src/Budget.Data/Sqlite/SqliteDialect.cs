@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Budget.Domain.Appropriations;
 using Dapper;
+using System.Text;
 using Microsoft.Data.Sqlite;
 using NodaTime;
 
@@ -67,19 +68,23 @@ internal sealed class SqliteDialect : SqlDialect
 
     // CROSS JOIN fixes SQLite's join order: driven from account, each account's days are one primary-key range
     // (≤ 30 rows) instead of a scan of the year's days.
-    public override string DaysConsumption => """
+    public override string DaysConsumption(bool only) => $"""
         SELECT p.account_id, SUM(p.amount_ore)
         FROM account a CROSS JOIN posting_day p ON p.year = a.year AND p.account_id = a.account_id AND p.posted_on BETWEEN @DaysFrom AND @DaysTo
-        WHERE a.year = @Year
+        WHERE a.year = @Year{(only ? " AND " + InAccounts("a.account_id") : "")}
         GROUP BY a.account_id
         """;
+
+    // Dapper expands a list parameter into one parameter per element.
+    public override string InAccounts(string column) => $"{column} IN @Only";
 
     public override bool IsUniqueViolation(Exception exception, string index) =>
         exception is SqliteException { SqliteExtendedErrorCode: 2067 } e && e.Message.Contains(index, StringComparison.Ordinal);
 
-    public override IFactsCache? CreateFactsCache(string connectionString) => new SqliteFactsCache(connectionString);
+    public override FactsCache? CreateFactsCache(string connectionString) =>
+        SqliteDataVersion.For(connectionString) is { } signal ? new FactsCache(signal) : null;
 
-    public override Task InsertMovements(DbConnection connection, DbTransaction transaction, int year, IReadOnlyList<AppropriationMovement> movements, Instant recordedAt, CancellationToken cancellationToken)
+    protected override Task InsertMovementRows(DbConnection connection, DbTransaction transaction, int year, IReadOnlyList<AppropriationMovement> movements, Instant recordedAt, CancellationToken cancellationToken)
     {
         // One prepared statement for the batch: an import brings tens of thousands of movements.
         using var command = Command(connection, transaction, """
@@ -111,62 +116,151 @@ internal sealed class SqliteDialect : SqlDialect
     }
 
     /// <summary>
-    /// Stages postings in a temporary table of the connection with one prepared statement (the hot path of a large
-    /// import: plain appends). <see cref="MergeStagedPostings"/> then adds them to the per-day sums in one sorted
-    /// statement, which is far cheaper than an upsert per posting once there are many (account, day) keys.
+    /// The per-day sums in posting_day's key order through a prepared upsert of <see cref="RowsPerUpsert"/> rows on
+    /// SQLite's own API (bound integers and pre-encoded UTF-8 text: no per-row allocation, one statement step per
+    /// batch of rows), then the cumulative month totals the same way. On a year without postings yet every upsert
+    /// appends at the end of the key (decision 0019).
     /// </summary>
-    public override Task StagePostings(DbConnection connection, DbTransaction transaction, int year, IReadOnlyList<Posting> postings, StagedMonths months, CancellationToken cancellationToken)
+    protected override Task WritePostingDayRows(DbConnection connection, DbTransaction transaction, PostingDays days, IReadOnlyList<string> accounts, CancellationToken cancellationToken)
     {
-        using var command = Command(connection, transaction, "CREATE TEMP TABLE IF NOT EXISTS posting_stage (year INTEGER, account_id TEXT, posted_on TEXT, amount_ore INTEGER)");
-        command.ExecuteNonQuery();
-        command.CommandText = "INSERT INTO posting_stage (year, account_id, posted_on, amount_ore) VALUES ($year, $account, $postedOn, $amount)";
-        command.Parameters.Add("$year", SqliteType.Integer).Value = year;
-        var account = command.Parameters.Add("$account", SqliteType.Text);
-        var postedOn = command.Parameters.Add("$postedOn", SqliteType.Text);
-        var amount = command.Parameters.Add("$amount", SqliteType.Integer);
-        command.Prepare();
-        foreach (var posting in postings)
+        var db = ((SqliteConnection)connection).Handle!;
+        var dates = days.IsoDatesUtf8();
+        using (var rows = new RowBatches(db, "posting_day (year, account_id, posted_on, amount_ore, posting_count)", 4, days.Year,
+            "ON CONFLICT (year, account_id, posted_on) DO UPDATE SET amount_ore = amount_ore + excluded.amount_ore, posting_count = posting_count + excluded.posting_count"))
         {
-            account.Value = posting.Account.Value;
-            postedOn.Value = posting.PostedOn.Iso();
-            amount.Value = posting.Amount.Ore;
-            command.ExecuteNonQuery();
-            months.Add(posting.Account.Value, posting.PostedOn.Month, posting.Amount.Ore);
+            foreach (var account in accounts)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var id = Encoding.UTF8.GetBytes(account);
+                foreach (var (day, ore, count) in days.DaysOf(account))
+                {
+                    rows.Add(id, dates[day], ore, count);
+                }
+            }
+
+            rows.Complete();
+        }
+
+        using (var rows = new RowBatches(db, "posting_month (year, month, account_id, cumulative_ore)", 3, days.Year,
+            "ON CONFLICT (year, month, account_id) DO UPDATE SET cumulative_ore = cumulative_ore + excluded.cumulative_ore"))
+        {
+            var ids = accounts.ToDictionary(a => a, Encoding.UTF8.GetBytes, StringComparer.Ordinal);
+            foreach (var (month, account, ore) in days.CumulativeMonths())
+            {
+                rows.Add(month, ids[account], ore);
+            }
+
+            rows.Complete();
         }
 
         return Task.CompletedTask;
     }
 
-    public override Task MergeStagedPostings(DbConnection connection, DbTransaction transaction, int year, StagedMonths months, CancellationToken cancellationToken)
-    {
-        using var command = Command(connection, transaction, """
-            INSERT INTO posting_day (year, account_id, posted_on, amount_ore, posting_count)
-            SELECT year, account_id, posted_on, SUM(amount_ore), COUNT(*) FROM posting_stage WHERE true
-            GROUP BY year, account_id, posted_on ORDER BY year, account_id, posted_on
-            ON CONFLICT (year, account_id, posted_on)
-            DO UPDATE SET amount_ore = amount_ore + excluded.amount_ore, posting_count = posting_count + excluded.posting_count;
-            DELETE FROM posting_stage;
-            """);
-        command.CommandTimeout = 0;
-        command.ExecuteNonQuery();
+    /// <summary>Rows per upsert statement of the bulk writes: one step of SQLite's virtual machine for this many rows.</summary>
+    private const int RowsPerUpsert = 64;
 
-        command.CommandText = """
-            INSERT INTO posting_month (year, month, account_id, cumulative_ore) VALUES ($year, $month, $account, $ore)
-            ON CONFLICT (year, month, account_id) DO UPDATE SET cumulative_ore = cumulative_ore + excluded.cumulative_ore
-            """;
-        command.Parameters.AddWithValue("$year", year);
-        var month = command.Parameters.Add("$month", SqliteType.Integer);
-        var account = command.Parameters.Add("$account", SqliteType.Text);
-        var ore = command.Parameters.Add("$ore", SqliteType.Integer);
-        command.Prepare();
-        foreach (var delta in months.CumulativeDeltas())
+    /// <summary>
+    /// Multi-row upserts of one table: rows are gathered until there are <see cref="RowsPerUpsert"/>, then bound into
+    /// one prepared statement (the year shared by all) and run; <see cref="Complete"/> runs the rest row by row.
+    /// </summary>
+    private sealed class RowBatches : IDisposable
+    {
+        private readonly RawStatement full;
+        private readonly RawStatement single;
+        private readonly int columns;
+        private readonly long[] numbers;
+        private readonly byte[]?[] texts;
+        private int rows;
+
+        public RowBatches(SQLitePCL.sqlite3 db, string table, int columns, long year, string onConflict)
         {
-            (month.Value, account.Value, ore.Value) = (delta.Month, delta.Account, delta.CumulativeOre);
-            command.ExecuteNonQuery();
+            this.columns = columns;
+            numbers = new long[RowsPerUpsert * columns];
+            texts = new byte[RowsPerUpsert * columns][];
+            string Values(int count) => string.Join(", ", Enumerable.Range(0, count).Select(r =>
+                "(?1, " + string.Join(", ", Enumerable.Range(0, columns).Select(c => $"?{2 + (r * columns) + c}")) + ")"));
+            full = new RawStatement(db, $"INSERT INTO {table} VALUES {Values(RowsPerUpsert)} {onConflict}");
+            single = new RawStatement(db, $"INSERT INTO {table} VALUES {Values(1)} {onConflict}");
+            full.Bind(1, year);
+            single.Bind(1, year);
         }
 
-        months.Clear();
-        return Task.CompletedTask;
+        public void Add(long a, byte[] b, long c, long d) => Add(a, null, 0, b, c, null, d, null);
+
+        public void Add(byte[] a, byte[] b, long c, long d) => Add(0, a, 0, b, c, null, d, null);
+
+        public void Add(long a, byte[] b, long c) => Add(a, null, 0, b, c, null, 0, null);
+
+        private void Add(long a, byte[]? aText, long b, byte[]? bText, long c, byte[]? cText, long d, byte[]? dText)
+        {
+            if (rows == RowsPerUpsert)
+            {
+                Run(full, 0, rows);
+                rows = 0;
+            }
+
+            var at = rows++ * columns;
+            (numbers[at], texts[at]) = (a, aText);
+            (numbers[at + 1], texts[at + 1]) = (b, bText);
+            if (columns > 2)
+            {
+                (numbers[at + 2], texts[at + 2]) = (c, cText);
+            }
+
+            if (columns > 3)
+            {
+                (numbers[at + 3], texts[at + 3]) = (d, dText);
+            }
+        }
+
+        /// <summary>Runs the rows gathered since the last full batch.</summary>
+        public void Complete()
+        {
+            for (var r = 0; r < rows; r++)
+            {
+                Run(single, r, 1);
+            }
+
+            rows = 0;
+        }
+
+        private void Run(RawStatement statement, int first, int count)
+        {
+            for (var i = 0; i < count * columns; i++)
+            {
+                var value = (first * columns) + i;
+                if (texts[value] is { } text)
+                {
+                    statement.Bind(2 + i, text);
+                }
+                else
+                {
+                    statement.Bind(2 + i, numbers[value]);
+                }
+            }
+
+            statement.Run();
+        }
+
+        public void Dispose()
+        {
+            full.Dispose();
+            single.Dispose();
+        }
+    }
+
+    protected override async Task AppendFactChanges(DbConnection connection, DbTransaction transaction, int year, string?[] accounts, CancellationToken cancellationToken)
+    {
+        // Writers are serialised (BEGIN IMMEDIATE): each row's rowid is the next version, in commit order.
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO fact_change (year, account_id) VALUES (@Year, @Account)",
+            accounts.Select(a => new { Year = year, Account = a }),
+            transaction,
+            cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(
+            $"DELETE FROM fact_change WHERE version <= (SELECT MAX(version) FROM fact_change) - {FactChanges.Kept}",
+            transaction: transaction,
+            cancellationToken: cancellationToken));
     }
 
     /// <summary>

@@ -23,7 +23,7 @@ public readonly record struct AccountId
         {
             0 => "an account id is required",
             > MaxLength => $"an account id has at most {MaxLength} characters",
-            _ when value.Any(char.IsControl) => "an account id cannot contain control characters",
+            _ when HasControl(value) => "an account id cannot contain control characters",
             _ => null,
         };
         if (error is not null)
@@ -33,6 +33,19 @@ public readonly record struct AccountId
 
         id = new AccountId(value);
         return true;
+    }
+
+    private static bool HasControl(string value)
+    {
+        foreach (var c in value)
+        {
+            if (char.IsControl(c))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The national chart number (autoriseret kontoplan) when the id is one, e.g. "5.57.73".</summary>

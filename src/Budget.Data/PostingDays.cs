@@ -1,0 +1,157 @@
+using System.Text;
+using Budget.Domain.Appropriations;
+using NodaTime;
+
+namespace Budget.Data;
+
+/// <summary>
+/// Postings summed per (account, day) in memory while they are read, so that the database is handed one sorted write
+/// of per-day sums and one of cumulative month totals instead of every posting (decision 0019). Memory is bounded by
+/// accounts × days (about 5,9 KB per account with postings: a sum and a count for each day of the year), never by the
+/// number of postings; an import past <see cref="FlushAtAccounts"/> accounts writes what it has and starts again.
+/// </summary>
+internal sealed class PostingDays
+{
+    /// <summary>Accounts held before an import writes its sums so far (about 94 MB): bounds memory for any file.</summary>
+    public const int FlushAtAccounts = 16_000;
+
+    private readonly LocalDate newYear;
+    private readonly Dictionary<string, AccountDays> byAccount = new(StringComparer.Ordinal);
+    private AccountDays? last;
+
+    public PostingDays(int year)
+    {
+        Year = year;
+        newYear = new LocalDate(year, 1, 1);
+        DaysInYear = CalendarSystem.Iso.GetDaysInYear(year);
+    }
+
+    public int Year { get; }
+
+    public int DaysInYear { get; }
+
+    public int AccountCount => byAccount.Count;
+
+    public bool IsEmpty => byAccount.Count == 0;
+
+    public void Add(Posting posting)
+    {
+        ArgumentNullException.ThrowIfNull(posting);
+        Add(posting.Account.Value, posting.PostedOn, posting.Amount.Ore);
+    }
+
+    public void Add(string account, LocalDate postedOn, long ore)
+    {
+        if (postedOn.Year != Year)
+        {
+            throw new ArgumentOutOfRangeException(nameof(postedOn), $"{postedOn:yyyy-MM-dd} is not in the budget year {Year}");
+        }
+
+        // Postings of one account often come together (a ledger sorted by account): skip the lookup then.
+        var days = last is { } previous && string.Equals(previous.Account, account, StringComparison.Ordinal) ? previous : Lookup(account);
+        var at = 2 * (postedOn.DayOfYear - 1);
+        var sums = days.Sums;
+        sums[at] = checked(sums[at] + ore);
+        sums[at + 1]++;
+        last = days;
+    }
+
+    private AccountDays Lookup(string account)
+    {
+        if (!byAccount.TryGetValue(account, out var days))
+        {
+            byAccount[account] = days = new AccountDays(account, DaysInYear);
+        }
+
+        return days;
+    }
+
+    /// <summary>The accounts that have postings here, in ordinal order (the order of posting_day's key).</summary>
+    public IReadOnlyList<string> Accounts()
+    {
+        var accounts = byAccount.Keys.ToArray();
+        Array.Sort(accounts, StringComparer.Ordinal);
+        return accounts;
+    }
+
+    /// <summary>The days of an account, in date order: day index (0 = 1 January), sum and number of postings.</summary>
+    public IEnumerable<(int Day, long Ore, int Count)> DaysOf(string account)
+    {
+        var sums = byAccount[account].Sums;
+        for (var d = 0; d < DaysInYear; d++)
+        {
+            if (sums[(2 * d) + 1] > 0)
+            {
+                yield return (d, sums[2 * d], (int)sums[(2 * d) + 1]);
+            }
+        }
+    }
+
+    /// <summary>The number of (account, day) sums to write.</summary>
+    public int DayCount() => byAccount.Values.Sum(a => Enumerable.Range(0, DaysInYear).Count(d => a.Sums[(2 * d) + 1] > 0));
+
+    public LocalDate DateOf(int day) => newYear.PlusDays(day);
+
+    /// <summary>The ISO text of each day of the year (index 0 = 1 January) as UTF-8, as SQLite stores posted_on.</summary>
+    public byte[][] IsoDatesUtf8() =>
+        Enumerable.Range(0, DaysInYear).Select(d => Encoding.UTF8.GetBytes(DateOf(d).Iso())).ToArray();
+
+    /// <summary>
+    /// What to add to each (month, account) cumulative total: the running sum of the months, from each account's
+    /// first month with a posting through December (posting_month holds a row from there on, even where the postings
+    /// sum to zero), in (month, account) order, the table's key order.
+    /// </summary>
+    public IEnumerable<(int Month, string Account, long CumulativeOre)> CumulativeMonths()
+    {
+        var accounts = Accounts();
+        var running = new long[accounts.Count][];
+        var firstMonth = new int[accounts.Count];
+        for (var a = 0; a < accounts.Count; a++)
+        {
+            var days = byAccount[accounts[a]].Sums;
+            var sums = running[a] = new long[12];
+            firstMonth[a] = 13;
+            var total = 0L;
+            var day = 0;
+            for (var m = 1; m <= 12; m++)
+            {
+                var daysInMonth = CalendarSystem.Iso.GetDaysInMonth(Year, m);
+                for (var end = day + daysInMonth; day < end; day++)
+                {
+                    total = checked(total + days[2 * day]);
+                    if (days[(2 * day) + 1] > 0)
+                    {
+                        firstMonth[a] = Math.Min(firstMonth[a], m);
+                    }
+                }
+
+                sums[m - 1] = total;
+            }
+        }
+
+        for (var month = 1; month <= 12; month++)
+        {
+            for (var a = 0; a < accounts.Count; a++)
+            {
+                if (month >= firstMonth[a])
+                {
+                    yield return (month, accounts[a], running[a][month - 1]);
+                }
+            }
+        }
+    }
+
+    public void Clear()
+    {
+        byAccount.Clear();
+        last = null;
+    }
+
+    private sealed class AccountDays(string account, int days)
+    {
+        public string Account { get; } = account;
+
+        /// <summary>Per day, its sum in øre and then its number of postings side by side (one cache line for both).</summary>
+        public long[] Sums { get; } = new long[2 * days];
+    }
+}
