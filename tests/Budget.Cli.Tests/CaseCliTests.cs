@@ -6,77 +6,11 @@ namespace Budget.Cli.Tests;
 /// <c>budget cases import</c> and <c>budget cases report</c> on a real database (SQLite file, or PostgreSQL with
 /// BUDGET_TEST_PROVIDER=postgres): the demo year, a CSV of case rows, the catalogue printed in thousands.
 /// </summary>
-public sealed class CaseCliTests : IDisposable
+public sealed class CaseCliTests : CliDatabaseTests
 {
-    private readonly string directory = Path.Combine(Path.GetTempPath(), "budget-cli-tests", Guid.NewGuid().ToString("N"));
-    private readonly string provider;
-    private readonly string connection;
-    private readonly string? postgresDatabase;
-
-    public CaseCliTests()
-    {
-        Directory.CreateDirectory(directory);
-        if (Environment.GetEnvironmentVariable("BUDGET_TEST_PROVIDER") == "postgres")
-        {
-            var server = Environment.GetEnvironmentVariable("BUDGET_TEST_POSTGRES") ?? throw new InvalidOperationException("BUDGET_TEST_POSTGRES is not set");
-            postgresDatabase = "budget_cli_" + Guid.NewGuid().ToString("N");
-            Postgres(server, $"CREATE DATABASE {postgresDatabase}");
-            provider = "postgres";
-            connection = new Npgsql.NpgsqlConnectionStringBuilder(server) { Database = postgresDatabase }.ToString();
-        }
-        else
-        {
-            provider = "sqlite";
-            connection = $"Data Source={Path.Combine(directory, "budget.db")}";
-        }
-    }
-
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        if (postgresDatabase is not null)
-        {
-            Npgsql.NpgsqlConnection.ClearAllPools();
-            Postgres(Environment.GetEnvironmentVariable("BUDGET_TEST_POSTGRES")!, $"DROP DATABASE IF EXISTS {postgresDatabase} WITH (FORCE)");
-        }
-
-        Directory.Delete(directory, recursive: true);
-    }
-
-    private static void Postgres(string server, string sql)
-    {
-        using var c = new Npgsql.NpgsqlConnection(server);
-        c.Open();
-        using var command = c.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
-
-    private static string Demo
-    {
-        get
-        {
-            var d = new DirectoryInfo(AppContext.BaseDirectory);
-            while (d is not null && !File.Exists(Path.Combine(d.FullName, "Budget.sln")))
-            {
-                d = d.Parent;
-            }
-
-            return Path.Combine(d!.FullName, "data", "demo");
-        }
-    }
-
-    private async Task<(int Exit, string Out, string Error)> Cli(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var exit = await BudgetCli.Run([.. args, "--connection", connection, "--provider", provider], output, error, CancellationToken.None);
-        return (exit, output.ToString(), error.ToString());
-    }
-
     private string Write(string name, string text)
     {
-        var path = Path.Combine(directory, name);
+        var path = Path.Combine(Folder, name);
         File.WriteAllText(path, text);
         return path;
     }

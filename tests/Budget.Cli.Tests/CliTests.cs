@@ -6,82 +6,14 @@ namespace Budget.Cli.Tests;
 /// The command-line tool run in-process on a real database: a SQLite file, or (BUDGET_TEST_PROVIDER=postgres) a fresh
 /// database on the server of BUDGET_TEST_POSTGRES.
 /// </summary>
-public sealed class CliTests : IDisposable
+public sealed class CliTests : CliDatabaseTests
 {
-    private readonly string directory = Path.Combine(Path.GetTempPath(), "budget-cli-tests", Guid.NewGuid().ToString("N"));
-    private readonly string provider;
-    private readonly string connection;
-    private readonly string? postgresDatabase;
-
-    public CliTests()
-    {
-        Directory.CreateDirectory(directory);
-        if (Environment.GetEnvironmentVariable("BUDGET_TEST_PROVIDER") == "postgres")
-        {
-            var server = Environment.GetEnvironmentVariable("BUDGET_TEST_POSTGRES") ?? throw new InvalidOperationException("BUDGET_TEST_POSTGRES is not set");
-            postgresDatabase = "budget_cli_" + Guid.NewGuid().ToString("N");
-            Postgres(server, $"CREATE DATABASE {postgresDatabase}");
-            provider = "postgres";
-            connection = new Npgsql.NpgsqlConnectionStringBuilder(server) { Database = postgresDatabase }.ToString();
-        }
-        else
-        {
-            provider = "sqlite";
-            connection = $"Data Source={Path.Combine(directory, "budget.db")}";
-        }
-    }
-
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        if (postgresDatabase is not null)
-        {
-            Npgsql.NpgsqlConnection.ClearAllPools();
-            Postgres(Environment.GetEnvironmentVariable("BUDGET_TEST_POSTGRES")!, $"DROP DATABASE IF EXISTS {postgresDatabase} WITH (FORCE)");
-        }
-
-        Directory.Delete(directory, recursive: true);
-    }
-
-    private static void Postgres(string server, string sql)
-    {
-        using var c = new Npgsql.NpgsqlConnection(server);
-        c.Open();
-        using var command = c.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
-
-    private static string Demo => Path.Combine(RepositoryRoot(), "data", "demo");
-
-    private static string RepositoryRoot()
-    {
-        var d = new DirectoryInfo(AppContext.BaseDirectory);
-        while (d is not null && !File.Exists(Path.Combine(d.FullName, "Budget.sln")))
-        {
-            d = d.Parent;
-        }
-
-        return d!.FullName;
-    }
-
-    private Task<(int Exit, string Out, string Error)> Cli(params string[] args) => Bare([.. args, "--connection", connection, "--provider", provider]);
-
-    /// <summary>The tool with exactly these arguments: --version refuses any other.</summary>
-    private static async Task<(int Exit, string Out, string Error)> Bare(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var exit = await BudgetCli.Run(args, output, error, CancellationToken.None);
-        return (exit, output.ToString(), error.ToString());
-    }
-
     [Fact]
     public async Task Importing_the_demo_and_reading_the_report_back_gives_the_published_committee_figures()
     {
         var import = await Cli("import", Demo, "--year", "2014");
         var table = await Cli("report", "--year", "2014", "--round", "1", "--by", "activity-area");
-        var csvFile = Path.Combine(directory, "report.csv");
+        var csvFile = Path.Combine(Folder, "report.csv");
         var csv = await Cli("report", "--year", "2014", "--round", "1", "--by", "committee", "--format", "csv", "--output", csvFile);
 
         import.Exit.Should().Be(BudgetCli.Ok, import.Error);
@@ -105,7 +37,7 @@ public sealed class CliTests : IDisposable
     [Fact]
     public async Task The_csv_report_defuses_text_that_starts_like_a_formula_and_keeps_negative_amounts_as_numbers()
     {
-        var folder = Path.Combine(directory, "formulas");
+        var folder = Path.Combine(Folder, "formulas");
         Directory.CreateDirectory(folder);
         foreach (var file in Directory.GetFiles(Demo, "*.csv"))
         {
@@ -116,7 +48,7 @@ public sealed class CliTests : IDisposable
         await File.AppendAllTextAsync(Path.Combine(folder, "movements.csv"), "5.57.99,original_budget,-12345.67,2013-10-09,Budget 2014,Kommunalbestyrelsen\n");
         await File.AppendAllTextAsync(Path.Combine(folder, "estimates.csv"), "1,5.57.99,-20000,-3 helårspersoner,-1000,0,0,0\n");
         (await Cli("import", folder, "--year", "2014")).Exit.Should().Be(BudgetCli.Ok);
-        var csvFile = Path.Combine(directory, "accounts.csv");
+        var csvFile = Path.Combine(Folder, "accounts.csv");
 
         var csv = await Cli("report", "--year", "2014", "--round", "1", "--by", "account", "--format", "csv", "--output", csvFile);
         var console = await Cli("report", "--year", "2014", "--round", "1", "--by", "committee", "--format", "csv");
@@ -130,7 +62,7 @@ public sealed class CliTests : IDisposable
     [Fact]
     public async Task An_import_that_fails_on_its_last_row_stores_nothing_and_exits_1_listing_the_error()
     {
-        var folder = Path.Combine(directory, "dataset");
+        var folder = Path.Combine(Folder, "dataset");
         Directory.CreateDirectory(folder);
         foreach (var file in Directory.GetFiles(Demo, "*.csv"))
         {
@@ -274,7 +206,7 @@ public sealed class CliTests : IDisposable
     public async Task The_report_can_be_written_as_a_workbook_whose_numbers_read_back()
     {
         (await Cli("import", Demo, "--year", "2014")).Exit.Should().Be(BudgetCli.Ok);
-        var file = Path.Combine(directory, "report.xlsx");
+        var file = Path.Combine(Folder, "report.xlsx");
 
         var result = await Cli("report", "--year", "2014", "--round", "1", "--by", "committee", "--format", "xlsx", "--output", file);
 
@@ -295,7 +227,7 @@ public sealed class CliTests : IDisposable
     {
         (await Cli("import", Demo, "--year", "2014")).Exit.Should().Be(BudgetCli.Ok);
         var before = Postings();
-        var folder = Path.Combine(directory, "ledger");
+        var folder = Path.Combine(Folder, "ledger");
         Directory.CreateDirectory(folder);
         const int rows = 300_000;
         await using (var writer = new StreamWriter(Path.Combine(folder, "postings.csv")))
@@ -346,7 +278,7 @@ public sealed class CliTests : IDisposable
 
     private System.Diagnostics.Process StartTool(params string[] args)
     {
-        var start = new System.Diagnostics.ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "budget.dll"), .. args, "--connection", connection, "--provider", provider])
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "budget.dll"), .. args, "--connection", Connection, "--provider", Provider])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -358,7 +290,7 @@ public sealed class CliTests : IDisposable
 
     private void AssertIntact()
     {
-        if (provider == "sqlite")
+        if (Provider == "sqlite")
         {
             ScalarText("PRAGMA integrity_check").Should().Be("ok");
             return;
@@ -384,7 +316,7 @@ public sealed class CliTests : IDisposable
 
     private object? Query(string sql)
     {
-        System.Data.Common.DbConnection c = provider == "sqlite" ? new Microsoft.Data.Sqlite.SqliteConnection(connection) : new Npgsql.NpgsqlConnection(connection);
+        System.Data.Common.DbConnection c = Provider == "sqlite" ? new Microsoft.Data.Sqlite.SqliteConnection(Connection) : new Npgsql.NpgsqlConnection(Connection);
         using (c)
         {
             c.Open();

@@ -6,74 +6,8 @@ namespace Budget.Cli.Tests;
 /// <c>budget close</c> and <c>budget carry-overs</c> on a real database (SQLite, or PostgreSQL with
 /// BUDGET_TEST_PROVIDER=postgres), on the demo year 2014 and the example carry-over policies.
 /// </summary>
-public sealed class YearEndCliTests : IDisposable
+public sealed class YearEndCliTests : CliDatabaseTests
 {
-    private readonly string directory = Path.Combine(Path.GetTempPath(), "budget-cli-tests", Guid.NewGuid().ToString("N"));
-    private readonly string provider;
-    private readonly string connection;
-    private readonly string? postgresDatabase;
-
-    public YearEndCliTests()
-    {
-        Directory.CreateDirectory(directory);
-        if (Environment.GetEnvironmentVariable("BUDGET_TEST_PROVIDER") == "postgres")
-        {
-            var server = Environment.GetEnvironmentVariable("BUDGET_TEST_POSTGRES") ?? throw new InvalidOperationException("BUDGET_TEST_POSTGRES is not set");
-            postgresDatabase = "budget_cli_" + Guid.NewGuid().ToString("N");
-            Postgres(server, $"CREATE DATABASE {postgresDatabase}");
-            provider = "postgres";
-            connection = new Npgsql.NpgsqlConnectionStringBuilder(server) { Database = postgresDatabase }.ToString();
-        }
-        else
-        {
-            provider = "sqlite";
-            connection = $"Data Source={Path.Combine(directory, "budget.db")}";
-        }
-    }
-
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        if (postgresDatabase is not null)
-        {
-            Npgsql.NpgsqlConnection.ClearAllPools();
-            Postgres(Environment.GetEnvironmentVariable("BUDGET_TEST_POSTGRES")!, $"DROP DATABASE IF EXISTS {postgresDatabase} WITH (FORCE)");
-        }
-
-        Directory.Delete(directory, recursive: true);
-    }
-
-    private static void Postgres(string server, string sql)
-    {
-        using var c = new Npgsql.NpgsqlConnection(server);
-        c.Open();
-        using var command = c.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
-
-    private static string Demo
-    {
-        get
-        {
-            var d = new DirectoryInfo(AppContext.BaseDirectory);
-            while (d is not null && !File.Exists(Path.Combine(d.FullName, "Budget.sln")))
-            {
-                d = d.Parent;
-            }
-
-            return Path.Combine(d!.FullName, "data", "demo");
-        }
-    }
-
-    private async Task<(int Exit, string Out, string Error)> Cli(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var exit = await BudgetCli.Run([.. args, "--connection", connection, "--provider", provider], output, error, CancellationToken.None);
-        return (exit, output.ToString(), error.ToString());
-    }
-
     [Fact]
     public async Task Close_closes_once_and_the_carry_over_case_reads_the_closed_accounts()
     {
@@ -121,7 +55,7 @@ public sealed class YearEndCliTests : IDisposable
     public async Task The_carry_overs_write_an_xlsx_file()
     {
         (await Cli("import", Demo, "--year", "2014")).Exit.Should().Be(BudgetCli.Ok);
-        var file = Path.Combine(directory, "carry-overs.xlsx");
+        var file = Path.Combine(Folder, "carry-overs.xlsx");
 
         var result = await Cli("carry-overs", "--year", "2014", "--format", "xlsx", "--output", file);
 
