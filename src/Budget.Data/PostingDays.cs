@@ -87,9 +87,6 @@ internal sealed class PostingDays
         }
     }
 
-    /// <summary>The number of (account, day) sums to write.</summary>
-    public int DayCount() => byAccount.Values.Sum(a => Enumerable.Range(0, DaysInYear).Count(d => a.Sums[(2 * d) + 1] > 0));
-
     public LocalDate DateOf(int day) => newYear.PlusDays(day);
 
     /// <summary>The ISO text of each day of the year (index 0 = 1 January) as UTF-8, as SQLite stores posted_on.</summary>
