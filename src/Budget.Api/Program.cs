@@ -41,6 +41,7 @@ builder.Services.AddSingleton<ImportGate>();
 builder.Services.AddSingleton(RuleSetup.Load(builder.Configuration));
 builder.Services.AddScoped<DatasetImport>();
 builder.Services.AddScoped<FollowUpQuery>();
+builder.Services.AddSingleton<Budget.Domain.FollowUp.KeptFollowUps>();
 builder.Services.AddScoped<EstimateRecording>();
 builder.Services.AddScoped<RoundWorkflow>();
 builder.Services.AddSingleton(Budget.Reports.ServiceClassification.Embedded());

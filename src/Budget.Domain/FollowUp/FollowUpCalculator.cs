@@ -14,30 +14,21 @@ public static class FollowUpCalculator
     public static FollowUpReport Build(int year, RoundNumber round, LocalDate asOf, FollowUpGrouping by, IEnumerable<AccountFacts> facts)
     {
         ArgumentNullException.ThrowIfNull(facts);
-        var accounts = facts.Select(f => (f.Account, Figures: f.Figures())).ToArray();
-        var total = accounts.Aggregate(FollowUpFigures.Empty, (sum, a) => sum + a.Figures);
-
-        var rows = by switch
+        var list = facts as IReadOnlyList<AccountFacts> ?? facts.ToArray();
+        var figures = new FollowUpFigures[list.Count];
+        for (var i = 0; i < figures.Length; i++)
         {
-            FollowUpGrouping.Account => accounts
-                .OrderBy(a => a.Account.Committee, StringComparer.Ordinal)
-                .ThenBy(a => a.Account.ActivityArea, StringComparer.Ordinal)
-                .ThenBy(a => a.Account.Id.Value, StringComparer.Ordinal)
-                .Select(a => new FollowUpRow(a.Account.Committee, a.Account.ActivityArea, a.Account, a.Account.Group, a.Account.Block, a.Figures))
-                .ToArray(),
-            FollowUpGrouping.ActivityArea => Roll(accounts, a => (a.Committee, a.ActivityArea), k => new FollowUpRow(k.Committee, k.Key, null, null, null, FollowUpFigures.Empty)),
-            FollowUpGrouping.Committee => Roll(accounts, a => (a.Committee, ""), k => new FollowUpRow(k.Committee, null, null, null, null, FollowUpFigures.Empty)),
-            FollowUpGrouping.Group => Roll(accounts, a => (a.Committee, a.Group ?? ""), k => new FollowUpRow(k.Committee, null, null, k.Key.Length == 0 ? null : k.Key, null, FollowUpFigures.Empty)),
-            FollowUpGrouping.Block => accounts
-                .GroupBy(a => a.Account.Block)
-                .OrderBy(g => g.Key)
-                .Select(g => new FollowUpRow(null, null, null, null, g.Key, Sum(g.Select(a => a.Figures))))
-                .ToArray(),
-            FollowUpGrouping.Municipality => [new FollowUpRow(null, null, null, null, null, total)],
-            _ => throw new ArgumentOutOfRangeException(nameof(by)),
-        };
+            figures[i] = list[i].Figures();
+        }
 
-        return new FollowUpReport(year, round, asOf, by, rows, total);
+        var layout = FollowUpLayout.Of(by, list);
+        var rows = new FollowUpRow[layout.Rows.Count];
+        for (var r = 0; r < rows.Length; r++)
+        {
+            rows[r] = layout.Rows[r] with { Figures = FollowUpLayout.Sum(layout.Members[r], figures) };
+        }
+
+        return new FollowUpReport(year, round, asOf, by, rows, FollowUpLayout.Sum(figures));
     }
 
     /// <summary>The follow-up of an in-memory year for a round, as of the round's cut-off unless a date is given.</summary>
@@ -47,18 +38,115 @@ public static class FollowUpCalculator
         var date = asOf ?? year.Calendar.CutoffOf(round);
         return Build(year.Year, round, date, by, AccountFacts.Of(year, round, date));
     }
+}
 
-    private static FollowUpRow[] Roll(
-        IEnumerable<(Account Account, FollowUpFigures Figures)> accounts,
-        Func<Account, (string Committee, string Key)> keyOf,
-        Func<(string Committee, string Key), FollowUpRow> rowOf) =>
-        accounts
-            .GroupBy(a => keyOf(a.Account))
-            .OrderBy(g => g.Key.Committee, StringComparer.Ordinal)
-            .ThenBy(g => g.Key.Key, StringComparer.Ordinal)
-            .Select(g => rowOf(g.Key) with { Figures = Sum(g.Select(a => a.Figures)) })
-            .ToArray();
+/// <summary>
+/// The rows of a grouping over a list of accounts, each with the positions of the accounts it sums: what a follow-up
+/// is before its figures are added up. Kept apart from the sums so <see cref="KeptFollowUps"/> can re-add only the rows
+/// whose accounts changed.
+/// </summary>
+internal sealed class FollowUpLayout
+{
+    private FollowUpLayout(FollowUpRow[] rows, int[][] members, int[] rowOf)
+    {
+        Rows = rows;
+        Members = members;
+        RowOf = rowOf;
+    }
 
-    private static FollowUpFigures Sum(IEnumerable<FollowUpFigures> figures) =>
-        figures.Aggregate(FollowUpFigures.Empty, (sum, f) => sum + f);
+    /// <summary>The rows in report order, figures empty.</summary>
+    public IReadOnlyList<FollowUpRow> Rows { get; }
+
+    /// <summary>Per row, the positions (in the facts) of the accounts it sums.</summary>
+    public IReadOnlyList<int[]> Members { get; }
+
+    /// <summary>Per account position, its row.</summary>
+    public IReadOnlyList<int> RowOf { get; }
+
+    public static FollowUpLayout Of(FollowUpGrouping by, IReadOnlyList<AccountFacts> facts) => by switch
+    {
+        FollowUpGrouping.Account => Grouped(facts, (a, i) => (a.Committee, a.ActivityArea, a.Id.Value, i), a => new FollowUpRow(a.Committee, a.ActivityArea, a, a.Group, a.Block, FollowUpFigures.Empty)),
+        FollowUpGrouping.ActivityArea => Grouped(facts, (a, _) => (a.Committee, a.ActivityArea, "", 0), a => new FollowUpRow(a.Committee, a.ActivityArea, null, null, null, FollowUpFigures.Empty)),
+        FollowUpGrouping.Committee => Grouped(facts, (a, _) => (a.Committee, "", "", 0), a => new FollowUpRow(a.Committee, null, null, null, null, FollowUpFigures.Empty)),
+        FollowUpGrouping.Group => Grouped(facts, (a, _) => (a.Committee, a.Group ?? "", "", 0), a => new FollowUpRow(a.Committee, null, null, a.Group, null, FollowUpFigures.Empty)),
+        FollowUpGrouping.Block => Grouped(facts, (a, _) => ("", "", "", (int)a.Block), a => new FollowUpRow(null, null, null, null, a.Block, FollowUpFigures.Empty)),
+        FollowUpGrouping.Municipality => Grouped(facts, (_, _) => ("", "", "", 0), _ => new FollowUpRow(null, null, null, null, null, FollowUpFigures.Empty), whenEmpty: true),
+        _ => throw new ArgumentOutOfRangeException(nameof(by)),
+    };
+
+    /// <summary>
+    /// The accounts by key, rows ordered by the key's texts (ordinal) and then its number (by account: the position, so
+    /// rows keep the facts' order where the texts tie, as a stable sort would).
+    /// </summary>
+    /// <param name="whenEmpty">One row even without accounts (the municipality's row is its total).</param>
+    private static FollowUpLayout Grouped(
+        IReadOnlyList<AccountFacts> facts,
+        Func<Account, int, (string First, string Second, string Third, int Number)> keyOf,
+        Func<Account, FollowUpRow> rowOf,
+        bool whenEmpty = false)
+    {
+        var positions = new Dictionary<(string, string, string, int), List<int>>();
+        var firsts = new List<((string First, string Second, string Third, int Number) Key, Account Account)>();
+        for (var i = 0; i < facts.Count; i++)
+        {
+            var key = keyOf(facts[i].Account, i);
+            if (!positions.TryGetValue(key, out var of))
+            {
+                positions[key] = of = [];
+                firsts.Add((key, facts[i].Account));
+            }
+
+            of.Add(i);
+        }
+
+        firsts.Sort(static (a, b) =>
+        {
+            var order = string.CompareOrdinal(a.Key.First, b.Key.First);
+            order = order != 0 ? order : string.CompareOrdinal(a.Key.Second, b.Key.Second);
+            order = order != 0 ? order : string.CompareOrdinal(a.Key.Third, b.Key.Third);
+            return order != 0 ? order : a.Key.Number.CompareTo(b.Key.Number);
+        });
+
+        if (firsts.Count == 0 && whenEmpty)
+        {
+            return new FollowUpLayout([rowOf(null!)], [[]], []);
+        }
+
+        var rows = new FollowUpRow[firsts.Count];
+        var members = new int[firsts.Count][];
+        var rowOfAccount = new int[facts.Count];
+        for (var r = 0; r < rows.Length; r++)
+        {
+            rows[r] = rowOf(firsts[r].Account);
+            members[r] = [.. positions[firsts[r].Key]];
+            foreach (var position in members[r])
+            {
+                rowOfAccount[position] = r;
+            }
+        }
+
+        return new FollowUpLayout(rows, members, rowOfAccount);
+    }
+
+    public static FollowUpFigures Sum(int[] members, FollowUpFigures[] figures)
+    {
+        var sum = FollowUpFigures.Empty;
+        foreach (var position in members)
+        {
+            sum += figures[position];
+        }
+
+        return sum;
+    }
+
+    public static FollowUpFigures Sum(IEnumerable<FollowUpFigures> figures)
+    {
+        var sum = FollowUpFigures.Empty;
+        foreach (var figure in figures)
+        {
+            sum += figure;
+        }
+
+        return sum;
+    }
 }

@@ -1,0 +1,139 @@
+using Budget.Domain.Appropriations;
+using NodaTime;
+
+namespace Budget.Domain.FollowUp;
+
+/// <summary>
+/// The most recent follow-ups, each with its per-account figures, so that the next follow-up of the same year, round,
+/// date and grouping re-adds only the rows whose accounts changed (decision 0021). The store hands out facts that keep
+/// each unchanged account's object (decision 0020), so a changed account is one whose facts are another object:
+/// the same list is the same report; a list that differs in a few accounts costs those accounts' figures and their
+/// rows' sums; a list of other accounts (or in another order) is built afresh. Every sum is of exact integers, so
+/// the report is the one <see cref="FollowUpCalculator.Build(int, RoundNumber, LocalDate, FollowUpGrouping, IEnumerable{AccountFacts})"/>
+/// would give, whatever was kept. Thread-safe; what is kept is never changed, only replaced.
+/// </summary>
+public sealed class KeptFollowUps
+{
+    /// <summary>Follow-ups kept (year × round × date × grouping); the least recently built goes first.</summary>
+    public const int Capacity = 24;
+
+    private readonly Lock gate = new();
+    private readonly Dictionary<Key, Kept> kept = [];
+    private long builds;
+
+    private readonly record struct Key(int Year, int Round, LocalDate AsOf, FollowUpGrouping By);
+
+    private sealed record Kept(IReadOnlyList<AccountFacts> Facts, FollowUpLayout Layout, FollowUpFigures[] Figures, FollowUpLayout Committees, FollowUpFigures[] CommitteeSums, FollowUpReport Report, long Built);
+
+    public FollowUpReport Build(int year, RoundNumber round, LocalDate asOf, FollowUpGrouping by, IReadOnlyList<AccountFacts> facts)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        var key = new Key(year, round.Value, asOf, by);
+        Kept? before;
+        lock (gate)
+        {
+            before = kept.GetValueOrDefault(key);
+        }
+
+        if (before is not null && ReferenceEquals(before.Facts, facts))
+        {
+            return before.Report;
+        }
+
+        var built = Interlocked.Increment(ref builds);
+        var next = (before is null ? null : Update(before, facts, built)) ?? Fresh(year, round, asOf, by, facts, built);
+        lock (gate)
+        {
+            if (!kept.TryGetValue(key, out var current) || current.Built < next.Built)
+            {
+                if (!kept.ContainsKey(key) && kept.Count >= Capacity)
+                {
+                    kept.Remove(kept.MinBy(k => k.Value.Built).Key);
+                }
+
+                kept[key] = next;
+            }
+        }
+
+        return next.Report;
+    }
+
+    private static Kept Fresh(int year, RoundNumber round, LocalDate asOf, FollowUpGrouping by, IReadOnlyList<AccountFacts> facts, long built)
+    {
+        var figures = new FollowUpFigures[facts.Count];
+        for (var i = 0; i < figures.Length; i++)
+        {
+            figures[i] = facts[i].Figures();
+        }
+
+        var layout = FollowUpLayout.Of(by, facts);
+        var rows = new FollowUpRow[layout.Rows.Count];
+        for (var r = 0; r < rows.Length; r++)
+        {
+            rows[r] = layout.Rows[r] with { Figures = FollowUpLayout.Sum(layout.Members[r], figures) };
+        }
+
+        // The total is kept as the sum of per-committee sums, so a change re-adds one committee, not every account.
+        var committees = FollowUpLayout.Of(FollowUpGrouping.Committee, facts);
+        var committeeSums = new FollowUpFigures[committees.Rows.Count];
+        for (var c = 0; c < committeeSums.Length; c++)
+        {
+            committeeSums[c] = FollowUpLayout.Sum(committees.Members[c], figures);
+        }
+
+        var report = new FollowUpReport(year, round, asOf, by, rows, FollowUpLayout.Sum(committeeSums));
+        return new Kept(facts, layout, figures, committees, committeeSums, report, built);
+    }
+
+    /// <summary>The kept follow-up with the changed accounts re-added; null when the accounts are not the same, in the same order.</summary>
+    private static Kept? Update(Kept before, IReadOnlyList<AccountFacts> facts, long built)
+    {
+        if (before.Facts.Count != facts.Count)
+        {
+            return null;
+        }
+
+        FollowUpFigures[]? figures = null;
+        var changedRows = new HashSet<int>();
+        var changedCommittees = new HashSet<int>();
+        for (var i = 0; i < facts.Count; i++)
+        {
+            var old = before.Facts[i];
+            var fresh = facts[i];
+            if (ReferenceEquals(old, fresh))
+            {
+                continue;
+            }
+
+            if (!ReferenceEquals(old.Account, fresh.Account) && old.Account != fresh.Account)
+            {
+                return null; // another account at this position: the rows themselves may differ
+            }
+
+            figures ??= (FollowUpFigures[])before.Figures.Clone();
+            figures[i] = fresh.Figures();
+            changedRows.Add(before.Layout.RowOf[i]);
+            changedCommittees.Add(before.Committees.RowOf[i]);
+        }
+
+        if (figures is null)
+        {
+            return before with { Facts = facts, Built = built };
+        }
+
+        var rows = before.Report.Rows.ToArray();
+        foreach (var r in changedRows)
+        {
+            rows[r] = before.Layout.Rows[r] with { Figures = FollowUpLayout.Sum(before.Layout.Members[r], figures) };
+        }
+
+        var committeeSums = (FollowUpFigures[])before.CommitteeSums.Clone();
+        foreach (var c in changedCommittees)
+        {
+            committeeSums[c] = FollowUpLayout.Sum(before.Committees.Members[c], figures);
+        }
+
+        var report = before.Report with { Rows = rows, Total = FollowUpLayout.Sum(committeeSums) };
+        return new Kept(facts, before.Layout, figures, before.Committees, committeeSums, report, built);
+    }
+}
