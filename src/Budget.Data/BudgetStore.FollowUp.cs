@@ -50,11 +50,28 @@ public sealed partial class BudgetStore : IFollowUpReader
                 return kept.Facts; // PostgreSQL: one round trip says nothing changed
             }
 
-            await using var transaction = await dialect.BeginRead(connection, cancellationToken);
-            var entry = await Refresh(connection, transaction, year, round, asOf, kept, signal, refresh, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            factsCache.Put(year, round.Value, asOf, entry);
-            return entry.Facts;
+            for (var look = 1; ; look++)
+            {
+                FactsCache.Entry? entry;
+                await using (var transaction = await dialect.BeginRead(connection, cancellationToken))
+                {
+                    entry = await Refresh(connection, transaction, year, round, asOf, kept, signal, refresh, look == 1, cancellationToken);
+                    await transaction.CommitAsync(cancellationToken);
+                }
+
+                if (entry is null)
+                {
+                    // The signal moved with no version logged: a write of this process may be between its WAL restart
+                    // (visible at once) and its commit. Once it has ended, one more look tells that from a change made
+                    // outside the store.
+                    await dialect.WriteInFlight().WaitAsync(cancellationToken);
+                    signal = factsCache.Signal();
+                    continue;
+                }
+
+                factsCache.Put(year, round.Value, asOf, entry);
+                return entry.Facts;
+            }
         }
     }
 
@@ -67,7 +84,11 @@ public sealed partial class BudgetStore : IFollowUpReader
     /// commit that logged nothing — a change made outside the store: the signal moved since the one taken right
     /// after the kept facts' snapshot, and no version was logged since (decision 0020).
     /// </summary>
-    private async Task<FactsCache.Entry> Refresh(DbConnection connection, DbTransaction transaction, int year, RoundNumber round, LocalDate asOf, FactsCache.Entry? kept, long? signal, long refresh, CancellationToken cancellationToken)
+    /// <param name="mayLookAgain">
+    /// On a first look, null instead of a full read when the signal moved and no version was logged: the caller waits
+    /// for this process's write in flight and looks again.
+    /// </param>
+    private async Task<FactsCache.Entry?> Refresh(DbConnection connection, DbTransaction transaction, int year, RoundNumber round, LocalDate asOf, FactsCache.Entry? kept, long? signal, long refresh, bool mayLookAgain, CancellationToken cancellationToken)
     {
         var version = await connection.ExecuteScalarAsync<long>(new CommandDefinition(LastFactChangeSql, transaction: transaction, cancellationToken: cancellationToken));
 
@@ -76,7 +97,12 @@ public sealed partial class BudgetStore : IFollowUpReader
         var settled = factsCache!.Signal();
         if (kept is not null && version == kept.Version && (signal is null || signal == kept.Settled))
         {
-            return new FactsCache.Entry(version, signal, kept.Facts, settled, refresh);
+            return new FactsCache.Entry(version, signal, kept.Facts, settled, refresh, kept.Positions);
+        }
+
+        if (kept is not null && version == kept.Version && mayLookAgain)
+        {
+            return null;
         }
 
         if (kept is not null && version > kept.Version)
@@ -84,18 +110,26 @@ public sealed partial class BudgetStore : IFollowUpReader
             var changed = await ChangedAccounts(connection, transaction, year, kept.Version, cancellationToken);
             if (changed is { Length: 0 })
             {
-                return new FactsCache.Entry(version, signal, kept.Facts, settled, refresh);
+                return new FactsCache.Entry(version, signal, kept.Facts, settled, refresh, kept.Positions);
             }
 
             if (changed is not null && changed.All(kept.Positions.ContainsKey))
             {
-                var facts = (AccountFacts[])kept.Facts.Clone();
+                // An account whose facts read the same (an estimate of another round, a movement after the date) keeps
+                // its object, and when all do, the list stays the same list: the follow-up kept for it is still right
+                // (KeptFollowUps, decision 0021).
+                AccountFacts[]? facts = null;
                 foreach (var fresh in await AccountFacts(connection, transaction, year, round, asOf, changed, cancellationToken))
                 {
-                    facts[kept.Positions[fresh.Account.Id.Value]] = fresh;
+                    var position = kept.Positions[fresh.Account.Id.Value];
+                    if (!fresh.Equals(kept.Facts[position]))
+                    {
+                        facts ??= (AccountFacts[])kept.Facts.Clone();
+                        facts[position] = fresh;
+                    }
                 }
 
-                return new FactsCache.Entry(version, signal, facts, settled, refresh);
+                return new FactsCache.Entry(version, signal, facts ?? kept.Facts, settled, refresh, kept.Positions);
             }
         }
 

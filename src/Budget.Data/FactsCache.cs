@@ -41,7 +41,7 @@ internal sealed class FactsCache(IChangeSignal? signal) : IDisposable
     private readonly SemaphoreSlim[] refreshing = Enumerable.Range(0, 16).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
 
     /// <summary>Facts as of a version, with each account's position.</summary>
-    internal sealed class Entry(long version, long? signal, AccountFacts[] facts, long? settled, long refresh)
+    internal sealed class Entry(long version, long? signal, AccountFacts[] facts, long? settled, long refresh, Dictionary<string, int>? positions = null)
     {
         /// <summary>The number of the refresh that read these facts (<see cref="BeginRefresh"/>), taken before its snapshot.</summary>
         public long Refresh { get; } = refresh;
@@ -60,7 +60,8 @@ internal sealed class FactsCache(IChangeSignal? signal) : IDisposable
 
         public AccountFacts[] Facts { get; } = facts;
 
-        public Dictionary<string, int> Positions { get; } = Index(facts);
+        /// <summary>Each account's position; shared with the entry these facts were derived from (same accounts, same places).</summary>
+        public Dictionary<string, int> Positions { get; } = positions ?? Index(facts);
 
         private static Dictionary<string, int> Index(AccountFacts[] facts)
         {

@@ -24,6 +24,13 @@ internal abstract class SqlDialect
     /// <summary>A transaction for a write; SQLite's begins IMMEDIATE, so writers queue at its start.</summary>
     public abstract Task<DbTransaction> BeginWrite(DbConnection connection, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Completes when the write this process has in flight (if any) has ended. The facts cache waits for it before it
+    /// takes a moved change signal without a logged version for a change made outside the store: SQLite shows a
+    /// writer's restart of its WAL a moment before the writer's commit (decision 0021).
+    /// </summary>
+    public virtual Task WriteInFlight() => Task.CompletedTask;
+
     /// <summary>A read transaction over one snapshot.</summary>
     public abstract Task<DbTransaction> BeginRead(DbConnection connection, CancellationToken cancellationToken);
 

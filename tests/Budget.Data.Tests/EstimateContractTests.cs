@@ -153,4 +153,26 @@ public sealed class EstimateContractTests(ProviderDatabases databases) : StoreCo
         (await ((IYearStore)store).History(2086, Id("5.57.72"), None)).Select(e => e.Version).Should().Equal(1L, 2L);
         (await Trail(store, 2086)).Count(t => t.Action == "estimate.save").Should().Be(3);
     }
+
+    /// <summary>
+    /// Writers of one store queue for its write lock (SQLite: the store's write gate, decision 0021) and a write that
+    /// fails lets the next one in at once: 24 concurrent saves, then a write refused by the database, then one more
+    /// save that must not wait out the 30 s busy timeout behind a gate the failed write kept.
+    /// </summary>
+    [Theory, MemberData(nameof(Providers))]
+    public async Task Concurrent_writers_all_land_and_a_failed_write_does_not_hold_up_the_next(string provider)
+    {
+        using var store = await YearWithAccounts(provider, 2087);
+        var accounts = new[] { "5.57.70", "5.57.71", "5.57.72", "5.68.90" };
+        var saves = await Task.WhenAll(Enumerable.Range(0, 24).Select(i => Task.Run(() =>
+            Save(store, 2087, Estimate(RoundNumber.Of(1 + i / 8), accounts[i % 4], 1_00 + i), i % 8 < 4 ? null : 1))));
+        saves.Count(r => r.Status == EstimateSaveStatus.Saved).Should().BeGreaterThanOrEqualTo(12, "every first save per round and account lands; the updates race them");
+
+        var refused = () => ((IAppropriationStore)store).AddMovements(2087, [Movement("9.99.99", MovementKind.CouncilDecision, 1_00, Date(2087, 2, 1))], Audit(2087, "movement.add", "x"), None);
+        await refused.Should().ThrowAsync<Exception>("the account does not exist");
+
+        var current = await ((IEstimateStore)store).FindEstimate(2087, R3, Id("5.57.70"), None);
+        var next = Save(store, 2087, Estimate(R3, "5.57.70", 42_00), current?.Version);
+        (await next.WaitAsync(TimeSpan.FromSeconds(10))).Status.Should().Be(EstimateSaveStatus.Saved);
+    }
 }

@@ -12,7 +12,8 @@ namespace Budget.Data.Tests;
 /// random writes — estimates saved, movements and postings added, imports, round approvals granting movements, writes
 /// through a second store (another process or server) — a report from the keeping store equals a report from a new
 /// store that has kept nothing, for reports of several rounds and dates read in between. On SQLite a change made
-/// beside the store (plain SQL, logging nothing) is also seen. Seeded, so a failure names the seed and the step.
+/// beside the store (plain SQL, logging nothing) is also seen; the follow-up kept from those facts (KeptFollowUps,
+/// re-adding only the changed accounts) equals the one built afresh. Seeded, so a failure names the seed and the step.
 /// </summary>
 public sealed class KeptFactsProperties(ProviderDatabases databases) : StoreContract(databases)
 {
@@ -45,6 +46,7 @@ public sealed class KeptFactsProperties(ProviderDatabases databases) : StoreCont
         });
 
         var reports = new List<(RoundNumber Round, LocalDate AsOf)>();
+        var keptReports = new KeptFollowUps();
         for (var step = 0; step < Steps; step++)
         {
             var write = await RandomWrite(provider, random.Next(provider == "sqlite" ? 8 : 7), random, kept, other, year);
@@ -61,6 +63,15 @@ public sealed class KeptFactsProperties(ProviderDatabases databases) : StoreCont
                 using var fresh = Store(provider);
                 var freshFacts = await ((IFollowUpReader)fresh).AccountFacts(year, round, asOf, None);
                 keptFacts.Should().Equal(freshFacts, $"seed {seed}, step {step} ({write}): the kept report of round {round} as of {asOf} should equal the one read from scratch");
+
+                // The follow-up kept with its figures (decision 0021), re-adding only what changed, is the one built afresh.
+                foreach (var by in Enum.GetValues<FollowUpGrouping>())
+                {
+                    var incremental = keptReports.Build(year, round, asOf, by, keptFacts);
+                    var built = FollowUpCalculator.Build(year, round, asOf, by, freshFacts);
+                    incremental.Rows.Should().Equal(built.Rows, $"seed {seed}, step {step} ({write}): the kept follow-up by {by} should equal the one built afresh");
+                    incremental.Total.Should().Be(built.Total, $"seed {seed}, step {step} ({write}): the kept total by {by}");
+                }
             }
         }
     }

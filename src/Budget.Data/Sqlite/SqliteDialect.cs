@@ -12,18 +12,37 @@ namespace Budget.Data.Sqlite;
 /// serialised by IMMEDIATE transactions; bulk writes through prepared statements into temporary tables and one sorted
 /// merge (docs/performance.md).
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "The write gate's SemaphoreSlim holds no wait handle unless AvailableWaitHandle is asked for, which it never is; disposing it under a writer that still holds it would throw at the writer's close.")]
 internal sealed class SqliteDialect : SqlDialect
 {
     private static readonly string[] EstimateStageParameters = ["$round", "$account", "$estimate", "$explanation", "$y1", "$y2", "$y3", "$y4", "$requested", "$gross", "$refusion", "$basis"];
 
     public override string Name => "Sqlite";
 
+    /// <summary>How long SQLite waits for another connection's write lock (PRAGMA busy_timeout), and the write gate before it.</summary>
+    private static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// This store's writers, one at a time, queued without a thread (decision 0021): SQLite's own busy wait sleeps on
+    /// the calling thread in growing steps (1 … 100 ms), so 32 concurrent writers held 32 pool threads asleep while the
+    /// lock stood free between their naps. Writers of other processes (the CLI) still meet SQLite's busy wait.
+    /// </summary>
+    private readonly SemaphoreSlim writeGate = new(1, 1);
+
+    /// <summary>The native connections (pooled across opens) whose per-connection PRAGMAs are set.</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, object> Configured = [];
+
     public override async Task<DbConnection> Open(string connectionString, CancellationToken cancellationToken)
     {
-        var connection = new SqliteConnection(connectionString);
+        var connection = new GatedConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
-        // Foreign keys and the busy wait are per connection in SQLite; synchronous=NORMAL is safe under WAL.
-        await connection.ExecuteAsync("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 30000; PRAGMA synchronous = NORMAL;");
+        // Foreign keys and the busy wait are per connection in SQLite; synchronous=NORMAL is safe under WAL. They stay set
+        // on a pooled native connection, so they are sent once per native connection, not on every open.
+        if (connection.Handle is { } handle && Configured.TryAdd(handle, Configured))
+        {
+            await connection.ExecuteAsync($"PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds}; PRAGMA synchronous = NORMAL;");
+        }
+
         return connection;
     }
 
@@ -33,9 +52,76 @@ internal sealed class SqliteDialect : SqlDialect
         await Migrator.Apply(connection, Name, cancellationToken);
     }
 
-    // Microsoft.Data.Sqlite begins IMMEDIATE unless asked for a deferred transaction: the write lock is taken at once.
-    public override Task<DbTransaction> BeginWrite(DbConnection connection, CancellationToken cancellationToken) =>
-        Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: false));
+    // Microsoft.Data.Sqlite begins IMMEDIATE unless asked for a deferred transaction: the write lock is taken at once,
+    // after this process's earlier writers have closed their connections (the write gate).
+    public override async Task<DbTransaction> BeginWrite(DbConnection connection, CancellationToken cancellationToken)
+    {
+        if (connection is GatedConnection gated)
+        {
+            await gated.Enter(this, BusyTimeout, cancellationToken);
+        }
+
+        try
+        {
+            return ((SqliteConnection)connection).BeginTransaction(deferred: false);
+        }
+        catch
+        {
+            (connection as GatedConnection)?.Leave();
+            throw;
+        }
+    }
+
+    /// <summary>Completed when the write holding the gate ends; a new one per write.</summary>
+    private TaskCompletionSource writeEnded = Ended();
+
+    public override Task WriteInFlight() => Volatile.Read(ref writeEnded).Task;
+
+    private static TaskCompletionSource Ended()
+    {
+        var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        ended.SetResult();
+        return ended;
+    }
+
+    private void Entered() => Volatile.Write(ref writeEnded, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+
+    private void Left()
+    {
+        Volatile.Read(ref writeEnded).TrySetResult();
+        writeGate.Release();
+    }
+
+    /// <summary>A connection that holds the store's write gate from its write's beginning until it is closed.</summary>
+    private sealed class GatedConnection(string connectionString) : SqliteConnection(connectionString)
+    {
+        private SqliteDialect? held;
+
+        /// <summary>Waits for the gate (once per connection); past the timeout it goes on and leaves the wait to SQLite's busy timeout, as before the gate.</summary>
+        public async Task Enter(SqliteDialect dialect, TimeSpan timeout, CancellationToken cancellationToken)
+        {
+            if (held is null && await dialect.writeGate.WaitAsync(timeout, cancellationToken))
+            {
+                dialect.Entered();
+                held = dialect;
+            }
+        }
+
+        public void Leave() => Interlocked.Exchange(ref held, null)?.Left();
+
+        // Dispose closes: every write's connection is disposed when the write ends, committed or not.
+        public override void Close()
+        {
+            try
+            {
+                base.Close();
+            }
+            finally
+            {
+                Leave();
+            }
+        }
+    }
 
     public override Task<DbTransaction> BeginRead(DbConnection connection, CancellationToken cancellationToken) =>
         Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: true));
