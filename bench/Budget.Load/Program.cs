@@ -2,7 +2,8 @@
 // If-Match. Prints throughput and p50/p99 per kind, then checks that no update was lost: every writer's account ends
 // at the version its successful writes imply, and the audit trail grew by exactly the number of successful writes.
 // usage: Budget.Load URL API_KEY YEAR READERS WRITERS SECONDS ACCOUNT...   (writers take the accounts round-robin)
-// BUDGET_LOAD_BY (default account) is the readers' grouping; BUDGET_LOAD_WRITE_ROUND (default 2) the round written.
+// BUDGET_LOAD_BY (default account) is the readers' grouping; BUDGET_LOAD_WRITE_ROUND (default 2) the round written;
+// BUDGET_LOAD_WARMUP (default 5) seconds of reads before the measured run.
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
@@ -29,6 +30,24 @@ async Task<long> Version(string account)
     response.EnsureSuccessStatusCode();
     return (await response.Content.ReadFromJsonAsync<JsonObject>())!["version"]!.GetValue<long>();
 }
+// A warm-up of the same mix first (BUDGET_LOAD_WARMUP seconds, default 5), not counted: a server runs for days, and
+// its first seconds are spent compiling (tiered JIT) rather than serving.
+var warmup = Environment.GetEnvironmentVariable("BUDGET_LOAD_WARMUP") is { Length: > 0 } warm ? int.Parse(warm, System.Globalization.CultureInfo.InvariantCulture) : 5;
+if (warmup > 0)
+{
+    var until = DateTime.UtcNow.AddSeconds(warmup);
+    await Task.WhenAll(Enumerable.Range(0, readers + writers).Select(i => Task.Run(async () =>
+    {
+        while (DateTime.UtcNow < until)
+        {
+            using var response = i < readers
+                ? await http.GetAsync($"/api/budget-years/{year}/follow-up?round=1&by={by}")
+                : await http.GetAsync($"/api/budget-years/{year}/rounds/{writeRound}/estimates/{accounts[i % accounts.Length]}");
+            await response.Content.ReadAsByteArrayAsync();
+        }
+    })));
+}
+
 var versionsBefore = new long[accounts.Length];
 for (var a = 0; a < accounts.Length; a++) versionsBefore[a] = await Version(accounts[a]);
 var auditBefore = await AuditCount();
