@@ -50,7 +50,6 @@ builder.Services.AddScoped<UserAdministration>();
 builder.Services.AddScoped<Budget.Application.Appropriations.AppropriationRecording>();
 // Appropriation cases, frames and catalogues (issue 18); a broken price index stops the start-up like the rule data.
 builder.Services.AddSingleton(PriceIndexSetup.Load(builder.Configuration));
-builder.Services.AddSingleton<Budget.Application.Cases.IAccountClassification>(sp => sp.GetRequiredService<Budget.Reports.ServiceClassification>());
 builder.Services.AddScoped<Budget.Application.Cases.CaseRecording>();
 builder.Services.AddScoped<Budget.Application.Cases.FrameAllocations>();
 builder.Services.AddSingleton<IValidator<CaseRequest>, CaseRequestValidator>();
@@ -80,7 +79,7 @@ builder.Services.AddSingleton<IValidator<Budget.Api.AccountCards.AccountCardPara
 
 // Year-end (contract §9): the carry-over policies are rule data, and invalid data stops the start-up here too.
 builder.Services.AddSingleton(CarryOverPolicySetup.Load(builder.Configuration));
-builder.Services.AddSingleton<IExpenditureClassifier>(sp => new Budget.Reports.ExpenditureClasses(sp.GetRequiredService<Budget.Reports.ServiceClassification>()));
+builder.Services.AddSingleton<IExpenditureClassifier>(sp => sp.GetRequiredService<Budget.Reports.ServiceClassification>());
 builder.Services.AddScoped<YearClosing>();
 builder.Services.AddScoped<CarryOverCase>();
 builder.Services.AddSingleton<IValidator<CloseRequest>, CloseRequestValidator>();

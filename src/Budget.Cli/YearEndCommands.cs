@@ -52,7 +52,7 @@ internal static class YearEndCommands
     {
         var grouping = FollowUpGroupings.TryParse(by, out var parsed) ? parsed : FollowUpGrouping.Account;
         var policies = CarryOverPolicyData.LoadEmbedded(typeof(YearEndCommands).Assembly);
-        var classifier = new ExpenditureClasses(ServiceClassification.Embedded());
+        var classifier = ServiceClassification.Embedded();
         var preview = await new CarryOverCase(store, store, store, store, policies, classifier, SystemClock.Instance).Preview(year, grouping, cancellationToken);
         if (preview is null)
         {

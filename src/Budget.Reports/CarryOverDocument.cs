@@ -48,14 +48,3 @@ public static class CarryOverDocument
         return new ReportDocument("carry-overs", $"Overførselssag {report.Year}", report.Year, 0, null, report.AsOf, ReportDocument.Kroner, [table], []);
     }
 }
-
-/// <summary>The service classification (reference data) as the year-end's service/transfer classes.</summary>
-public sealed class ExpenditureClasses(ServiceClassification classification) : IExpenditureClassifier
-{
-    public ExpenditureClass? ClassOf(AccountId account) => classification.ClassOf(account) switch
-    {
-        ServiceClass.Service => ExpenditureClass.Service,
-        ServiceClass.Transfer => ExpenditureClass.Transfer,
-        _ => null,
-    };
-}

@@ -57,7 +57,7 @@ public sealed record CaseTable(
         {
             CaseClass.Transfer => PriceIndexKind.Transfer,
             CaseClass.Service => PriceIndexKind.Service,
-            _ => classification.ClassOf(account) == ServiceClass.Transfer ? PriceIndexKind.Transfer : PriceIndexKind.Service,
+            _ => classification.ClassOf(account) == ExpenditureClass.Transfer ? PriceIndexKind.Transfer : PriceIndexKind.Service,
         };
     }
 

@@ -340,7 +340,7 @@ public sealed class CommitteePapers(IYearStore years, IFollowUpReader store, Ser
 
     private ReportDocument ServiceFrame(Context context, IReadOnlyDictionary<string, Amount> settings, IReadOnlyList<StoredCase> approved)
     {
-        var service = context.Facts.Where(f => classification.ClassOf(f.Account.Id) == ServiceClass.Service).ToArray();
+        var service = context.Facts.Where(f => classification.ClassOf(f.Account.Id) == ExpenditureClass.Service).ToArray();
         var unclassified = context.Facts.Where(f => classification.ClassOf(f.Account.Id) is null).Select(f => f.Account.Id.Value).ToArray();
         var figures = service.Select(f => f.Figures()).Aggregate(FollowUpFigures.Empty, (s, f) => s + f);
         var frame = settings.GetValueOrDefault("service_frame");
@@ -353,8 +353,8 @@ public sealed class CommitteePapers(IYearStore years, IFollowUpReader store, Ser
         var catalogueRows = approved.Where(c => c.Case.Catalogue is not null)
             .SelectMany(c => c.Case.Rows.Where(r => inScope.Contains(r.Account)).Select(r => (Case: c, Row: r)))
             .ToArray();
-        var catalogueOnServiceAccounts = catalogueRows.Where(r => classification.ClassOf(r.Row.Account) == ServiceClass.Service).Sum(r => r.Row.Amounts.BudgetYear);
-        var catalogueService = catalogueRows.Where(r => (r.Row.Classification ?? (classification.ClassOf(r.Row.Account) == ServiceClass.Service ? CaseClass.Service : null)) == CaseClass.Service).Sum(r => r.Row.Amounts.BudgetYear);
+        var catalogueOnServiceAccounts = catalogueRows.Where(r => classification.ClassOf(r.Row.Account) == ExpenditureClass.Service).Sum(r => r.Row.Amounts.BudgetYear);
+        var catalogueService = catalogueRows.Where(r => (r.Row.Classification ?? (classification.ClassOf(r.Row.Account) == ExpenditureClass.Service ? CaseClass.Service : null)) == CaseClass.Service).Sum(r => r.Row.Amounts.BudgetYear);
         var withoutCarryOvers = figures.CorrectedBudget - carryOvers - catalogueOnServiceAccounts;
         var spending = withoutCarryOvers + catalogueService + carryOvers + expected + figures.VarianceToCorrected;
         var catalogueLines = catalogueRows.Length == 0

@@ -3,38 +3,24 @@ using Budget.Domain.Accounts;
 
 namespace Budget.Reports;
 
-public enum ServiceClass
-{
-    Service,
-    Transfer,
-}
-
 /// <summary>
 /// Reference data: which accounts are service expenditure (under the service frame) and which are transfers, by the
 /// longest matching prefix of the account's chart number (<c>data/reference/service-classification.csv</c>).
 /// </summary>
-public sealed class ServiceClassification(IReadOnlyList<(string Prefix, ServiceClass Class, string Source)> entries) : Application.Cases.IAccountClassification
+public sealed class ServiceClassification(IReadOnlyList<(string Prefix, ExpenditureClass Class, string Source)> entries) : Application.YearEnd.IExpenditureClassifier
 {
-    public IReadOnlyList<(string Prefix, ServiceClass Class, string Source)> Entries => entries;
+    public IReadOnlyList<(string Prefix, ExpenditureClass Class, string Source)> Entries => entries;
 
-    public ServiceClass? ClassOf(AccountId account)
+    public ExpenditureClass? ClassOf(AccountId account)
     {
         var id = account.Value;
         var match = entries
             .Where(e => id == e.Prefix || id.StartsWith(e.Prefix + ".", StringComparison.Ordinal))
             .OrderByDescending(e => e.Prefix.Length)
-            .Select(e => (ServiceClass?)e.Class)
+            .Select(e => (ExpenditureClass?)e.Class)
             .FirstOrDefault();
         return match;
     }
-
-    /// <summary>The class a case row of this account has when the row gives none (contract §10).</summary>
-    Domain.Cases.CaseClass? Application.Cases.IAccountClassification.ClassOf(AccountId account) => ClassOf(account) switch
-    {
-        ServiceClass.Service => Domain.Cases.CaseClass.Service,
-        ServiceClass.Transfer => Domain.Cases.CaseClass.Transfer,
-        _ => null,
-    };
 
     /// <summary>The copy of the reference file built into this assembly.</summary>
     public static ServiceClassification Embedded()
@@ -46,7 +32,7 @@ public sealed class ServiceClassification(IReadOnlyList<(string Prefix, ServiceC
 
     public static ServiceClassification Load(Stream stream)
     {
-        var entries = new List<(string, ServiceClass, string)>();
+        var entries = new List<(string, ExpenditureClass, string)>();
         using var reader = new CsvRecordReader(stream);
         var header = reader.Read();
         if (header is null || !header.Fields.SequenceEqual(["chart_prefix", "class", "source"]))
@@ -63,8 +49,8 @@ public sealed class ServiceClassification(IReadOnlyList<(string Prefix, ServiceC
 
             var cls = record.Fields[1] switch
             {
-                "service" => ServiceClass.Service,
-                "transfer" => ServiceClass.Transfer,
+                "service" => ExpenditureClass.Service,
+                "transfer" => ExpenditureClass.Transfer,
                 var other => throw new InvalidOperationException($"service-classification.csv line {record.Line}: '{other}' is not service or transfer."),
             };
             entries.Add((record.Fields[0], cls, record.Fields[2]));

@@ -61,7 +61,7 @@ public sealed record CaseResult(CaseStatus Status, StoredCase? Case = null, IRea
 /// (<see cref="CaseFinancing"/>); a cash-neutral case 0 in every year; a catalogue proposal's every row classified.
 /// The council's approval turns the budget-year amounts into council-decision movements in one transaction.
 /// </summary>
-public sealed class CaseRecording(IYearStore years, ICaseStore store, IAccountClassification classification, IClock clock)
+public sealed class CaseRecording(IYearStore years, ICaseStore store, YearEnd.IExpenditureClassifier classification, IClock clock)
 {
     public const string CouncilBody = "Kommunalbestyrelsen";
 
@@ -76,7 +76,7 @@ public sealed class CaseRecording(IYearStore years, ICaseStore store, IAccountCl
     public CaseClass? ClassOf(CaseRow row)
     {
         ArgumentNullException.ThrowIfNull(row);
-        return row.Classification ?? classification.ClassOf(row.Account);
+        return row.Classification ?? CaseCodes.Of(classification.ClassOf(row.Account));
     }
 
     public async Task<CaseResult> Create(int year, CaseInput input, Actor actor, CancellationToken cancellationToken)
@@ -333,7 +333,7 @@ public sealed class CaseRecording(IYearStore years, ICaseStore store, IAccountCl
         {
             if (code is null)
             {
-                var byAccount = account is null ? null : classification.ClassOf(account.Id);
+                var byAccount = account is null ? null : CaseCodes.Of(classification.ClassOf(account.Id));
                 if (byAccount is null && account is not null && input.Catalogue is not null)
                 {
                     Fail(field, $"The case is a proposal of the catalogue '{Echo.Cut(input.Catalogue)}', whose totals are per class: give a classification ({string.Join(", ", CaseCodes.ClassCodes)}); account {account.Id} has none in the service classification.");

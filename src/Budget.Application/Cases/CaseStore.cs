@@ -65,12 +65,6 @@ public interface ICaseStore
     Task<IReadOnlyList<StoredCase>> Cases(int year, string? catalogue, CancellationToken cancellationToken);
 }
 
-/// <summary>Which class an account's expenditure is of by the reference service classification (service or transfer), if any.</summary>
-public interface IAccountClassification
-{
-    CaseClass? ClassOf(Domain.Accounts.AccountId account);
-}
-
 /// <summary>The bounds of cases (contract §7: every input has one).</summary>
 public static class CaseLimits
 {

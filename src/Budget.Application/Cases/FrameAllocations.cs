@@ -32,7 +32,7 @@ public sealed record FrameAllocationOutcome(FrameAllocationResult? Result, IRead
 /// from the request or the year's data (<see cref="FrameWeights.ServiceCorrectedBudget"/>) and shares the frame by
 /// <see cref="FrameAllocation"/>. A calculation: nothing is stored (the allocation becomes money through cases).
 /// </summary>
-public sealed class FrameAllocations(IYearStore years, IFollowUpReader facts, IAccountClassification classification)
+public sealed class FrameAllocations(IYearStore years, IFollowUpReader facts, YearEnd.IExpenditureClassifier classification)
 {
     public const string ServiceCorrectedBudgetKey = "service-corrected-budget";
 
@@ -80,7 +80,7 @@ public sealed class FrameAllocations(IYearStore years, IFollowUpReader facts, IA
                 }
 
                 var service = (await facts.AccountFacts(year, RoundNumber.Of(1), key.AsOf, cancellationToken))
-                    .Where(f => classification.ClassOf(f.Account.Id) == CaseClass.Service && !key.Exclude.Contains(f.Account.ActivityArea))
+                    .Where(f => classification.ClassOf(f.Account.Id) == ExpenditureClass.Service && !key.Exclude.Contains(f.Account.ActivityArea))
                     .GroupBy(f => (f.Account.Committee, f.Account.ActivityArea))
                     .OrderBy(g => g.Key.Committee, StringComparer.Ordinal).ThenBy(g => g.Key.ActivityArea, StringComparer.Ordinal)
                     .Select(g => new FrameWeight(g.Key.Committee, g.Key.ActivityArea, g.Sum(f => f.Appropriations.CorrectedBudget).Kroner))

@@ -60,7 +60,11 @@ public interface IYearEndStore
     Task<CarryOverStoreStatus> ApproveCarryOvers(int year, LocalDate decidedOn, IReadOnlyList<AppropriationMovement> movements, long movementWatermark, AuditEntry audit, CancellationToken cancellationToken);
 }
 
-/// <summary>Which accounts are service and which transfer expenditure (the service classification's reference data).</summary>
+/// <summary>
+/// Which accounts are service and which transfer expenditure (the service classification's reference data,
+/// <c>Budget.Reports.ServiceClassification</c>): carry-over policies, a case row's default class and the service frame
+/// all ask it.
+/// </summary>
 public interface IExpenditureClassifier
 {
     ExpenditureClass? ClassOf(AccountId account);

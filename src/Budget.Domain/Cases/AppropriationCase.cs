@@ -38,6 +38,14 @@ public static class CaseCodes
 
     public static string ToCode(this CaseClass value) => Classes.Single(c => c.Class == value).Code;
 
+    /// <summary>The class a case row of an account has when the row gives none (contract §10): its expenditure class.</summary>
+    public static CaseClass? Of(Accounts.ExpenditureClass? expenditure) => expenditure switch
+    {
+        Accounts.ExpenditureClass.Service => CaseClass.Service,
+        Accounts.ExpenditureClass.Transfer => CaseClass.Transfer,
+        _ => null,
+    };
+
     public static bool TryParseClass(string? code, out CaseClass value)
     {
         foreach (var entry in Classes)
