@@ -63,8 +63,10 @@ public sealed partial class BudgetStore : IFollowUpReader
                 {
                     // The signal moved with no version logged: a write of this process may be between its WAL restart
                     // (visible at once) and its commit. Once it has ended, one more look tells that from a change made
-                    // outside the store.
-                    await dialect.WriteInFlight().WaitAsync(cancellationToken);
+                    // outside the store. An estimate's write ends within a millisecond or two; a long one (an import
+                    // streaming its file) is not waited for: the second look then reads everything, as before.
+                    await Task.WhenAny(dialect.WriteInFlight(), Task.Delay(LookAgainAfterAtMost, cancellationToken));
+                    cancellationToken.ThrowIfCancellationRequested();
                     signal = factsCache.Signal();
                     continue;
                 }
@@ -74,6 +76,9 @@ public sealed partial class BudgetStore : IFollowUpReader
             }
         }
     }
+
+    /// <summary>How long a report waits for this process's write in flight before its second look (decision 0021).</summary>
+    private static readonly TimeSpan LookAgainAfterAtMost = TimeSpan.FromMilliseconds(50);
 
     private const string LastFactChangeSql = "SELECT CAST(COALESCE(MAX(version), 0) AS bigint) FROM fact_change";
 
