@@ -74,6 +74,10 @@ public interface IYearStore
 /// <summary>What the follow-up reads: per account, appropriations by kind and consumption as of a date, and the round's estimate.</summary>
 public interface IFollowUpReader
 {
+    /// <summary>
+    /// The year's facts, one per account. The list is shared (kept between reports, decision 0020) and compared by
+    /// reference by <see cref="Domain.FollowUp.KeptFollowUps"/>: callers read it and never change it.
+    /// </summary>
     Task<IReadOnlyList<AccountFacts>> AccountFacts(int year, RoundNumber round, LocalDate asOf, CancellationToken cancellationToken);
 }
 

@@ -35,15 +35,25 @@ internal sealed class SqliteDialect : SqlDialect
     public override async Task<DbConnection> Open(string connectionString, CancellationToken cancellationToken)
     {
         var connection = new GatedConnection(connectionString);
-        await connection.OpenAsync(cancellationToken);
-        // Foreign keys and the busy wait are per connection in SQLite; synchronous=NORMAL is safe under WAL. They stay set
-        // on a pooled native connection, so they are sent once per native connection, not on every open.
-        if (connection.Handle is { } handle && Configured.TryAdd(handle, Configured))
+        try
         {
-            await connection.ExecuteAsync($"PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds}; PRAGMA synchronous = NORMAL;");
-        }
+            await connection.OpenAsync(cancellationToken);
+            // Foreign keys and the busy wait are per connection in SQLite; synchronous=NORMAL is safe under WAL. They stay
+            // set on a pooled native connection, so they are sent once per native connection, not on every open; the
+            // connection is marked only once they are set.
+            if (connection.Handle is { } handle && !Configured.TryGetValue(handle, out _))
+            {
+                await connection.ExecuteAsync($"PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds}; PRAGMA synchronous = NORMAL;");
+                Configured.AddOrUpdate(handle, Configured);
+            }
 
-        return connection;
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
     }
 
     public override async Task Migrate(DbConnection connection, CancellationToken cancellationToken)
@@ -56,18 +66,18 @@ internal sealed class SqliteDialect : SqlDialect
     // after this process's earlier writers have closed their connections (the write gate).
     public override async Task<DbTransaction> BeginWrite(DbConnection connection, CancellationToken cancellationToken)
     {
-        if (connection is GatedConnection gated)
-        {
-            await gated.Enter(this, BusyTimeout, cancellationToken);
-        }
-
+        var entered = connection is GatedConnection gated && await gated.Enter(this, BusyTimeout, cancellationToken);
         try
         {
             return ((SqliteConnection)connection).BeginTransaction(deferred: false);
         }
         catch
         {
-            (connection as GatedConnection)?.Leave();
+            if (entered)
+            {
+                ((GatedConnection)connection).Leave();
+            }
+
             throw;
         }
     }
@@ -97,14 +107,20 @@ internal sealed class SqliteDialect : SqlDialect
     {
         private SqliteDialect? held;
 
-        /// <summary>Waits for the gate (once per connection); past the timeout it goes on and leaves the wait to SQLite's busy timeout, as before the gate.</summary>
-        public async Task Enter(SqliteDialect dialect, TimeSpan timeout, CancellationToken cancellationToken)
+        /// <summary>
+        /// Waits for the gate (once per connection); past the timeout it goes on and leaves the wait to SQLite's busy
+        /// timeout, as before the gate. True when this call took the gate.
+        /// </summary>
+        public async Task<bool> Enter(SqliteDialect dialect, TimeSpan timeout, CancellationToken cancellationToken)
         {
             if (held is null && await dialect.writeGate.WaitAsync(timeout, cancellationToken))
             {
                 dialect.Entered();
                 held = dialect;
+                return true;
             }
+
+            return false;
         }
 
         public void Leave() => Interlocked.Exchange(ref held, null)?.Left();

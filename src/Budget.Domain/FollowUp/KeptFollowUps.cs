@@ -25,6 +25,7 @@ public sealed class KeptFollowUps
 
     private sealed record Kept(IReadOnlyList<AccountFacts> Facts, FollowUpLayout Layout, FollowUpFigures[] Figures, FollowUpLayout Committees, FollowUpFigures[] CommitteeSums, FollowUpReport Report, long Built);
 
+    /// <param name="facts">Never changed after it is handed here: the same list (by reference) is answered with the same report.</param>
     public FollowUpReport Build(int year, RoundNumber round, LocalDate asOf, FollowUpGrouping by, IReadOnlyList<AccountFacts> facts)
     {
         ArgumentNullException.ThrowIfNull(facts);
