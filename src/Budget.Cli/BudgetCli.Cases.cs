@@ -143,35 +143,7 @@ public static partial class BudgetCli
             document = document.InThousands(RoundingRule.HalfAwayFromZero, keepTotals);
         }
 
-        if (format == "xlsx")
-        {
-            await File.WriteAllBytesAsync(file!.FullName, XlsxRenderer.Render(document), cancellationToken);
-            return Ok;
-        }
-
-        var writer = file is null ? output : new StreamWriter(file.FullName, false, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
-        try
-        {
-            if (format == "csv")
-            {
-                var bytes = CsvRenderer.Render(document);
-                var preamble = System.Text.Encoding.UTF8.GetPreamble().Length;
-                await writer.WriteAsync(System.Text.Encoding.UTF8.GetString(bytes, preamble, bytes.Length - preamble));
-            }
-            else
-            {
-                WriteDocument(document, writer);
-            }
-        }
-        finally
-        {
-            if (file is not null)
-            {
-                await writer.DisposeAsync();
-            }
-        }
-
-        return Ok;
+        return await ReportFiles.Write(document, format, file, output, error, writer => WriteDocument(document, writer), cancellationToken);
     }
 
     /// <summary>A report document as console tables with Danish numbers (kroner with øre, or whole thousands).</summary>

@@ -277,39 +277,7 @@ public static partial class BudgetCli
             return InvalidData;
         }
 
-        if (format == "xlsx")
-        {
-            if (file is null)
-            {
-                await error.WriteLineAsync("--format xlsx needs --output FILE.xlsx.");
-                return Usage;
-            }
-
-            await File.WriteAllBytesAsync(file.FullName, Budget.Reports.XlsxRenderer.Render(ReportFiles.Document(report)), cancellationToken);
-            return Ok;
-        }
-
-        var writer = file is null ? output : new StreamWriter(file.FullName, false, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
-        try
-        {
-            if (format == "csv")
-            {
-                await ReportFiles.WriteCsv(report, writer);
-            }
-            else
-            {
-                ReportFiles.WriteTable(report, writer);
-            }
-        }
-        finally
-        {
-            if (file is not null)
-            {
-                await writer.DisposeAsync();
-            }
-        }
-
-        return Ok;
+        return await ReportFiles.Write(ReportFiles.Document(report), format, file, output, error, writer => ReportFiles.WriteTable(report, writer), cancellationToken);
     }
 }
 
@@ -422,11 +390,53 @@ internal static class ReportFiles
     /// fields, <c>,</c> before decimals, kroner with øre, text defused. The renderer's byte-order mark is left to
     /// the writer: a file's writes one, the console gets none.
     /// </summary>
-    public static async Task WriteCsv(FollowUpReport report, TextWriter writer)
+    public static async Task WriteCsv(Budget.Reports.ReportDocument document, TextWriter writer)
     {
-        var bytes = Budget.Reports.CsvRenderer.Render(Document(report));
+        var bytes = Budget.Reports.CsvRenderer.Render(document);
         var preamble = System.Text.Encoding.UTF8.GetPreamble().Length;
         await writer.WriteAsync(System.Text.Encoding.UTF8.GetString(bytes, preamble, bytes.Length - preamble));
+    }
+
+    /// <summary>
+    /// A report document as <c>--format</c> asks, for every command that prints one: xlsx into <c>--output</c> (required),
+    /// csv or the command's console table into <c>--output</c> (UTF-8 with a byte-order mark, as Danish Excel wants it)
+    /// or onto the console.
+    /// </summary>
+    public static async Task<int> Write(Budget.Reports.ReportDocument document, string format, FileInfo? file, TextWriter output, TextWriter error, Action<TextWriter> writeTable, CancellationToken cancellationToken)
+    {
+        if (format == "xlsx")
+        {
+            if (file is null)
+            {
+                await error.WriteLineAsync("--format xlsx needs --output FILE.xlsx.");
+                return BudgetCli.Usage;
+            }
+
+            await File.WriteAllBytesAsync(file.FullName, Budget.Reports.XlsxRenderer.Render(document), cancellationToken);
+            return BudgetCli.Ok;
+        }
+
+        var writer = file is null ? output : new StreamWriter(file.FullName, false, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+        try
+        {
+            if (format == "csv")
+            {
+                await WriteCsv(document, writer);
+            }
+            else
+            {
+                writeTable(writer);
+            }
+        }
+        finally
+        {
+            if (file is not null)
+            {
+                await writer.DisposeAsync();
+            }
+        }
+
+        return BudgetCli.Ok;
     }
 
 }

@@ -61,41 +61,7 @@ internal static class YearEndCommands
         }
 
         var document = CarryOverDocument.Of(preview.Report, preview.State.IsClosed);
-        if (format == "xlsx")
-        {
-            if (file is null)
-            {
-                await error.WriteLineAsync("--format xlsx needs --output FILE.xlsx.");
-                return BudgetCli.Usage;
-            }
-
-            await File.WriteAllBytesAsync(file.FullName, XlsxRenderer.Render(document), cancellationToken);
-            return BudgetCli.Ok;
-        }
-
-        var writer = file is null ? output : new StreamWriter(file.FullName, false, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
-        try
-        {
-            if (format == "csv")
-            {
-                var bytes = CsvRenderer.Render(document);
-                var preamble = System.Text.Encoding.UTF8.GetPreamble().Length;
-                await writer.WriteAsync(System.Text.Encoding.UTF8.GetString(bytes, preamble, bytes.Length - preamble));
-            }
-            else
-            {
-                WriteTable(preview, writer);
-            }
-        }
-        finally
-        {
-            if (file is not null)
-            {
-                await writer.DisposeAsync();
-            }
-        }
-
-        return BudgetCli.Ok;
+        return await ReportFiles.Write(document, format, file, output, error, writer => WriteTable(preview, writer), cancellationToken);
     }
 
     /// <summary>The carry-over case as a console table: Danish numbers in kroner with øre, the share and cap in percent.</summary>
