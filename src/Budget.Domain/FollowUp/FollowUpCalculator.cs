@@ -15,20 +15,8 @@ public static class FollowUpCalculator
     {
         ArgumentNullException.ThrowIfNull(facts);
         var list = facts as IReadOnlyList<AccountFacts> ?? facts.ToArray();
-        var figures = new FollowUpFigures[list.Count];
-        for (var i = 0; i < figures.Length; i++)
-        {
-            figures[i] = list[i].Figures();
-        }
-
-        var layout = FollowUpLayout.Of(by, list);
-        var rows = new FollowUpRow[layout.Rows.Count];
-        for (var r = 0; r < rows.Length; r++)
-        {
-            rows[r] = layout.Rows[r] with { Figures = FollowUpLayout.Sum(layout.Members[r], figures) };
-        }
-
-        return new FollowUpReport(year, round, asOf, by, rows, FollowUpLayout.Sum(figures));
+        var figures = FollowUpLayout.FiguresOf(list);
+        return new FollowUpReport(year, round, asOf, by, FollowUpLayout.Of(by, list).RowsOf(figures), FollowUpLayout.Sum(figures));
     }
 
     /// <summary>The follow-up of an in-memory year for a round, as of the round's cut-off unless a date is given.</summary>
@@ -126,6 +114,30 @@ internal sealed class FollowUpLayout
         }
 
         return new FollowUpLayout(rows, members, rowOfAccount);
+    }
+
+    /// <summary>Each account's figures, in the facts' order.</summary>
+    public static FollowUpFigures[] FiguresOf(IReadOnlyList<AccountFacts> facts)
+    {
+        var figures = new FollowUpFigures[facts.Count];
+        for (var i = 0; i < figures.Length; i++)
+        {
+            figures[i] = facts[i].Figures();
+        }
+
+        return figures;
+    }
+
+    /// <summary>The rows with their members' figures added up.</summary>
+    public FollowUpRow[] RowsOf(FollowUpFigures[] figures)
+    {
+        var rows = new FollowUpRow[Rows.Count];
+        for (var r = 0; r < rows.Length; r++)
+        {
+            rows[r] = Rows[r] with { Figures = Sum(Members[r], figures) };
+        }
+
+        return rows;
     }
 
     public static FollowUpFigures Sum(int[] members, FollowUpFigures[] figures)

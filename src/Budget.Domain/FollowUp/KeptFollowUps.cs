@@ -61,28 +61,13 @@ public sealed class KeptFollowUps
 
     private static Kept Fresh(int year, RoundNumber round, LocalDate asOf, FollowUpGrouping by, IReadOnlyList<AccountFacts> facts, long built)
     {
-        var figures = new FollowUpFigures[facts.Count];
-        for (var i = 0; i < figures.Length; i++)
-        {
-            figures[i] = facts[i].Figures();
-        }
-
+        var figures = FollowUpLayout.FiguresOf(facts);
         var layout = FollowUpLayout.Of(by, facts);
-        var rows = new FollowUpRow[layout.Rows.Count];
-        for (var r = 0; r < rows.Length; r++)
-        {
-            rows[r] = layout.Rows[r] with { Figures = FollowUpLayout.Sum(layout.Members[r], figures) };
-        }
 
         // The total is kept as the sum of per-committee sums, so a change re-adds one committee, not every account.
         var committees = FollowUpLayout.Of(FollowUpGrouping.Committee, facts);
-        var committeeSums = new FollowUpFigures[committees.Rows.Count];
-        for (var c = 0; c < committeeSums.Length; c++)
-        {
-            committeeSums[c] = FollowUpLayout.Sum(committees.Members[c], figures);
-        }
-
-        var report = new FollowUpReport(year, round, asOf, by, rows, FollowUpLayout.Sum(committeeSums));
+        var committeeSums = committees.RowsOf(figures).Select(r => r.Figures).ToArray();
+        var report = new FollowUpReport(year, round, asOf, by, layout.RowsOf(figures), FollowUpLayout.Sum(committeeSums));
         return new Kept(facts, layout, figures, committees, committeeSums, report, built);
     }
 
