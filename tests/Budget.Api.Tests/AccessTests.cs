@@ -18,26 +18,7 @@ internal static class Users
 /// <summary>Every role against every class of endpoint, over HTTP, allowed and refused.</summary>
 public sealed class AccessTests(AccessTests.Api api) : IClassFixture<AccessTests.Api>
 {
-    public sealed class Api : IAsyncLifetime
-    {
-        public BudgetApiFactory Factory { get; } = new(seedDemo: true);
-
-        public Dictionary<string, string> Keys { get; } = new(StringComparer.Ordinal);
-
-        public async Task InitializeAsync()
-        {
-            foreach (var role in new[] { "consultant", "committee", "council", "finance", "reader", "admin" })
-            {
-                Keys[role] = await Users.Create(Factory, $"{role} user", [role]);
-            }
-        }
-
-        public Task DisposeAsync()
-        {
-            Factory.Dispose();
-            return Task.CompletedTask;
-        }
-    }
+    public sealed class Api() : RoleKeysFixture(seedDemo: true);
 
     /// <summary>
     /// One request per endpoint class, aimed at a year that does not exist or with an invalid body, so that a

@@ -5,26 +5,7 @@ namespace Budget.Api.Tests;
 /// <summary>Every role against every case endpoint (contract §10 with §5's roles), as <see cref="AccessTests"/> does for the others.</summary>
 public sealed class CaseAccessTests(CaseAccessTests.Api api) : IClassFixture<CaseAccessTests.Api>
 {
-    public sealed class Api : IAsyncLifetime
-    {
-        public BudgetApiFactory Factory { get; } = new(seedDemo: false);
-
-        public Dictionary<string, string> Keys { get; } = new(StringComparer.Ordinal);
-
-        public async Task InitializeAsync()
-        {
-            foreach (var role in new[] { "consultant", "committee", "council", "finance", "reader", "admin" })
-            {
-                Keys[role] = await Users.Create(Factory, $"{role} user", [role]);
-            }
-        }
-
-        public Task DisposeAsync()
-        {
-            Factory.Dispose();
-            return Task.CompletedTask;
-        }
-    }
+    public sealed class Api() : RoleKeysFixture(seedDemo: false);
 
     /// <summary>Aimed at a year that does not exist or with an invalid body: a request that passes is answered 400/404 and changes nothing.</summary>
     private static readonly Dictionary<string, (HttpMethod Method, string Path, string? Body)> Endpoints = new(StringComparer.Ordinal)

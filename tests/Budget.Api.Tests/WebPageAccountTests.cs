@@ -9,16 +9,12 @@ namespace Budget.Api.Tests;
 /// area → its accounts → one account; the account view in kroner; the estimate form with its ETag, conflict and field
 /// errors; the round from estimate to approval; the audit trail; keyboard use and the tablet width.
 /// </summary>
-public sealed class WebPageAccountTests : IAsyncLifetime, IDisposable
+public sealed class WebPageAccountTests : BrowserTests
 {
     private const string Committee = "Erhvervs- og Beskæftigelsesudvalget";
     private const string Erhverv = "6.48.67";
     private const string Kontanthjaelp = "5.57.73";
-    private readonly BudgetApiFactory factory = new(seedDemo: true, anonymousRead: true, kestrel: true);
     private readonly List<string> complaints = [];
-    private HeadlessChromium chromium = null!;
-
-    private string Root => factory.ClientOptions.BaseAddress.ToString();
 
     /// <summary>Screenshots are test artifacts under the test output (docs/web.md shows copies of them).</summary>
     private static string Screenshots
@@ -31,25 +27,13 @@ public sealed class WebPageAccountTests : IAsyncLifetime, IDisposable
         }
     }
 
-    public async Task InitializeAsync() => chromium = await HeadlessChromium.Launch();
-
-    public async Task DisposeAsync()
-    {
-        if (chromium is not null)
-        {
-            await chromium.DisposeAsync();
-        }
-    }
-
-    public void Dispose() => factory.Dispose();
-
     private static ILocator Button(IPage page, string name) => page.GetByRole(AriaRole.Button, new() { Name = name, Exact = true });
 
     private static ILocator Field(IPage page, string label) => page.GetByLabel(label, new() { Exact = true });
 
     private async Task<IPage> OpenPage(int width = 1280, int height = 900)
     {
-        var context = await chromium.Browser.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = height } });
+        var context = await Chromium.Browser.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = height } });
         var page = await context.NewPageAsync();
         page.Console += (_, message) => complaints.Add(message.Text);
         page.PageError += (_, error) => complaints.Add("page error: " + error);
@@ -68,7 +52,7 @@ public sealed class WebPageAccountTests : IAsyncLifetime, IDisposable
     private async Task<IPage> SignedIn(string name, string[] roles, string[]? committees = null, int width = 1280)
     {
         var page = await OpenPage(width);
-        await SignIn(page, await Users.Create(factory, name, roles, committees), name);
+        await SignIn(page, await Users.Create(Factory, name, roles, committees), name);
         return page;
     }
 
@@ -83,7 +67,7 @@ public sealed class WebPageAccountTests : IAsyncLifetime, IDisposable
 
     private async Task<JsonNode?> StoredEstimate(int round, string account)
     {
-        using var admin = factory.CreateClient();
+        using var admin = Factory.CreateClient();
         var response = await admin.GetAsync($"/api/budget-years/2014/rounds/{round}/estimates/{account}");
         return response.StatusCode == HttpStatusCode.NotFound ? null : await response.Json();
     }
@@ -146,7 +130,7 @@ public sealed class WebPageAccountTests : IAsyncLifetime, IDisposable
         await Assertions.Expect(Field(page, "Anslået regnskab")).ToHaveValueAsync("2.150.000");
 
         // Someone else saves through the API after the page read version 1.
-        using (var admin = factory.CreateClient())
+        using (var admin = Factory.CreateClient())
         {
             var put = new HttpRequestMessage(HttpMethod.Put, $"/api/budget-years/2014/rounds/1/estimates/{Erhverv}")
             {
@@ -226,9 +210,9 @@ public sealed class WebPageAccountTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task The_round_goes_from_estimate_to_approval_in_the_page_and_round_2_shows_the_appropriation()
     {
-        var consultantKey = await Users.Create(factory, "Karin Konsulent", ["consultant"]);
-        var committeeKey = await Users.Create(factory, "Erik Erhverv", ["committee"], [Committee]);
-        var councilKey = await Users.Create(factory, "Birgit Byråd", ["council"]);
+        var consultantKey = await Users.Create(Factory, "Karin Konsulent", ["consultant"]);
+        var committeeKey = await Users.Create(Factory, "Erik Erhverv", ["committee"], [Committee]);
+        var councilKey = await Users.Create(Factory, "Birgit Byråd", ["council"]);
 
         var consultant = await OpenPage();
         await SignIn(consultant, consultantKey, "Karin Konsulent");
@@ -259,7 +243,7 @@ public sealed class WebPageAccountTests : IAsyncLifetime, IDisposable
 
         // Round 2's corrected budget holds the granted appropriation, shown on the account as a movement; once round 2
         // has an estimate the comparison shows what moved.
-        using (var consultantApi = factory.WithKey(consultantKey))
+        using (var consultantApi = Factory.WithKey(consultantKey))
         {
             (await consultantApi.PutAsync($"/api/budget-years/2014/rounds/2/estimates/{Erhverv}", Http.JsonBody(new { estimate = 1_100_000m, explanation = "Anden runde", outYears = new[] { 0m, 0m, 0m, 0m } })))
                 .StatusCode.Should().Be(HttpStatusCode.OK);
@@ -295,7 +279,7 @@ public sealed class WebPageAccountTests : IAsyncLifetime, IDisposable
         await Assertions.Expect(anonymous.Locator("#auditPanel")).ToBeHiddenAsync();
 
         var reader = anonymous;
-        await SignIn(reader, await Users.Create(factory, "Lise Læser", ["reader"]), "Lise Læser");
+        await SignIn(reader, await Users.Create(Factory, "Lise Læser", ["reader"]), "Lise Læser");
         await Assertions.Expect(reader.Locator("#accountTitle")).ToHaveTextAsync("6.48.67 Erhverv");
         await Assertions.Expect(reader.Locator("#accountView table.figures")).ToContainTextAsync("2.150.000");
         await Assertions.Expect(reader.Locator("#accountView")).ToContainTextAsync("Estimatet registreres af konsulenter og økonomi, mens runden er åben.");
@@ -415,7 +399,7 @@ public sealed class WebPageAccountTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task The_approval_fields_keep_what_the_council_typed_when_the_page_reads_its_data_again()
     {
-        using (var admin = factory.CreateClient())
+        using (var admin = Factory.CreateClient())
         {
             (await admin.PostAsync("/api/budget-years/2014/rounds/1/submit", null)).StatusCode.Should().Be(HttpStatusCode.OK);
             (await admin.PostAsync("/api/budget-years/2014/rounds/1/recommend", Http.JsonBody(new { committee = Committee }))).StatusCode.Should().Be(HttpStatusCode.OK);
@@ -441,7 +425,7 @@ public sealed class WebPageAccountTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Last_years_consumption_is_drawn_when_the_database_holds_it()
     {
-        using (var admin = factory.CreateClient())
+        using (var admin = Factory.CreateClient())
         {
             var import = await admin.PostAsync("/api/budget-years/2013/dataset", Http.Dataset(
                 ("accounts", $"committee,activity_area,account,name\n{Committee},Erhverv,6.48.67,Erhverv\n"),
@@ -465,7 +449,7 @@ public sealed class WebPageAccountTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task The_years_audit_trail_is_shown_to_signed_in_roles_and_every_export_is_linked()
     {
-        using (var admin = factory.CreateClient())
+        using (var admin = Factory.CreateClient())
         {
             var put = new HttpRequestMessage(HttpMethod.Put, $"/api/budget-years/2014/rounds/1/estimates/{Erhverv}") { Content = Http.JsonBody(new { estimate = 1m, explanation = "x", outYears = new[] { 0m, 0m, 0m, 0m } }) };
             put.Headers.TryAddWithoutValidation("If-Match", "*");
@@ -484,7 +468,7 @@ public sealed class WebPageAccountTests : IAsyncLifetime, IDisposable
         (await page.Locator("#exports a").CountAsync()).Should().Be(21);
         var csv = await links.Nth(2).GetAttributeAsync("href");
         csv.Should().Be("/api/budget-years/2014/follow-up?round=1&by=account&format=csv");
-        using var anonymous = factory.Anonymous();
+        using var anonymous = Factory.Anonymous();
         var response = await anonymous.GetAsync(csv);
         response.Content.Headers.ContentType!.MediaType.Should().Be("text/csv");
         ShouldHaveNoPolicyViolation();
@@ -495,7 +479,7 @@ public sealed class WebPageAccountTests : IAsyncLifetime, IDisposable
     {
         const string payload = "<img src=x onerror=\"window.__xss=1\"><script>window.__xss=2</script><b>fed</b>";
         static string Csv(string field) => "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
-        using (var admin = factory.CreateClient())
+        using (var admin = Factory.CreateClient())
         {
             var import = await admin.PostAsync("/api/budget-years/2014/dataset", Http.Dataset(
                 ("accounts", $"committee,activity_area,account,name,group\nTeknik,{Csv("Veje " + payload)},2.28.20,{Csv("Vej " + payload)},{Csv("Gruppe " + payload)}\n"),
@@ -505,10 +489,10 @@ public sealed class WebPageAccountTests : IAsyncLifetime, IDisposable
         }
 
         // The server's Content-Security-Policy is switched off: what is tested is the page's own handling of values.
-        var context = await chromium.Browser.NewContextAsync(new() { BypassCSP = true, ViewportSize = new() { Width = 1280, Height = 900 } });
+        var context = await Chromium.Browser.NewContextAsync(new() { BypassCSP = true, ViewportSize = new() { Width = 1280, Height = 900 } });
         var page = await context.NewPageAsync();
         await page.GotoAsync(Root);
-        await SignIn(page, await Users.Create(factory, "Karin Konsulent", ["consultant"]), "Karin Konsulent");
+        await SignIn(page, await Users.Create(Factory, "Karin Konsulent", ["consultant"]), "Karin Konsulent");
         await page.Locator("#areaGrid").GetByRole(AriaRole.Link, new() { Name = "Veje " + payload, Exact = true }).ClickAsync();
         await page.Locator("#accountsPanel").GetByRole(AriaRole.Link, new() { Name = "Vej " + payload, Exact = true }).ClickAsync();
 

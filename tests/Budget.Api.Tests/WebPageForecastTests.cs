@@ -6,30 +6,16 @@ namespace Budget.Api.Tests;
 /// The forecast in the account view (issue 19, contract §11 in the page of §8): beside the consultant's estimate,
 /// never in its place, as of the round's cut-off.
 /// </summary>
-public sealed class WebPageForecastTests : IAsyncLifetime, IDisposable
+public sealed class WebPageForecastTests : BrowserTests
 {
-    private readonly BudgetApiFactory factory = new(seedDemo: true, anonymousRead: true, kestrel: true);
-    private HeadlessChromium chromium = null!;
-
-    public async Task InitializeAsync() => chromium = await HeadlessChromium.Launch();
-
-    public async Task DisposeAsync()
-    {
-        if (chromium is not null)
-        {
-            await chromium.DisposeAsync();
-        }
-    }
-
-    public void Dispose() => factory.Dispose();
 
     [Fact]
     public async Task The_account_view_shows_the_forecast_methods_beside_the_estimate_without_replacing_it()
     {
-        var page = await (await chromium.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } })).NewPageAsync();
-        await page.GotoAsync(factory.ClientOptions.BaseAddress.ToString());
+        var page = await (await Chromium.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } })).NewPageAsync();
+        await page.GotoAsync(Factory.ClientOptions.BaseAddress.ToString());
         await Assertions.Expect(page.Locator("#committeeTable tr.total")).ToContainTextAsync("460.182");
-        await page.GetByLabel("API-nøgle").FillAsync(await Users.Create(factory, "Karin Konsulent", ["consultant"]));
+        await page.GetByLabel("API-nøgle").FillAsync(await Users.Create(Factory, "Karin Konsulent", ["consultant"]));
         await page.GetByRole(AriaRole.Button, new() { Name = "Log ind", Exact = true }).ClickAsync();
         await page.Locator("#areaGrid").GetByRole(AriaRole.Link, new() { Name = "Erhverv", Exact = true }).ClickAsync();
         await page.Locator("#accountsPanel").GetByRole(AriaRole.Link, new() { Name = "Erhverv", Exact = true }).ClickAsync();

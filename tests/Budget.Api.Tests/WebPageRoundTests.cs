@@ -7,28 +7,10 @@ namespace Budget.Api.Tests;
 /// Sign-in and the round's actions on the page (contract §8), per role, in Chromium, driven by the visible Danish
 /// labels. Every user has a browser context of its own, so each has its own session storage, as two people would.
 /// </summary>
-public sealed class WebPageRoundTests : IAsyncLifetime, IDisposable
+public sealed class WebPageRoundTests : BrowserTests
 {
     private const string Committee = "Erhvervs- og Beskæftigelsesudvalget";
-    private readonly BudgetApiFactory factory = new(seedDemo: true, anonymousRead: true, kestrel: true);
     private readonly List<string> complaints = [];
-    private HeadlessChromium chromium = null!;
-
-    private IBrowser Browser => chromium.Browser;
-
-    private string Root => factory.ClientOptions.BaseAddress.ToString();
-
-    public async Task InitializeAsync() => chromium = await HeadlessChromium.Launch();
-
-    public async Task DisposeAsync()
-    {
-        if (chromium is not null)
-        {
-            await chromium.DisposeAsync();
-        }
-    }
-
-    public void Dispose() => factory.Dispose();
 
     private static ILocator Button(IPage page, string name) => page.GetByRole(AriaRole.Button, new() { Name = name, Exact = true });
 
@@ -78,16 +60,16 @@ public sealed class WebPageRoundTests : IAsyncLifetime, IDisposable
 
     private async Task<string> RoundState()
     {
-        using var client = factory.CreateClient();
+        using var client = Factory.CreateClient();
         return (string)(await (await client.GetAsync(new Uri("/api/budget-years/2014/rounds/1", UriKind.Relative))).Json())["state"]!;
     }
 
     [Fact]
     public async Task Consultant_submits_the_committee_recommends_and_the_council_approves_in_the_page()
     {
-        var consultantKey = await Users.Create(factory, "Karin Konsulent", ["consultant"]);
-        var committeeKey = await Users.Create(factory, "Erik Erhverv", ["committee"], [Committee]);
-        var councilKey = await Users.Create(factory, "Birgit Byråd", ["council"]);
+        var consultantKey = await Users.Create(Factory, "Karin Konsulent", ["consultant"]);
+        var committeeKey = await Users.Create(Factory, "Erik Erhverv", ["committee"], [Committee]);
+        var councilKey = await Users.Create(Factory, "Birgit Byråd", ["council"]);
 
         var consultant = await OpenPage();
         await SignIn(consultant, consultantKey, "Karin Konsulent");
@@ -129,14 +111,14 @@ public sealed class WebPageRoundTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Approval_with_a_date_on_the_cutoff_is_refused_and_the_refusal_is_shown_as_text()
     {
-        using (var admin = factory.CreateClient())
+        using (var admin = Factory.CreateClient())
         {
             (await admin.PostAsync("/api/budget-years/2014/rounds/1/submit", null)).StatusCode.Should().Be(HttpStatusCode.OK);
             (await admin.PostAsync("/api/budget-years/2014/rounds/1/recommend", Http.JsonBody(new { committee = Committee }))).StatusCode.Should().Be(HttpStatusCode.OK);
         }
 
         var council = await OpenPage(expectedState: "Anbefalet");
-        await SignIn(council, await Users.Create(factory, "Birgit Byråd", ["council"]), "Birgit Byråd");
+        await SignIn(council, await Users.Create(Factory, "Birgit Byråd", ["council"]), "Birgit Byråd");
         await council.GetByLabel("Dato").FillAsync("2014-03-31");
         await Button(council, "Godkend").ClickAsync();
 
@@ -151,9 +133,9 @@ public sealed class WebPageRoundTests : IAsyncLifetime, IDisposable
     public async Task A_transition_made_meanwhile_elsewhere_is_shown_as_the_conflict_and_the_state_is_read_again()
     {
         var consultant = await OpenPage();
-        await SignIn(consultant, await Users.Create(factory, "Karin Konsulent", ["consultant"]), "Karin Konsulent");
+        await SignIn(consultant, await Users.Create(Factory, "Karin Konsulent", ["consultant"]), "Karin Konsulent");
         await Assertions.Expect(Button(consultant, "Indsend runden")).ToBeVisibleAsync();
-        using (var admin = factory.CreateClient())
+        using (var admin = Factory.CreateClient())
         {
             (await admin.PostAsync("/api/budget-years/2014/rounds/1/submit", null)).StatusCode.Should().Be(HttpStatusCode.OK);
         }
@@ -169,13 +151,13 @@ public sealed class WebPageRoundTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Finance_reopens_a_submitted_round_and_is_offered_submit_again()
     {
-        using (var admin = factory.CreateClient())
+        using (var admin = Factory.CreateClient())
         {
             (await admin.PostAsync("/api/budget-years/2014/rounds/1/submit", null)).StatusCode.Should().Be(HttpStatusCode.OK);
         }
 
         var finance = await OpenPage(expectedState: "Indsendt");
-        await SignIn(finance, await Users.Create(factory, "Freja Finans", ["finance"]), "Freja Finans");
+        await SignIn(finance, await Users.Create(Factory, "Freja Finans", ["finance"]), "Freja Finans");
         await Assertions.Expect(Button(finance, "Indsend runden")).ToHaveCountAsync(0);
         await Button(finance, "Genåbn").ClickAsync();
         await Confirm(finance);
@@ -190,8 +172,8 @@ public sealed class WebPageRoundTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task A_reader_and_a_committee_scoped_consultant_see_no_round_action_and_Log_ud_forgets_the_key()
     {
-        var readerKey = await Users.Create(factory, "Lise Læser", ["reader"]);
-        var scopedKey = await Users.Create(factory, "Svend Scoped", ["consultant"], [Committee]);
+        var readerKey = await Users.Create(Factory, "Lise Læser", ["reader"]);
+        var scopedKey = await Users.Create(Factory, "Svend Scoped", ["consultant"], [Committee]);
 
         var page = await OpenPage();
         await SignIn(page, readerKey, "Lise Læser");

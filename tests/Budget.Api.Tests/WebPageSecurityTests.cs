@@ -7,42 +7,25 @@ namespace Budget.Api.Tests;
 /// Values from the database are text on the page and in the HTML reports, never markup (contract §8): an account
 /// whose names carry script payloads is imported and the page and a report are read in Chromium.
 /// </summary>
-public sealed class WebPageSecurityTests : IAsyncLifetime, IDisposable
+public sealed class WebPageSecurityTests : BrowserTests
 {
     private const string Committee = "Teknik <img src=x onerror=\"window.__xss=1\">";
     private const string Area = "Veje <img src=x onerror=\"window.__xss=2\"><script>window.__xss=3</script>";
     private const string AccountName = "<script>window.__xss=4</script>Vejvedligeholdelse";
     private const string Group = "<b onmouseover=\"window.__xss=5\">Veje</b>";
     private const string Explanation = "Mere salt <img src=x onerror=\"window.__xss=6\"> end ventet";
-    private readonly BudgetApiFactory factory = new(seedDemo: true, anonymousRead: true, kestrel: true);
-    private HeadlessChromium chromium = null!;
-
-    private IBrowser Browser => chromium.Browser;
 
     private static string Csv(string field) => "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
-    public async Task InitializeAsync()
+    protected override async Task Arrange()
     {
-        using var admin = factory.CreateClient();
+        using var admin = Factory.CreateClient();
         var import = await admin.PostAsync("/api/budget-years/2014/dataset", Http.Dataset(
             ("accounts", $"committee,activity_area,account,name,group\n{Csv(Committee)},{Csv(Area)},2.28.20,{Csv(AccountName)},{Csv(Group)}\n"),
             ("movements", "account,kind,amount,decided_on,reference\n2.28.20,original_budget,1000000,2013-10-09,Budget 2014\n"),
             ("estimates", $"round,account,estimate,explanation\n1,2.28.20,1200000,{Csv(Explanation)}\n")));
         import.StatusCode.Should().Be(HttpStatusCode.OK, await import.Content.ReadAsStringAsync());
-        chromium = await HeadlessChromium.Launch();
     }
-
-    public async Task DisposeAsync()
-    {
-        if (chromium is not null)
-        {
-            await chromium.DisposeAsync();
-        }
-    }
-
-    public void Dispose() => factory.Dispose();
-
-    private string Root => factory.ClientOptions.BaseAddress.ToString();
 
     /// <summary>
     /// A page with the server's Content-Security-Policy switched off, so that what is tested is the page's own

@@ -4,38 +4,21 @@ using Microsoft.Playwright;
 namespace Budget.Api.Tests;
 
 /// <summary>
-/// The web page at / in a real browser: Microsoft.Playwright driving Debian's Chromium (/usr/bin/chromium, installed
+/// The web page at / in a real browser: Microsoft.Playwright driving Debian's Chromium (/usr/bin/Chromium, installed
 /// by .ci/run; no browser is ever downloaded) against the API on a loopback port with anonymous reading on.
 /// </summary>
-public sealed class WebPageTests : IAsyncLifetime, IDisposable
+public sealed class WebPageTests : BrowserTests
 {
-    private readonly BudgetApiFactory factory = new(seedDemo: true, anonymousRead: true, kestrel: true);
-    private HeadlessChromium chromium = null!;
 
-    private IBrowser Browser => chromium.Browser;
-
-    public async Task InitializeAsync()
+    protected override async Task Arrange()
     {
-        using var admin = factory.CreateClient();
+        using var admin = Factory.CreateClient();
         // A second committee, so that choosing a committee visibly changes the table.
         var import = await admin.PostAsync("/api/budget-years/2014/dataset", Http.Dataset(
             ("accounts", "committee,activity_area,account,name,group\nTeknik- og Miljøudvalget,Veje,2.28.20,Vejvedligeholdelse,Veje\n"),
             ("movements", "account,kind,amount,decided_on,reference\n2.28.20,original_budget,1000000,2013-10-09,Budget 2014\n")));
         import.StatusCode.Should().Be(HttpStatusCode.OK, await import.Content.ReadAsStringAsync());
-        chromium = await HeadlessChromium.Launch();
     }
-
-    public async Task DisposeAsync()
-    {
-        if (chromium is not null)
-        {
-            await chromium.DisposeAsync();
-        }
-    }
-
-    public void Dispose() => factory.Dispose();
-
-    private string Root => factory.ClientOptions.BaseAddress.ToString();
 
     [Fact]
     public async Task The_page_shows_the_demo_year_in_Danish_numbers_and_choosing_a_committee_changes_the_table()
@@ -72,7 +55,7 @@ public sealed class WebPageTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Every_response_forbids_sniffing_and_referrers_and_html_carries_the_content_security_policy()
     {
-        using var client = factory.Anonymous();
+        using var client = Factory.Anonymous();
 
         using var page = await client.GetAsync(new Uri("/", UriKind.Relative));
         page.StatusCode.Should().Be(HttpStatusCode.OK);

@@ -8,34 +8,18 @@ namespace Budget.Api.Tests;
 /// The carry-over preview in the page (issue 17's page part, contract §8/§9): finance and the council see the year's
 /// carry-overs per activity area with their policy, the same figures as the API; other roles never see the panel.
 /// </summary>
-public sealed class WebPageYearEndTests : IAsyncLifetime, IDisposable
+public sealed class WebPageYearEndTests : BrowserTests
 {
-    private readonly BudgetApiFactory factory = new(seedDemo: true, anonymousRead: true, kestrel: true);
     private readonly List<string> complaints = [];
-    private HeadlessChromium chromium = null!;
-
-    private string Root => factory.ClientOptions.BaseAddress.ToString();
-
-    public async Task InitializeAsync() => chromium = await HeadlessChromium.Launch();
-
-    public async Task DisposeAsync()
-    {
-        if (chromium is not null)
-        {
-            await chromium.DisposeAsync();
-        }
-    }
-
-    public void Dispose() => factory.Dispose();
 
     private async Task<IPage> SignedIn(string name, string[] roles)
     {
-        var page = await (await chromium.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } })).NewPageAsync();
+        var page = await (await Chromium.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } })).NewPageAsync();
         page.Console += (_, message) => complaints.Add(message.Text);
         page.PageError += (_, error) => complaints.Add("page error: " + error);
         await page.GotoAsync(Root);
         await Assertions.Expect(page.Locator("#committeeTable tr.total")).ToContainTextAsync("460.182");
-        await page.GetByLabel("API-nøgle").FillAsync(await Users.Create(factory, name, roles));
+        await page.GetByLabel("API-nøgle").FillAsync(await Users.Create(Factory, name, roles));
         await page.GetByRole(AriaRole.Button, new() { Name = "Log ind", Exact = true }).ClickAsync();
         await Assertions.Expect(page.Locator("#who")).ToContainTextAsync(name);
         return page;
@@ -55,7 +39,7 @@ public sealed class WebPageYearEndTests : IAsyncLifetime, IDisposable
         var page = await SignedIn("Signe Sekretær", [role]);
         await page.GetByText("Overførsler fra 2014 til 2015", new() { Exact = true }).ClickAsync();
 
-        using var admin = factory.CreateClient();
+        using var admin = Factory.CreateClient();
         var api = await (await admin.GetAsync("/api/budget-years/2014/carry-overs?by=activity-area")).Json();
         var rows = api!["rows"]!.AsArray();
         rows.Should().NotBeEmpty();
