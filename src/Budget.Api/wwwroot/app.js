@@ -109,9 +109,13 @@ function roundLabel() {
   return `${$("round").value}. budgetopfølgning ${$("year").value}` + (round ? ` (${stateNames[round.state] ?? round.state})` : "");
 }
 
+/** Reads of the page's data in flight: only the latest one renders, so a slower earlier read never overwrites it. */
+let shows = 0;
+
 async function show() {
   const year = $("year").value;
   if (!year) return;
+  const shown = ++shows;
   $("status").textContent = "";
   try {
     const [table, grid, chosenRound, byAccount] = await Promise.all([
@@ -120,6 +124,7 @@ async function show() {
       api(`/api/budget-years/${year}/rounds/${$("round").value}`),
       api(`/api/budget-years/${year}/follow-up?round=${$("round").value}&by=account`),
     ]);
+    if (shown !== shows) return;
     round = chosenRound;
     accountRows = byAccount.rows;
     renderRound();
@@ -131,6 +136,7 @@ async function show() {
     render(grid.tables[0], $("areaGrid"), { link: (name) => pageLink(name, { omraade: name }) });
     exportLinks(year);
   } catch (error) {
+    if (shown !== shows) return;
     round = null;
     accountRows = [];
     renderRound();
@@ -370,19 +376,26 @@ function renderRound() {
   const actions = [];
   const committee = $("committee").value;
   if ((may("consultant") || may("finance")) && forWholeMunicipality() && state === "open") {
-    actions.push(actionButton("Indsend runden", `Indsend ${roundName()}? Estimaterne låses.`, "submit"));
+    actions.push(["Indsend runden", `Indsend ${roundName()}? Estimaterne låses.`, "submit"]);
   }
   if (may("committee") && state === "submitted" && committee && (user.committees === null || user.committees.includes(committee)) && !recommended.includes(committee)) {
-    actions.push(actionButton("Anbefal", `Anbefal ${roundName()} for ${committee}?`, "recommend", { committee }));
+    actions.push(["Anbefal", `Anbefal ${roundName()} for ${committee}?`, "recommend", { committee }]);
   }
   if (may("council") && forWholeMunicipality() && state === "recommended") {
-    actions.push(...approveControls());
+    actions.push(["approve"]);
   }
   if (may("finance") && forWholeMunicipality() && (state === "submitted" || state === "recommended")) {
-    actions.push(actionButton("Genåbn", `Genåbn ${roundName()}? Estimaterne kan så rettes igen.`, "reopen"));
+    actions.push(["Genåbn", `Genåbn ${roundName()}? Estimaterne kan så rettes igen.`, "reopen"]);
   }
-  $("roundActions").replaceChildren(...actions);
+  // The same actions as shown already are left in place: a reload must not take a button away under a click.
+  const key = JSON.stringify(actions);
+  if (key === shownActions) return;
+  shownActions = key;
+  $("roundActions").replaceChildren(...actions.flatMap(([label, question, transition, body]) =>
+    label === "approve" ? approveControls() : [actionButton(label, question, transition, body)]));
 }
+
+let shownActions = null;
 
 function actionButton(label, question, transition, body) {
   const button = element("button", "", label);
