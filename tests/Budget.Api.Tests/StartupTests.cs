@@ -81,6 +81,9 @@ public sealed class StartupTests : IDisposable
         }
 
         var port = FreePort();
+        // Workstation GC, as the project asks (a misspelt property once left it on server GC unnoticed; decision 0022).
+        using var runtimeConfig = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(published, "Budget.Api.runtimeconfig.json")));
+        runtimeConfig.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties").GetProperty("System.GC.Server").GetBoolean().Should().BeFalse();
         using var server = Start(Path.Combine(published, "Budget.Api.dll"), ["--urls", $"http://127.0.0.1:{port}"]);
         await server.WaitForLine("Auth:AnonymousRead", TimeSpan.FromSeconds(90));
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };

@@ -1,3 +1,4 @@
+using Budget.Domain.Accounts;
 using Budget.Application;
 using Budget.Domain.Appropriations;
 using Budget.Domain.Money;
@@ -147,5 +148,33 @@ public sealed class ImportContractTests(ProviderDatabases databases) : StoreCont
 
         facts.Appropriations.Should().Be(AppropriationsByKind.None.With(MovementKind.OriginalBudget, Ore(500_00)).With(MovementKind.CarryOver, Ore(25_00)));
         facts.Consumption.Should().Be(Ore(10_00));
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task Postings_of_many_accounts_are_summed_per_account_and_day_across_the_import_s_slabs(string provider)
+    {
+        // 150 accounts (the sums are kept 64 accounts to a block), postings round-robin across them in a leap year,
+        // on 1 January and 31 December (each account's first and last day in its block), 10 February and 29 February.
+        using var store = Store(provider);
+        var accounts = Enumerable.Range(0, 150).Select(i => Account($"5.57.{70 + (i / 100)}.{i % 100:00}", "Udvalg", "Område")).ToArray();
+        LocalDate[] days = [Date(2060, 1, 1), Date(2060, 2, 10), Date(2060, 2, 29), Date(2060, 2, 29), Date(2060, 12, 31)];
+        var postings = days.SelectMany((day, d) => accounts.Select((a, i) => new Posting(a.Id, day, Ore((i * 1_000) + d + 1)))).ToArray();
+        await Import(store, 2060, new ImportData { Accounts = accounts, Postings = postings });
+
+        // Within a month the days are read (posting_day), at a month's end its cumulative total (posting_month).
+        async Task<Dictionary<AccountId, Amount>> ConsumptionAsOf(LocalDate asOf) =>
+            (await ((IFollowUpReader)store).AccountFacts(2060, R1, asOf, None)).ToDictionary(f => f.Account.Id, f => f.Consumption);
+        var byJanuary1 = await ConsumptionAsOf(Date(2060, 1, 1));
+        var byFebruary28 = await ConsumptionAsOf(Date(2060, 2, 28));
+        var byDecember30 = await ConsumptionAsOf(Date(2060, 12, 30));
+        var byYearEnd = await ConsumptionAsOf(Date(2060, 12, 31));
+        for (var i = 0; i < accounts.Length; i++)
+        {
+            // 1 January (+1), 10 February (+2), 29 February twice (+3, +4), 31 December (+5).
+            byJanuary1[accounts[i].Id].Should().Be(Ore((i * 1_000) + 1), accounts[i].Id.Value);
+            byFebruary28[accounts[i].Id].Should().Be(Ore((2 * i * 1_000) + 3), accounts[i].Id.Value);
+            byDecember30[accounts[i].Id].Should().Be(Ore((4 * i * 1_000) + 10), accounts[i].Id.Value);
+            byYearEnd[accounts[i].Id].Should().Be(Ore((5 * i * 1_000) + 15), accounts[i].Id.Value);
+        }
     }
 }

@@ -489,7 +489,8 @@ public sealed class DatasetImport(IImportStore store, IClock clock, Domain.Refus
         }
 
         scope.Check(file, row, account.Committee);
-        return id;
+        // The account's own id, not the one just parsed: rows kept in a batch then share one string per account.
+        return account.Id;
     }
 
     /// <summary>

@@ -16,5 +16,8 @@ public sealed record AppropriationMovement(
     string? Reference = null,
     string? DecidedBy = null);
 
-/// <summary>A posting (postering) on an account: consumption (forbrug) on a date.</summary>
-public sealed record Posting(AccountId Account, LocalDate PostedOn, Amount Amount);
+/// <summary>
+/// A posting (postering) on an account: consumption (forbrug) on a date. A value, not an object: an import passes
+/// millions through its batches, and objects that live across a collection would pile up as garbage in gen 1.
+/// </summary>
+public readonly record struct Posting(AccountId Account, LocalDate PostedOn, Amount Amount);
