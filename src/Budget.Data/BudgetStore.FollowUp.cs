@@ -44,10 +44,10 @@ public sealed partial class BudgetStore : IFollowUpReader
             var refresh = factsCache.BeginRefresh();
 
             await using var connection = await Open(cancellationToken);
-            if (kept is not null && !factsCache.HasSignal
+            if (kept is not null && signal is null
                 && await connection.ExecuteScalarAsync<long>(new CommandDefinition(LastFactChangeSql, cancellationToken: cancellationToken)) == kept.Version)
             {
-                return kept.Facts; // PostgreSQL: one round trip says nothing changed
+                return kept.Facts; // no signal to go by (PostgreSQL's listener not listening): one round trip says nothing changed
             }
 
             for (var look = 1; ; look++)
@@ -99,7 +99,9 @@ public sealed partial class BudgetStore : IFollowUpReader
 
         // The signal right after the snapshot: a commit after it is either logged (a version above this one, read from
         // the log next time) or not (the signal has moved with no new version: read everything then).
-        var settled = factsCache!.Signal();
+        // Without a signal before the snapshot, none after it either: a listener that came up in between missed what
+        // was committed while nobody listened.
+        var settled = signal is null ? null : factsCache!.Signal();
         if (kept is not null && version == kept.Version && (signal is null || signal == kept.Settled))
         {
             return new FactsCache.Entry(version, signal, kept.Facts, settled, refresh, kept.Positions);

@@ -138,7 +138,7 @@ public sealed partial class BudgetStore : IImportStore
             // An import may change every account of the year: reports read it afresh (decision 0020).
             await store.dialect.LogFactChanges(connection, transaction, year, null, cancellationToken);
             await store.InsertAudit(connection, transaction, audit, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+            await store.CommitWrite(transaction, cancellationToken);
         }
 
         public async ValueTask DisposeAsync()

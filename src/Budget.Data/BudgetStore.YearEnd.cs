@@ -45,7 +45,7 @@ public sealed partial class BudgetStore : IYearEndStore
         }
 
         await InsertAudit(connection, transaction, audit, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await CommitWrite(transaction, cancellationToken);
         return CloseStatus.Closed;
     }
 
@@ -89,7 +89,7 @@ public sealed partial class BudgetStore : IYearEndStore
             transaction,
             cancellationToken: cancellationToken));
         await InsertAudit(connection, transaction, audit, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await CommitWrite(transaction, cancellationToken);
         return CarryOverStoreStatus.Approved;
     }
 

@@ -31,6 +31,24 @@ public sealed partial class BudgetStore : IStoreMigrations, IYearStore, IDisposa
 
     public void Dispose() => factsCache?.Dispose();
 
+    /// <summary>
+    /// Commits a write that may change what a report or a year's calendar reads, and tells the dialect it ended (on
+    /// PostgreSQL the change signal moves at once, not when the commit's notification comes back; decision 0022).
+    /// Writes of users and keys commit plainly: they change no report.
+    /// </summary>
+    private async Task CommitWrite(DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
+        finally
+        {
+            // Also after a failed commit (it may have reached the server): one more refresh at worst.
+            dialect.Committed();
+        }
+    }
+
     private Task<DbConnection> Open(CancellationToken cancellationToken) => dialect.Open(connectionString, cancellationToken);
 
     public async Task Migrate(CancellationToken cancellationToken)
@@ -39,10 +57,22 @@ public sealed partial class BudgetStore : IStoreMigrations, IYearStore, IDisposa
         await dialect.Migrate(connection, cancellationToken);
     }
 
+    /// <summary>
+    /// A year's calendar; kept, like the facts, while the change signal stands still (decision 0022), so that a report
+    /// on unchanged data asks the database nothing on either provider.
+    /// </summary>
     public async Task<RoundCalendar?> FindYear(int year, CancellationToken cancellationToken)
     {
+        var signal = factsCache?.Signal();
+        if (factsCache is not null && factsCache.TryGetCalendar(year, signal, out var kept))
+        {
+            return kept;
+        }
+
         await using var connection = await Open(cancellationToken);
-        return await FindYear(connection, null, year, cancellationToken);
+        var calendar = await FindYear(connection, null, year, cancellationToken);
+        factsCache?.PutCalendar(year, signal, calendar);
+        return calendar;
     }
 
     private async Task<RoundCalendar?> FindYear(DbConnection connection, DbTransaction? transaction, int year, CancellationToken cancellationToken)

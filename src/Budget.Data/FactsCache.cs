@@ -1,3 +1,4 @@
+using Budget.Domain.Appropriations;
 using Budget.Domain.FollowUp;
 using NodaTime;
 
@@ -29,7 +30,8 @@ internal static class FactChanges
 /// The per-account facts of recent reports (year, round, as-of), each with the fact_change version it was read at,
 /// so that the next report of the same key reads only the accounts changed since (decision 0020): nothing when
 /// nothing changed, a handful of rows after an estimate is saved, everything after an import. Where the provider
-/// has a cheap change signal (SQLite), a report whose signal is unchanged asks the database nothing at all.
+/// has a change signal (SQLite's data_version; PostgreSQL's notifications, decision 0022), a report whose signal is
+/// unchanged asks the database nothing at all.
 /// Thread-safe; a key is refreshed by one report at a time while the others wait for its result.
 /// </summary>
 internal sealed class FactsCache(IChangeSignal? signal) : IDisposable
@@ -77,7 +79,8 @@ internal sealed class FactsCache(IChangeSignal? signal) : IDisposable
 
     private long refreshes;
 
-    public bool HasSignal => signal is not null;
+    /// <summary>Each existing year's calendar with the signal taken before it was read (bounded by the years stored).</summary>
+    private readonly Dictionary<int, (long Signal, RoundCalendar Calendar)> calendars = [];
 
     /// <summary>The number of refreshes begun so far: a report notes it on arrival.</summary>
     public long Refreshes => Interlocked.Read(ref refreshes);
@@ -108,6 +111,34 @@ internal sealed class FactsCache(IChangeSignal? signal) : IDisposable
 
         facts = [];
         return false;
+    }
+
+    /// <summary>A year's calendar kept since a signal that has not moved: no commit anywhere since it was read.</summary>
+    public bool TryGetCalendar(int year, long? now, out RoundCalendar? calendar)
+    {
+        lock (gate)
+        {
+            if (now is { } current && calendars.TryGetValue(year, out var kept) && kept.Signal == current)
+            {
+                calendar = kept.Calendar;
+                return true;
+            }
+        }
+
+        calendar = null;
+        return false;
+    }
+
+    /// <summary>Keeps a year's calendar read after <paramref name="signal"/> was taken; a year not stored is not kept.</summary>
+    public void PutCalendar(int year, long? signal, RoundCalendar? calendar)
+    {
+        if (signal is { } taken && calendar is not null)
+        {
+            lock (gate)
+            {
+                calendars[year] = (taken, calendar);
+            }
+        }
     }
 
     public void Put(int year, int round, LocalDate asOf, Entry entry)
@@ -143,6 +174,7 @@ internal sealed class FactsCache(IChangeSignal? signal) : IDisposable
         lock (gate)
         {
             entries.Clear();
+            calendars.Clear();
         }
     }
 

@@ -31,6 +31,11 @@ internal abstract class SqlDialect
     /// </summary>
     public virtual Task WriteInFlight() => Task.CompletedTask;
 
+    /// <summary>A write of this store that may change reports has committed (PostgreSQL moves its change signal).</summary>
+    public virtual void Committed()
+    {
+    }
+
     /// <summary>A read transaction over one snapshot.</summary>
     public abstract Task<DbTransaction> BeginRead(DbConnection connection, CancellationToken cancellationToken);
 
@@ -131,8 +136,11 @@ internal abstract class SqlDialect
     public abstract Task SaveImportedEstimates(DbConnection connection, DbTransaction transaction, int year, IReadOnlyList<AccountEstimate> estimates, Instant recordedAt, CancellationToken cancellationToken);
 }
 
-/// <summary>A counter that changes whenever anyone may have committed (SQLite's data_version); equal values mean no commit in between.</summary>
+/// <summary>
+/// A counter that changes whenever anyone may have committed (SQLite's data_version, PostgreSQL's notifications);
+/// equal values mean no commit in between. Null when it cannot tell now (a listener not listening): ask the database.
+/// </summary>
 internal interface IChangeSignal : IDisposable
 {
-    long Read();
+    long? Read();
 }

@@ -78,9 +78,9 @@ public sealed class ConsumptionAsOfTests : IDisposable
     [Fact]
     public async Task A_report_read_again_shows_what_another_connection_committed_in_between()
     {
-        // The SQLite store reuses a report's facts while PRAGMA data_version is unchanged (decision 0007); a commit by
-        // any other connection — here a second store on the same database, as the CLI would be — must show at once.
-        // The PostgreSQL store reads afresh every time today; run there too, this keeps any cache added later honest.
+        // The store reuses a report's facts while its change signal stands still (SQLite's PRAGMA data_version; on
+        // PostgreSQL the process's notifications listener, decision 0022); a commit by another store on the same
+        // database — here in the same process, as a second store of the server would be — must show at once.
         var accounts = "committee,activity_area,account,name\nØkonomiudvalget,Administration,6.45.51,Sekretariat\n";
         (await client.PostAsync($"/api/budget-years/{Year}/dataset", Http.Dataset(("accounts", accounts), ("postings", "account,posted_on,amount\n6.45.51,2024-02-10,100.00\n")))).StatusCode.Should().Be(HttpStatusCode.OK);
         async Task<decimal> Consumption() => (await (await client.GetAsync($"/api/budget-years/{Year}/follow-up?round=1&by=account&asOf=2024-03-31")).Json())["rows"]![0]!["consumption"]!.GetValue<decimal>();

@@ -18,7 +18,7 @@ internal sealed class PostgresDialect : SqlDialect
 
     public override async Task<DbConnection> Open(string connectionString, CancellationToken cancellationToken)
     {
-        var connection = new NpgsqlConnection(connectionString);
+        var connection = new NpgsqlConnection(Named(connectionString));
         await connection.OpenAsync(cancellationToken);
         return connection;
     }
@@ -32,8 +32,34 @@ internal sealed class PostgresDialect : SqlDialect
         await transaction.CommitAsync(cancellationToken);
     }
 
+    /// <summary>The change signal of this store's facts cache (decision 0022); null when it has none.</summary>
+    private PostgresChangeSignal? signal;
+
+    /// <summary>The store's connection string and the same with the process's <see cref="PostgresChangeSignal.WriterName"/>.</summary>
+    private (string Given, string Named)? naming;
+
+    public override FactsCache? CreateFactsCache(string connectionString)
+    {
+        signal = PostgresChangeSignal.For(connectionString);
+        if (signal is not null)
+        {
+            naming = (connectionString, new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = PostgresChangeSignal.WriterName }.ToString());
+        }
+
+        return new FactsCache(signal);
+    }
+
+    private string Named(string connectionString) =>
+        naming is { } n && string.Equals(n.Given, connectionString, StringComparison.Ordinal) ? n.Named : connectionString;
+
     public override async Task<DbTransaction> BeginWrite(DbConnection connection, CancellationToken cancellationToken) =>
         await connection.BeginTransactionAsync(cancellationToken);
+
+    /// <summary>
+    /// This process's reports move on at once after its own write, instead of when the commit's notification comes
+    /// back (which the signal skips: it carries this store's name).
+    /// </summary>
+    public override void Committed() => signal?.Moved();
 
     public override async Task<DbTransaction> BeginRead(DbConnection connection, CancellationToken cancellationToken) =>
         await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);

@@ -33,7 +33,7 @@ internal sealed class SqliteDataVersion : IChangeSignal
         return new SqliteDataVersion(builder.ToString());
     }
 
-    public long Read()
+    public long? Read()
     {
         lock (gate)
         {

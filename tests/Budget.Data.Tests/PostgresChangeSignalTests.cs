@@ -1,0 +1,132 @@
+using Budget.Application;
+using Budget.Data.Postgres;
+using Dapper;
+
+namespace Budget.Data.Tests;
+
+/// <summary>
+/// PostgreSQL's change signal (decision 0022): it listens, moves with a commit made anywhere, reads null while it is
+/// not listening and listens again after its connection is lost; while it stands still a report asks nothing.
+/// </summary>
+public sealed class PostgresChangeSignalTests(ProviderDatabases databases) : StoreContract(databases)
+{
+    private static readonly TimeSpan Within = TimeSpan.FromSeconds(10);
+
+    private static async Task<long> Eventually(Func<long?> read, Func<long, bool> condition, string what)
+    {
+        var until = DateTime.UtcNow + Within;
+        while (DateTime.UtcNow < until)
+        {
+            if (read() is { } value && condition(value))
+            {
+                return value;
+            }
+
+            await Task.Delay(10);
+        }
+
+        throw new TimeoutException($"the signal did not {what} within {Within}");
+    }
+
+    private async Task Sql(string sql)
+    {
+        await using var connection = await Database("postgres").Open();
+        await connection.ExecuteAsync(sql);
+    }
+
+    [BothProvidersFact]
+    public async Task The_signal_listens_and_moves_with_a_commit_made_beside_the_store()
+    {
+        using var signal = PostgresChangeSignal.For(Database("postgres").ConnectionString)!;
+
+        signal.Read().Should().BeNull("nothing listens before the first read");
+        var listening = await Eventually(signal.Read, _ => true, "listen");
+        signal.Read().Should().Be(listening, "nothing was committed");
+
+        await Sql("INSERT INTO budget_year (year, created_at) VALUES (2090, now())");
+        await Eventually(signal.Read, value => value != listening, "move with a commit of another connection");
+    }
+
+    [BothProvidersFact]
+    public async Task A_lost_listener_reads_null_and_then_listens_again_past_every_value_read_before()
+    {
+        using var signal = PostgresChangeSignal.For(Database("postgres").ConnectionString)!;
+        var before = await Eventually(signal.Read, _ => true, "listen");
+
+        await Sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'budget change signal' AND datname = current_database()");
+        await Eventually(() => signal.IsListening ? null : 0, _ => true, "notice the lost connection");
+        var again = await Eventually(signal.Read, _ => true, "listen again");
+
+        again.Should().BeGreaterThan(before, "what was committed while nobody listened must not pass for unchanged");
+        await Sql("INSERT INTO budget_year (year, created_at) VALUES (2091, now())");
+        await Eventually(signal.Read, value => value != again, "move after listening again");
+    }
+
+    [BothProvidersFact]
+    public async Task While_the_signal_stands_still_a_report_asks_the_database_nothing()
+    {
+        using var store = Store("postgres");
+        await Import(store, 2092, new ImportData
+        {
+            Accounts = [Account("5.57.70", "Beskæftigelsesudvalget", "Overførsler")],
+            Postings = [Posting("5.57.70", Date(2092, 2, 3), 12_345)],
+        });
+        await ShouldAnswerWithoutTheDatabase(store, 2092, 12_345);
+    }
+
+    [BothProvidersFact]
+    public async Task The_store_s_own_write_moves_its_signal_once_not_again_when_its_notification_comes_back()
+    {
+        using var store = Store("postgres");
+        await Import(store, 2093, new ImportData
+        {
+            Accounts = [Account("5.57.70", "Beskæftigelsesudvalget", "Overførsler")],
+            Postings = [Posting("5.57.70", Date(2093, 2, 3), 100_00)],
+        });
+        await ShouldAnswerWithoutTheDatabase(store, 2093, 100_00);
+
+        // The write is seen at once; its own notification, arriving after, is not taken for a change beside the store.
+        await ((IAppropriationStore)store).AddPostings(2093, [Posting("5.57.70", Date(2093, 3, 1), 1_00)], Audit(2093, "postings.add", "postings"), None);
+        (await ((IYearStore)store).FindYear(2093, None)).Should().NotBeNull();
+        (await ((IFollowUpReader)store).AccountFacts(2093, R1, Date(2093, 3, 31), None)).Single().Consumption.Should().Be(Ore(101_00));
+        await Task.Delay(300);
+        await ShouldAnswerWithoutTheDatabase(store, 2093, 101_00, listening: true);
+    }
+
+    /// <param name="listening">
+    /// The signal listens and nothing has been committed since the last read: the very first read must answer from
+    /// what is kept. Otherwise the reads are repeated until the listener has started.
+    /// </param>
+    private async Task ShouldAnswerWithoutTheDatabase(BudgetStore store, int year, long consumption, bool listening = false)
+    {
+        IFollowUpReader reader = store;
+        IYearStore years = store;
+        var until = DateTime.UtcNow + Within;
+        while (true)
+        {
+            if (!listening)
+            {
+                await years.FindYear(year, None);
+                await reader.AccountFacts(year, R1, Date(year, 3, 31), None);
+            }
+
+            // The tables the calendar and the facts are read from are moved away (DDL notifies nothing): a report
+            // that asked the database would fail.
+            await Sql("ALTER TABLE budget_year RENAME TO budget_year_away; ALTER TABLE fact_change RENAME TO fact_change_away");
+            try
+            {
+                (await years.FindYear(year, None))!.Year.Should().Be(year);
+                (await reader.AccountFacts(year, R1, Date(year, 3, 31), None)).Single().Consumption.Should().Be(Ore(consumption));
+                return;
+            }
+            catch (Npgsql.PostgresException e) when (e.SqlState == "42P01" && !listening && DateTime.UtcNow < until)
+            {
+                // Not listening yet: the store asked. Put the tables back and read again.
+            }
+            finally
+            {
+                await Sql("ALTER TABLE budget_year_away RENAME TO budget_year; ALTER TABLE fact_change_away RENAME TO fact_change");
+            }
+        }
+    }
+}
