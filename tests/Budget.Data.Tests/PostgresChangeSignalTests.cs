@@ -93,6 +93,28 @@ public sealed class PostgresChangeSignalTests(ProviderDatabases databases) : Sto
         await ShouldAnswerWithoutTheDatabase(store, 2093, 101_00, listening: true);
     }
 
+    [BothProvidersFact]
+    public async Task Stores_of_one_process_with_different_connection_strings_see_each_other_s_writes()
+    {
+        // Two listeners in one process, each skipping only its own name: neither may skip the other's writes.
+        using var store = Store("postgres");
+        using var second = BudgetStores.Create("postgres", Database("postgres").ConnectionString + ";Command Timeout=31", Clock);
+        await Import(store, 2094, new ImportData
+        {
+            Accounts = [Account("5.57.70", "Beskæftigelsesudvalget", "Overførsler")],
+            Postings = [Posting("5.57.70", Date(2094, 2, 3), 100_00)],
+        });
+        await ShouldAnswerWithoutTheDatabase(store, 2094, 100_00);
+
+        await ((IAppropriationStore)second).AddPostings(2094, [Posting("5.57.70", Date(2094, 3, 1), 1_00)], Audit(2094, "postings.add", "postings"), None);
+        var until = DateTime.UtcNow + Within;
+        while ((await ((IFollowUpReader)store).AccountFacts(2094, R1, Date(2094, 3, 31), None)).Single().Consumption != Ore(101_00))
+        {
+            DateTime.UtcNow.Should().BeBefore(until, "the other store's write is notified");
+            await Task.Delay(10);
+        }
+    }
+
     /// <param name="listening">
     /// The signal listens and nothing has been committed since the last read: the very first read must answer from
     /// what is kept. Otherwise the reads are repeated until the listener has started.

@@ -21,12 +21,6 @@ internal sealed class PostgresChangeSignal : IChangeSignal
 
     public const string Channel = "budget_change";
 
-    /// <summary>
-    /// The application_name of this process's connections (20 characters, within PostgreSQL's 63): notifications
-    /// carrying it are this process's own writes.
-    /// </summary>
-    public static readonly string WriterName = $"budget {Guid.NewGuid():N}"[..20];
-
     private static readonly Lock Registry = new();
     private static readonly Dictionary<string, Listener> Listeners = new(StringComparer.Ordinal);
 
@@ -63,6 +57,13 @@ internal sealed class PostgresChangeSignal : IChangeSignal
     /// <summary>True while the listener is known to be listening (tests wait for it).</summary>
     public bool IsListening => listener.IsListening;
 
+    /// <summary>
+    /// The application_name of this process's connections to the database (20 characters, within PostgreSQL's 63):
+    /// notifications carrying it are this process's own writes. One per listener, so that two connection strings to
+    /// one database never skip each other's writes.
+    /// </summary>
+    public string WriterName => listener.Name;
+
     public long? Read() => listener.Read();
 
     /// <summary>A write of this process committed: move at once rather than when its notification comes back.</summary>
@@ -97,6 +98,7 @@ internal sealed class PostgresChangeSignal : IChangeSignal
         private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(1);
 
         private readonly string connectionString;
+        private readonly string probe = $"probe {Guid.NewGuid():N}";
         private readonly CancellationTokenSource stop = new();
         private readonly Lock gate = new();
         private Task? running;
@@ -111,7 +113,11 @@ internal sealed class PostgresChangeSignal : IChangeSignal
                 KeepAlive = 0,
                 TcpKeepAlive = true,
                 ApplicationName = "budget change signal",
+                // A connection that died without a word (a half-open socket) fails its heartbeat within seconds.
+                CommandTimeout = 3,
             }.ToString();
+
+        public string Name { get; } = $"budget {Guid.NewGuid():N}"[..20];
 
         /// <summary>Guarded by <see cref="Registry"/>.</summary>
         public int Leases { get; set; }
@@ -150,17 +156,35 @@ internal sealed class PostgresChangeSignal : IChangeSignal
                 try
                 {
                     await using var connection = new NpgsqlConnection(connectionString);
+                    var probed = false;
                     connection.Notification += (_, e) =>
                     {
-                        if (!string.Equals(e.Payload, WriterName, StringComparison.Ordinal))
+                        if (string.Equals(e.Payload, probe, StringComparison.Ordinal))
+                        {
+                            probed = true;
+                        }
+                        else if (!string.Equals(e.Payload, Name, StringComparison.Ordinal))
                         {
                             Interlocked.Increment(ref counter);
                         }
                     };
                     await connection.OpenAsync(stop.Token);
-                    await using (var command = new NpgsqlCommand($"LISTEN {Channel}", connection))
+                    await using (var command = new NpgsqlCommand($"LISTEN {Channel}; SELECT pg_notify('{Channel}', @Probe)", connection))
                     {
+                        command.Parameters.AddWithValue("Probe", probe);
                         await command.ExecuteNonQueryAsync(stop.Token);
+                    }
+
+                    // Listening only once a notification has come back (behind a pooler that hands each transaction
+                    // another server connection, LISTEN succeeds and nothing ever arrives).
+                    for (var waited = 0; !probed && waited < 5; waited++)
+                    {
+                        await connection.WaitAsync(TimeSpan.FromSeconds(1), stop.Token);
+                    }
+
+                    if (!probed)
+                    {
+                        throw new TimeoutException("no notification came back to the listener");
                     }
 
                     // Whatever was committed while nobody listened: one move, then the notifications tell the rest.
@@ -179,9 +203,10 @@ internal sealed class PostgresChangeSignal : IChangeSignal
                 {
                     return;
                 }
-                catch (Exception e) when (e is NpgsqlException or IOException or TimeoutException or InvalidOperationException or OperationCanceledException)
+                catch (Exception e) when (!stop.IsCancellationRequested && e is not OutOfMemoryException)
                 {
-                    // Lost or never reached: reports ask the database until the listener is back.
+                    // Lost, never reached, or refused: reports ask the database until the listener is back (whatever
+                    // went wrong, the listener tries again rather than end and leave the signal null for good).
                 }
                 finally
                 {
@@ -219,7 +244,11 @@ internal sealed class PostgresChangeSignal : IChangeSignal
                 // Ended with the cancellation.
             }
 
-            stop.Dispose();
+            // A listener still ending (past the wait) reads the token after this; it is left to the collector then.
+            if (ending is null || ending.IsCompleted)
+            {
+                stop.Dispose();
+            }
         }
     }
 }

@@ -30,12 +30,13 @@ internal sealed class PostgresDialect : SqlDialect
         await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(7201401)", transaction: transaction, cancellationToken: cancellationToken));
         await Migrator.Apply(connection, Name, cancellationToken, transaction);
         await transaction.CommitAsync(cancellationToken);
+        Committed(); // a migration that changes rows is this process's write: its notification is skipped
     }
 
     /// <summary>The change signal of this store's facts cache (decision 0022); null when it has none.</summary>
     private PostgresChangeSignal? signal;
 
-    /// <summary>The store's connection string and the same with the process's <see cref="PostgresChangeSignal.WriterName"/>.</summary>
+    /// <summary>The store's connection string and the same with its signal's <see cref="PostgresChangeSignal.WriterName"/>.</summary>
     private (string Given, string Named)? naming;
 
     public override FactsCache? CreateFactsCache(string connectionString)
@@ -43,7 +44,7 @@ internal sealed class PostgresDialect : SqlDialect
         signal = PostgresChangeSignal.For(connectionString);
         if (signal is not null)
         {
-            naming = (connectionString, new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = PostgresChangeSignal.WriterName }.ToString());
+            naming = (connectionString, new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = signal.WriterName }.ToString());
         }
 
         return new FactsCache(signal);
