@@ -66,11 +66,7 @@ public sealed class PostgresChangeSignalTests(ProviderDatabases databases) : Sto
     public async Task While_the_signal_stands_still_a_report_asks_the_database_nothing()
     {
         using var store = Store("postgres");
-        await Import(store, 2092, new ImportData
-        {
-            Accounts = [Account("5.57.70", "Beskæftigelsesudvalget", "Overførsler")],
-            Postings = [Posting("5.57.70", Date(2092, 2, 3), 12_345)],
-        });
+        await ImportOneAccount(store, 2092, 12_345);
         await ShouldAnswerWithoutTheDatabase(store, 2092, 12_345);
     }
 
@@ -78,11 +74,7 @@ public sealed class PostgresChangeSignalTests(ProviderDatabases databases) : Sto
     public async Task The_store_s_own_write_moves_its_signal_once_not_again_when_its_notification_comes_back()
     {
         using var store = Store("postgres");
-        await Import(store, 2093, new ImportData
-        {
-            Accounts = [Account("5.57.70", "Beskæftigelsesudvalget", "Overførsler")],
-            Postings = [Posting("5.57.70", Date(2093, 2, 3), 100_00)],
-        });
+        await ImportOneAccount(store, 2093, 100_00);
         await ShouldAnswerWithoutTheDatabase(store, 2093, 100_00);
 
         // The write is seen at once; its own notification, arriving after, is not taken for a change beside the store.
@@ -99,11 +91,7 @@ public sealed class PostgresChangeSignalTests(ProviderDatabases databases) : Sto
         // Two listeners in one process, each skipping only its own name: neither may skip the other's writes.
         using var store = Store("postgres");
         using var second = BudgetStores.Create("postgres", Database("postgres").ConnectionString + ";Command Timeout=31", Clock);
-        await Import(store, 2094, new ImportData
-        {
-            Accounts = [Account("5.57.70", "Beskæftigelsesudvalget", "Overførsler")],
-            Postings = [Posting("5.57.70", Date(2094, 2, 3), 100_00)],
-        });
+        await ImportOneAccount(store, 2094, 100_00);
         await ShouldAnswerWithoutTheDatabase(store, 2094, 100_00);
 
         await ((IAppropriationStore)second).AddPostings(2094, [Posting("5.57.70", Date(2094, 3, 1), 1_00)], Audit(2094, "postings.add", "postings"), None);
@@ -114,6 +102,14 @@ public sealed class PostgresChangeSignalTests(ProviderDatabases databases) : Sto
             await Task.Delay(10);
         }
     }
+
+    /// <summary>A year of one account with one posting on 3 February.</summary>
+    private async Task ImportOneAccount(BudgetStore store, int year, long ore) =>
+        await Import(store, year, new ImportData
+        {
+            Accounts = [Account("5.57.70", "Beskæftigelsesudvalget", "Overførsler")],
+            Postings = [Posting("5.57.70", Date(year, 2, 3), ore)],
+        });
 
     /// <param name="listening">
     /// The signal listens and nothing has been committed since the last read: the very first read must answer from
