@@ -57,7 +57,7 @@ internal sealed class PostingDays
 
         // Postings of one account often come together (a ledger sorted by account): skip the lookup then.
         var days = last is { } previous && string.Equals(previous.Account, account, StringComparison.Ordinal) ? previous : Lookup(account);
-        var at = days.Offset + (2 * (postedOn.DayOfYear - 1));
+        var at = days.At(postedOn.DayOfYear - 1);
         var sums = days.Slab;
         sums[at] = checked(sums[at] + ore);
         sums[at + 1]++;
@@ -97,7 +97,7 @@ internal sealed class PostingDays
         var sums = days.Slab;
         for (var d = 0; d < DaysInYear; d++)
         {
-            var at = days.Offset + (2 * d);
+            var at = days.At(d);
             if (sums[at + 1] > 0)
             {
                 yield return (d, sums[at], (int)sums[at + 1]);
@@ -134,8 +134,8 @@ internal sealed class PostingDays
                 var daysInMonth = CalendarSystem.Iso.GetDaysInMonth(Year, m);
                 for (var end = day + daysInMonth; day < end; day++)
                 {
-                    total = checked(total + days[account.Offset + (2 * day)]);
-                    if (days[account.Offset + (2 * day) + 1] > 0)
+                    total = checked(total + days[account.At(day)]);
+                    if (days[account.At(day) + 1] > 0)
                     {
                         firstMonth[a] = Math.Min(firstMonth[a], m);
                     }
@@ -175,5 +175,8 @@ internal sealed class PostingDays
         public long[] Slab { get; } = slab;
 
         public int Offset { get; } = offset;
+
+        /// <summary>Where a day's sum is in <see cref="Slab"/> (day 0 = 1 January); its count follows it.</summary>
+        public int At(int day) => Offset + (2 * day);
     }
 }

@@ -6,7 +6,7 @@ namespace Budget.Data.Postgres;
 /// PostgreSQL's counterpart of SQLite's data_version (decision 0022): a counter that moves on every notification of
 /// the channel <c>budget_change</c>, which the tables a report reads notify at each commit (migration 0011) — from
 /// another server, the CLI or psql — and on every write this process commits. A process is one server: its stores of
-/// one database share one listener and one counter, their connections carry the process's
+/// one connection string share one listener and one counter, their connections carry the listener's
 /// <see cref="WriterName"/>, and the notifications carrying it back are skipped (the write moved the counter when it
 /// committed; its own notification, a moment later, would look like a change made beside the store). The listener
 /// listens on a connection of its own, opened at the first read; while it is not listening (not yet, lost,

@@ -18,7 +18,7 @@ internal sealed class PostgresDialect : SqlDialect
 
     public override async Task<DbConnection> Open(string connectionString, CancellationToken cancellationToken)
     {
-        var connection = new NpgsqlConnection(Named(connectionString));
+        var connection = new NpgsqlConnection(named ?? connectionString);
         await connection.OpenAsync(cancellationToken);
         return connection;
     }
@@ -36,29 +36,29 @@ internal sealed class PostgresDialect : SqlDialect
     /// <summary>The change signal of this store's facts cache (decision 0022); null when it has none.</summary>
     private PostgresChangeSignal? signal;
 
-    /// <summary>The store's connection string and the same with its signal's <see cref="PostgresChangeSignal.WriterName"/>.</summary>
-    private (string Given, string Named)? naming;
+    /// <summary>
+    /// The store's connection string with its signal's <see cref="PostgresChangeSignal.WriterName"/> (a dialect serves
+    /// the one store that created it, and opens only that store's connections).
+    /// </summary>
+    private string? named;
 
     public override FactsCache? CreateFactsCache(string connectionString)
     {
         signal = PostgresChangeSignal.For(connectionString);
         if (signal is not null)
         {
-            naming = (connectionString, new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = signal.WriterName }.ToString());
+            named = new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = signal.WriterName }.ToString();
         }
 
         return new FactsCache(signal);
     }
-
-    private string Named(string connectionString) =>
-        naming is { } n && string.Equals(n.Given, connectionString, StringComparison.Ordinal) ? n.Named : connectionString;
 
     public override async Task<DbTransaction> BeginWrite(DbConnection connection, CancellationToken cancellationToken) =>
         await connection.BeginTransactionAsync(cancellationToken);
 
     /// <summary>
     /// This process's reports move on at once after its own write, instead of when the commit's notification comes
-    /// back (which the signal skips: it carries this store's name).
+    /// back (which the signal skips: it carries the signal's name).
     /// </summary>
     public override void Committed() => signal?.Moved();
 
