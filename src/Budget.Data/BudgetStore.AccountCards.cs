@@ -40,7 +40,7 @@ public sealed partial class BudgetStore : IAccountCardReader
 
         await using var connection = await Open(cancellationToken);
         await using var transaction = await dialect.BeginRead(connection, cancellationToken);
-        var found = (await Accounts(connection, transaction, year, account, null, cancellationToken)).SingleOrDefault();
+        var found = (await Accounts(connection, transaction, year, account, cancellationToken)).SingleOrDefault();
         if (found is null)
         {
             return null;

@@ -58,7 +58,7 @@ public sealed partial class BudgetStore : ICaseStore
             ids.Add(id);
         }
 
-        await CommitWrite(transaction, cancellationToken);
+        await CommitWrite(transaction, cancellationToken, calendars: false);
         return new CaseStoreResult(CaseStoreStatus.Done, ids, 1);
     }
 
@@ -77,7 +77,7 @@ public sealed partial class BudgetStore : ICaseStore
 
         await InsertCaseVersion(connection, transaction, id, expectedVersion + 1, revised, audit, cancellationToken);
         await InsertAudit(connection, transaction, audit, cancellationToken);
-        await CommitWrite(transaction, cancellationToken);
+        await CommitWrite(transaction, cancellationToken, calendars: false);
         return new CaseStoreResult(CaseStoreStatus.Done, [id], expectedVersion + 1);
     }
 
@@ -109,7 +109,7 @@ public sealed partial class BudgetStore : ICaseStore
         }
 
         await InsertAudit(connection, transaction, audit, cancellationToken);
-        await CommitWrite(transaction, cancellationToken);
+        await CommitWrite(transaction, cancellationToken, calendars: false);
         return new CaseStoreResult(CaseStoreStatus.Done, [id], version);
     }
 

@@ -15,7 +15,7 @@ public sealed partial class BudgetStore : IConsumptionReader
         ArgumentNullException.ThrowIfNull(dates);
         await using var connection = await Open(cancellationToken);
         await using var transaction = await dialect.BeginRead(connection, cancellationToken);
-        var accounts = await Accounts(connection, transaction, year, null, null, cancellationToken);
+        var accounts = await Accounts(connection, transaction, year, null, cancellationToken);
         var byDate = new List<Dictionary<string, Amount>>(dates.Count);
         foreach (var date in dates)
         {
@@ -40,7 +40,7 @@ public sealed partial class BudgetStore : IConsumptionReader
             """;
         await using var connection = await Open(cancellationToken);
         await using var transaction = await dialect.BeginRead(connection, cancellationToken);
-        var accounts = await Accounts(connection, transaction, year, null, null, cancellationToken);
+        var accounts = await Accounts(connection, transaction, year, null, cancellationToken);
         var cumulative = new Dictionary<string, long?[]>(accounts.Count, StringComparer.Ordinal);
         await using (var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql, new { Year = year }, transaction, cancellationToken: cancellationToken)))
         {
@@ -99,7 +99,7 @@ public sealed partial class BudgetStore : IConsumptionReader
 
         if (window.DaysFrom is { } from)
         {
-            await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(dialect.DaysConsumption(false), new { Year = year, DaysFrom = from.Iso(), DaysTo = window.DaysTo.Iso() }, transaction, cancellationToken: cancellationToken));
+            await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(dialect.DaysConsumption(null), new { Year = year, DaysFrom = from.Iso(), DaysTo = window.DaysTo.Iso() }, transaction, cancellationToken: cancellationToken));
             while (await reader.ReadAsync(cancellationToken))
             {
                 var account = reader.GetString(0);

@@ -17,7 +17,7 @@ public sealed partial class BudgetStore : IFollowUpReader
         {
             await using var connection = await Open(cancellationToken);
             await using var transaction = await dialect.BeginRead(connection, cancellationToken);
-            var facts = await AccountFacts(connection, transaction, year, round, asOf, null, cancellationToken);
+            var facts = await AccountFacts(connection, transaction, year, round, asOf, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return facts;
         }
@@ -82,12 +82,17 @@ public sealed partial class BudgetStore : IFollowUpReader
 
     private const string LastFactChangeSql = "SELECT CAST(COALESCE(MAX(version), 0) AS bigint) FROM fact_change";
 
+    /// <summary>The first changes logged after <c>@Since</c>, as many as a report recomputes one by one and one more.</summary>
+    private static readonly string ChangesSinceSql = $"SELECT version, year, account_id FROM fact_change WHERE version > @Since ORDER BY version LIMIT {FactChanges.MaxRecomputed + 1}";
+
     /// <summary>
     /// The facts as of the read transaction's snapshot, from what was kept where the fact_change log allows: the kept
     /// facts when no account of the year changed, those with the changed accounts read afresh when few changed, and
     /// everything read afresh after an import, a change of many accounts, a gap in the log, or (with a signal) a
     /// commit that logged nothing — a change made outside the store: the signal moved since the one taken right
     /// after the kept facts' snapshot, and no version was logged since (decision 0020).
+    /// The version travels with the changes since the kept facts, then the changed accounts' facts as one command: on
+    /// PostgreSQL two round trips and the commit instead of eight (decision 0023).
     /// </summary>
     /// <param name="mayLookAgain">
     /// On a first look, null instead of a full read when the signal moved and no version was logged: the caller waits
@@ -95,63 +100,90 @@ public sealed partial class BudgetStore : IFollowUpReader
     /// </param>
     private async Task<FactsCache.Entry?> Refresh(DbConnection connection, DbTransaction transaction, int year, RoundNumber round, LocalDate asOf, FactsCache.Entry? kept, long? signal, long refresh, bool mayLookAgain, CancellationToken cancellationToken)
     {
-        var version = await connection.ExecuteScalarAsync<long>(new CommandDefinition(LastFactChangeSql, transaction: transaction, cancellationToken: cancellationToken));
-
-        // The signal right after the snapshot: a commit after it is either logged (a version above this one, read from
-        // the log next time) or not (the signal has moved with no new version: read everything then).
-        // Without a signal before the snapshot, none after it either: a listener that came up in between missed what
-        // was committed while nobody listened.
-        var settled = signal is null ? null : factsCache!.Signal();
-        if (kept is not null && version == kept.Version && (signal is null || signal == kept.Settled))
+        var window = ConsumptionWindow.For(year, asOf);
+        var sql = kept is null
+            ? $"{dialect.PlanOnce}{LastFactChangeSql};\n{FactsSql(window, only: false)}"
+            : $"{dialect.PlanOnce}{LastFactChangeSql};\n{ChangesSinceSql}";
+        long version;
+        long? settled;
+        string[]? changed = null;
+        await using (var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql, FactsParameters(year, round, asOf, window, since: kept?.Version), transaction, cancellationToken: cancellationToken)))
         {
-            return new FactsCache.Entry(version, signal, kept.Facts, settled, refresh, kept.Positions);
-        }
+            await reader.ReadAsync(cancellationToken);
+            version = reader.GetInt64(0);
 
-        if (kept is not null && version == kept.Version && mayLookAgain)
-        {
-            return null;
-        }
+            // The signal right after the snapshot (taken by the command's first statement): a commit after it is either
+            // logged (a version above this one, read from the log next time) or not (the signal has moved with no new
+            // version: read everything then).
+            // Without a signal before the snapshot, none after it either: a listener that came up in between missed
+            // what was committed while nobody listened.
+            settled = signal is null ? null : factsCache!.Signal();
+            if (kept is null)
+            {
+                await reader.NextResultAsync(cancellationToken);
+                return new FactsCache.Entry(version, signal, await ReadFacts(reader, window, cancellationToken), settled, refresh);
+            }
 
-        if (kept is not null && version > kept.Version)
-        {
-            var changed = await ChangedAccounts(connection, transaction, year, kept.Version, cancellationToken);
-            if (changed is { Length: 0 })
+            if (version == kept.Version && (signal is null || signal == kept.Settled))
             {
                 return new FactsCache.Entry(version, signal, kept.Facts, settled, refresh, kept.Positions);
             }
 
-            if (changed is not null && changed.All(kept.Positions.ContainsKey))
+            if (version == kept.Version && mayLookAgain)
             {
-                // An account whose facts read the same (an estimate of another round, a movement after the date) keeps
-                // its object, and when all do, the list stays the same list: the follow-up kept for it is still right
-                // (KeptFollowUps, decision 0021).
-                AccountFacts[]? facts = null;
-                foreach (var fresh in await AccountFacts(connection, transaction, year, round, asOf, changed, cancellationToken))
-                {
-                    var position = kept.Positions[fresh.Account.Id.Value];
-                    if (!fresh.Equals(kept.Facts[position]))
-                    {
-                        facts ??= (AccountFacts[])kept.Facts.Clone();
-                        facts[position] = fresh;
-                    }
-                }
+                return null;
+            }
 
-                return new FactsCache.Entry(version, signal, facts ?? kept.Facts, settled, refresh, kept.Positions);
+            if (version > kept.Version)
+            {
+                await reader.NextResultAsync(cancellationToken);
+                changed = await ChangedAccounts(reader, year, kept.Version, cancellationToken);
             }
         }
 
-        return new FactsCache.Entry(version, signal, [.. await AccountFacts(connection, transaction, year, round, asOf, null, cancellationToken)], settled, refresh);
+        if (kept is not null && changed is { Length: 0 })
+        {
+            return new FactsCache.Entry(version, signal, kept.Facts, settled, refresh, kept.Positions);
+        }
+
+        if (kept is not null && changed is not null && changed.All(kept.Positions.ContainsKey))
+        {
+            // An account whose facts read the same (an estimate of another round, a movement after the date) keeps
+            // its object, and when all do, the list stays the same list: the follow-up kept for it is still right
+            // (KeptFollowUps, decision 0021).
+            AccountFacts[]? facts = null;
+            await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(FactsSql(window, only: true), FactsParameters(year, round, asOf, window, only: changed), transaction, cancellationToken: cancellationToken));
+            foreach (var fresh in await ReadFacts(reader, window, cancellationToken))
+            {
+                var position = kept.Positions[fresh.Account.Id.Value];
+                if (!fresh.Equals(kept.Facts[position]))
+                {
+                    facts ??= (AccountFacts[])kept.Facts.Clone();
+                    facts[position] = fresh;
+                }
+            }
+
+            return new FactsCache.Entry(version, signal, facts ?? kept.Facts, settled, refresh, kept.Positions);
+        }
+
+        // In the same snapshot: the version read above is the one these facts are as of.
+        return new FactsCache.Entry(version, signal, await AccountFacts(connection, transaction, year, round, asOf, cancellationToken), settled, refresh);
     }
 
     /// <summary>
-    /// The year's accounts logged in fact_change after <paramref name="since"/>; null when they cannot be told: the whole
-    /// year was logged (an import), versions are missing (forgotten), or too many changed to read one by one.
+    /// The year's accounts among <paramref name="reader"/>'s changes logged after <paramref name="since"/>; null when
+    /// they cannot be told: the whole year was logged (an import), versions are missing (forgotten), or too many
+    /// changed to read one by one.
     /// </summary>
-    private static async Task<string[]?> ChangedAccounts(DbConnection connection, DbTransaction transaction, int year, long since, CancellationToken cancellationToken)
+    private static async Task<string[]?> ChangedAccounts(DbDataReader reader, int year, long since, CancellationToken cancellationToken)
     {
-        var sql = $"SELECT version, year, account_id FROM fact_change WHERE version > @Since ORDER BY version LIMIT {FactChanges.MaxRecomputed + 1}";
-        var rows = (await connection.QueryAsync<(long Version, long Year, string? Account)>(new CommandDefinition(sql, new { Since = since }, transaction, cancellationToken: cancellationToken))).ToArray();
-        if (rows.Length == 0 || rows[0].Version != since + 1 || rows.Length > FactChanges.MaxRecomputed)
+        var rows = new List<(long Version, long Year, string? Account)>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add((reader.GetInt64(0), reader.GetInt64(1), reader.IsDBNull(2) ? null : reader.GetString(2)));
+        }
+
+        if (rows.Count == 0 || rows[0].Version != since + 1 || rows.Count > FactChanges.MaxRecomputed)
         {
             return null;
         }
@@ -170,62 +202,112 @@ public sealed partial class BudgetStore : IFollowUpReader
         return [.. accounts];
     }
 
-    /// <summary>
-    /// Everything the follow-up needs per account, in one read transaction. The hot path of every report: it reads
-    /// with plain data readers (a third of the time Dapper's materialisation takes for 5.000 accounts) and never
-    /// touches more than one row per account and kind, whatever the number of postings (docs/performance.md).
-    /// </summary>
-    /// <param name="only">The accounts to read (those changed since facts were kept), or null for all.</param>
-    private async Task<IReadOnlyList<AccountFacts>> AccountFacts(DbConnection connection, DbTransaction transaction, int year, RoundNumber round, LocalDate asOf, string[]? only, CancellationToken cancellationToken)
+    /// <summary>Every account's facts in one command (one round trip on PostgreSQL).</summary>
+    private async Task<AccountFacts[]> AccountFacts(DbConnection connection, DbTransaction transaction, int year, RoundNumber round, LocalDate asOf, CancellationToken cancellationToken)
     {
-        var filter = only is null ? "" : " AND " + dialect.InAccounts("account_id");
-        var movementsSql = $"""
+        var window = ConsumptionWindow.For(year, asOf);
+        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(FactsSql(window, only: false), FactsParameters(year, round, asOf, window), transaction, cancellationToken: cancellationToken));
+        return await ReadFacts(reader, window, cancellationToken);
+    }
+
+    /// <summary>The parameters of <see cref="FactsSql"/> and <see cref="ChangesSinceSql"/> (Dapper passes those a command names).</summary>
+    private static object FactsParameters(int year, RoundNumber round, LocalDate asOf, ConsumptionWindow window, string[]? only = null, long? since = null) => new
+    {
+        Since = since ?? 0,
+        Year = year,
+        Round = round.Value,
+        AsOf = asOf.Iso(),
+        Month = window.ThroughMonth,
+        DaysFrom = window.DaysFrom?.Iso(),
+        DaysTo = window.DaysTo.Iso(),
+        Only = only,
+    };
+
+    /// <summary>
+    /// Everything the follow-up needs per account, as statements of one command read in this order by
+    /// <see cref="ReadFacts"/>: accounts, movements, whole months (when the window has any), days (when it has any),
+    /// estimates. The hot path of every report: it never touches more than one row per account and kind, whatever the
+    /// number of postings (docs/performance.md).
+    /// </summary>
+    /// <param name="only">Only the accounts of the parameter <c>@Only</c> (those changed since facts were kept), or all.</param>
+    private string FactsSql(ConsumptionWindow window, bool only)
+    {
+        string Only(string column) => only ? " AND " + dialect.InAccounts(column) : "";
+        var statements = new List<string>
+        {
+            $"""
+            SELECT account_id, name, committee, activity_area, reporting_group, block, refusion_benefit
+            FROM account WHERE year = @Year{Only("account_id")}
+            """,
+            $"""
             SELECT account_id, kind, CAST(SUM(amount_ore) AS bigint)
             FROM movement
-            WHERE year = @Year AND decided_on <= {dialect.Date("@AsOf")}{filter}
+            WHERE year = @Year AND decided_on <= {dialect.Date("@AsOf")}{Only("account_id")}
             GROUP BY account_id, kind
-            """;
-        var wholeMonthsSql = $"""
-            SELECT account_id, cumulative_ore
-            FROM posting_month
-            WHERE year = @Year AND month = @Month{filter}
-            """;
-        var estimatesSql = $"""
-            SELECT round, account_id, estimate_ore, explanation, out_year_1_ore, out_year_2_ore, out_year_3_ore, out_year_4_ore,
-                   requested_ore, version, {dialect.InstantText("recorded_at")}, gross_ore, refusion_ore, basis, time_shift_ore
-            FROM estimate WHERE year = @Year AND round = @Round{filter}
-            """;
-
-        var accounts = await Accounts(connection, transaction, year, null, only, cancellationToken);
-        var appropriations = new Dictionary<string, AppropriationsByKind>(accounts.Count, StringComparer.Ordinal);
-        foreach (var (account, kind, ore) in await Read(movementsSql, new { Year = year, AsOf = asOf.Iso(), Only = only }, r => (r.GetString(0), r.GetString(1), r.GetInt64(2))))
+            """,
+        };
+        if (window.ThroughMonth > 0)
         {
-            appropriations[account] = appropriations.GetValueOrDefault(account).With(MovementKindCodes.Parse(kind), Amount.FromOre(ore));
+            statements.Add($"""
+                SELECT account_id, cumulative_ore
+                FROM posting_month
+                WHERE year = @Year AND month = @Month{Only("account_id")}
+                """);
         }
 
-        var window = ConsumptionWindow.For(year, asOf);
+        if (window.DaysFrom is not null)
+        {
+            statements.Add(dialect.DaysConsumption(only ? dialect.InAccounts("a.account_id") : null));
+        }
+
+        statements.Add($"""
+            SELECT round, account_id, estimate_ore, explanation, out_year_1_ore, out_year_2_ore, out_year_3_ore, out_year_4_ore,
+                   requested_ore, version, {dialect.InstantText("recorded_at")}, gross_ore, refusion_ore, basis, time_shift_ore
+            FROM estimate WHERE year = @Year AND round = @Round{Only("account_id")}
+            """);
+        return string.Join(";\n", statements);
+    }
+
+    /// <summary>Reads the results of <see cref="FactsSql"/>, the reader standing at the first (the accounts).</summary>
+    private static async Task<AccountFacts[]> ReadFacts(DbDataReader reader, ConsumptionWindow window, CancellationToken cancellationToken)
+    {
+        var accounts = await ReadAccounts(reader, cancellationToken);
+        var appropriations = new Dictionary<string, AppropriationsByKind>(accounts.Count, StringComparer.Ordinal);
+        await reader.NextResultAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var account = reader.GetString(0);
+            appropriations[account] = appropriations.GetValueOrDefault(account).With(MovementKindCodes.Parse(reader.GetString(1)), Amount.FromOre(reader.GetInt64(2)));
+        }
+
         var consumption = new Dictionary<string, Amount>(accounts.Count, StringComparer.Ordinal);
         if (window.ThroughMonth > 0)
         {
-            foreach (var (account, ore) in await Read(wholeMonthsSql, new { Year = year, Month = window.ThroughMonth, Only = only }, r => (r.GetString(0), r.GetInt64(1))))
+            await reader.NextResultAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
             {
-                consumption[account] = Amount.FromOre(ore);
+                consumption[reader.GetString(0)] = Amount.FromOre(reader.GetInt64(1));
             }
         }
 
-        if (window.DaysFrom is { } from)
+        if (window.DaysFrom is not null)
         {
-            foreach (var (account, ore) in await Read(dialect.DaysConsumption(only is not null), new { Year = year, DaysFrom = from.Iso(), DaysTo = window.DaysTo.Iso(), Only = only }, r => (r.GetString(0), r.GetInt64(1))))
+            await reader.NextResultAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
             {
-                consumption[account] = consumption.GetValueOrDefault(account) + Amount.FromOre(ore);
+                var account = reader.GetString(0);
+                consumption[account] = consumption.GetValueOrDefault(account) + Amount.FromOre(reader.GetInt64(1));
             }
         }
 
         var estimates = new Dictionary<string, AccountEstimate>(accounts.Count, StringComparer.Ordinal);
-        foreach (var row in await Read(estimatesSql, new { Year = year, Round = round.Value, Only = only }, r => new EstimateRow(
-            r.GetInt64(0), r.GetString(1), r.GetInt64(2), r.GetString(3), r.GetInt64(4), r.GetInt64(5), r.GetInt64(6), r.GetInt64(7),
-            r.IsDBNull(8) ? null : r.GetInt64(8), r.GetInt64(9), r.GetString(10), r.IsDBNull(11) ? null : r.GetInt64(11), r.IsDBNull(12) ? null : r.GetInt64(12), r.IsDBNull(13) ? null : r.GetString(13), r.IsDBNull(14) ? null : r.GetInt64(14))))
+        await reader.NextResultAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
         {
+            var r = reader;
+            var row = new EstimateRow(
+                r.GetInt64(0), r.GetString(1), r.GetInt64(2), r.GetString(3), r.GetInt64(4), r.GetInt64(5), r.GetInt64(6), r.GetInt64(7),
+                r.IsDBNull(8) ? null : r.GetInt64(8), r.GetInt64(9), r.GetString(10), r.IsDBNull(11) ? null : r.GetInt64(11), r.IsDBNull(12) ? null : r.GetInt64(12), r.IsDBNull(13) ? null : r.GetString(13), r.IsDBNull(14) ? null : r.GetInt64(14));
             estimates[row.AccountId] = row.ToEstimate();
         }
 
@@ -238,17 +320,5 @@ public sealed partial class BudgetStore : IFollowUpReader
         }
 
         return facts;
-
-        async Task<List<T>> Read<T>(string sql, object parameters, Func<DbDataReader, T> map)
-        {
-            var rows = new List<T>();
-            await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken));
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                rows.Add(map(reader));
-            }
-
-            return rows;
-        }
     }
 }

@@ -31,7 +31,7 @@ public sealed partial class BudgetStore : IImportStore
                 transaction,
                 cancellationToken: cancellationToken));
             var closedOn = await ClosedOn(connection, transaction, year, cancellationToken);
-            var existing = await Accounts(connection, transaction, year, null, null, cancellationToken);
+            var existing = await Accounts(connection, transaction, year, null, cancellationToken);
             var states = new Dictionary<RoundNumber, Domain.Appropriations.RoundState>();
             foreach (var round in RoundNumber.All)
             {
@@ -139,6 +139,7 @@ public sealed partial class BudgetStore : IImportStore
             await store.dialect.LogFactChanges(connection, transaction, year, null, cancellationToken);
             await store.InsertAudit(connection, transaction, audit, cancellationToken);
             await store.CommitWrite(transaction, cancellationToken);
+            await store.dialect.Imported(connection, CancellationToken.None); // committed: not to be cancelled into a failure
         }
 
         public async ValueTask DisposeAsync()

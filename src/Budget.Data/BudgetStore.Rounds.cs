@@ -118,7 +118,7 @@ public sealed partial class BudgetStore : IRoundStore
         }
 
         await InsertAudit(connection, transaction, audit, cancellationToken);
-        await CommitWrite(transaction, cancellationToken);
+        await CommitWrite(transaction, cancellationToken, calendars: false);
         return true;
     }
 

@@ -20,7 +20,7 @@ public sealed partial class BudgetStore : IAppropriationStore, IEstimateStore
         await YearCeiling.Check(connection, transaction, dialect.Magnitudes, year, movements, [], cancellationToken);
         await dialect.InsertMovements(connection, transaction, year, movements, audit.At, cancellationToken);
         await InsertAudit(connection, transaction, audit, cancellationToken);
-        await CommitWrite(transaction, cancellationToken);
+        await CommitWrite(transaction, cancellationToken, calendars: false);
     }
 
     public async Task AddPostings(int year, IReadOnlyList<Posting> postings, AuditEntry audit, CancellationToken cancellationToken)
@@ -39,7 +39,7 @@ public sealed partial class BudgetStore : IAppropriationStore, IEstimateStore
 
         await dialect.WritePostingDays(connection, transaction, days, cancellationToken);
         await InsertAudit(connection, transaction, audit, cancellationToken);
-        await CommitWrite(transaction, cancellationToken);
+        await CommitWrite(transaction, cancellationToken, calendars: false);
     }
 
     public async Task<StoredEstimate?> FindEstimate(int year, RoundNumber round, AccountId account, CancellationToken cancellationToken)
@@ -127,7 +127,7 @@ public sealed partial class BudgetStore : IAppropriationStore, IEstimateStore
         await connection.ExecuteAsync(new CommandDefinition(history, parameters, transaction, cancellationToken: cancellationToken));
         await dialect.LogFactChanges(connection, transaction, year, [estimate.Account.Value], cancellationToken);
         await InsertAudit(connection, transaction, audit, cancellationToken);
-        await CommitWrite(transaction, cancellationToken);
+        await CommitWrite(transaction, cancellationToken, calendars: false);
         return new EstimateSaveResult(EstimateSaveStatus.Saved, new StoredEstimate(year, estimate, version.Value, recordedAt), state);
     }
 }

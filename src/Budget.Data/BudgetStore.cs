@@ -36,7 +36,11 @@ public sealed partial class BudgetStore : IStoreMigrations, IYearStore, IDisposa
     /// PostgreSQL the change signal moves at once, not when the commit's notification comes back; decision 0022).
     /// Writes of users and keys commit plainly: they change no report.
     /// </summary>
-    private async Task CommitWrite(DbTransaction transaction, CancellationToken cancellationToken)
+    /// <param name="calendars">
+    /// False only for writes that never touch budget_year or estimate_round (estimates, movements, rounds' states,
+    /// cases): the years' calendars kept on PostgreSQL stay kept (decision 0023).
+    /// </param>
+    private async Task CommitWrite(DbTransaction transaction, CancellationToken cancellationToken, bool calendars = true)
     {
         try
         {
@@ -45,7 +49,7 @@ public sealed partial class BudgetStore : IStoreMigrations, IYearStore, IDisposa
         finally
         {
             // Also after a failed commit (it may have reached the server): one more refresh at worst.
-            dialect.Committed();
+            dialect.Committed(calendars);
         }
     }
 
@@ -63,7 +67,7 @@ public sealed partial class BudgetStore : IStoreMigrations, IYearStore, IDisposa
     /// </summary>
     public async Task<RoundCalendar?> FindYear(int year, CancellationToken cancellationToken)
     {
-        var signal = factsCache?.Signal();
+        var signal = factsCache?.CalendarSignal();
         if (factsCache is not null && factsCache.TryGetCalendar(year, signal, out var kept))
         {
             return kept;
@@ -96,37 +100,42 @@ public sealed partial class BudgetStore : IStoreMigrations, IYearStore, IDisposa
     public async Task<IReadOnlyList<Account>> Accounts(int year, CancellationToken cancellationToken)
     {
         await using var connection = await Open(cancellationToken);
-        return await Accounts(connection, null, year, null, null, cancellationToken);
+        return await Accounts(connection, null, year, null, cancellationToken);
     }
 
     public async Task<Account?> FindAccount(int year, AccountId account, CancellationToken cancellationToken)
     {
         await using var connection = await Open(cancellationToken);
-        return (await Accounts(connection, null, year, account, null, cancellationToken)).SingleOrDefault();
+        return (await Accounts(connection, null, year, account, cancellationToken)).SingleOrDefault();
     }
 
     /// <summary>
-    /// The year's accounts (or one), read with a plain data reader (the hot path of every report) and sorted here
-    /// rather than by ORDER BY, which costs SQLite a temporary b-tree: ordinal order by committee, area and account.
-    /// One account is its own statement (a key lookup): "@One IS NULL OR account_id = @One" made SQLite read every
-    /// account of the year for each estimate saved.
+    /// The year's accounts (or one), read with a plain data reader and sorted here rather than by ORDER BY, which
+    /// costs SQLite a temporary b-tree. One account is its own statement (a key lookup): "@One IS NULL OR
+    /// account_id = @One" made SQLite read every account of the year for each estimate saved.
     /// </summary>
-    /// <param name="among">When given, only these accounts (the facts cache reading the changed ones).</param>
-    private async Task<List<Account>> Accounts(DbConnection connection, DbTransaction? transaction, int year, AccountId? only, string[]? among, CancellationToken cancellationToken)
+    private static async Task<List<Account>> Accounts(DbConnection connection, DbTransaction? transaction, int year, AccountId? only, CancellationToken cancellationToken)
     {
         var sql = $"""
             SELECT account_id, name, committee, activity_area, reporting_group, block, refusion_benefit
-            FROM account WHERE year = @Year{(only is null ? "" : " AND account_id = @One")}{(among is null ? "" : " AND " + dialect.InAccounts("account_id"))}
+            FROM account WHERE year = @Year{(only is null ? "" : " AND account_id = @One")}
             """;
+        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql, new { Year = year, One = only?.Value }, transaction, cancellationToken: cancellationToken));
+        return await ReadAccounts(reader, cancellationToken);
+    }
+
+    /// <summary>
+    /// Accounts from a reader of the columns account_id, name, committee, activity_area, reporting_group, block and
+    /// refusion_benefit (the hot path of every report), in ordinal order by committee, area and account.
+    /// </summary>
+    private static async Task<List<Account>> ReadAccounts(DbDataReader reader, CancellationToken cancellationToken)
+    {
         var accounts = new List<Account>();
-        await using (var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql, new { Year = year, One = only?.Value, Only = among }, transaction, cancellationToken: cancellationToken)))
+        while (await reader.ReadAsync(cancellationToken))
         {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                accounts.Add(new AccountRow(
-                    reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
-                    reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6)).ToAccount());
-            }
+            accounts.Add(new AccountRow(
+                reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6)).ToAccount());
         }
 
         accounts.Sort(static (a, b) =>

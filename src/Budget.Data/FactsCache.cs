@@ -91,6 +91,9 @@ internal sealed class FactsCache(IChangeSignal? signal) : IDisposable
     /// <summary>The change signal now (null without one). Read before anything else, so facts are never newer than it says.</summary>
     public long? Signal() => signal?.Read();
 
+    /// <summary>The calendars' change signal now (null without one); read before a calendar is.</summary>
+    public long? CalendarSignal() => signal?.ReadCalendar();
+
     public Entry? Find(int year, int round, LocalDate asOf)
     {
         lock (gate)
@@ -113,7 +116,7 @@ internal sealed class FactsCache(IChangeSignal? signal) : IDisposable
         return false;
     }
 
-    /// <summary>A year's calendar kept since a signal that has not moved: no commit anywhere since it was read.</summary>
+    /// <summary>A year's calendar kept since a calendar signal that has not moved: no commit since that may have changed it.</summary>
     public bool TryGetCalendar(int year, long? now, out RoundCalendar? calendar)
     {
         lock (gate)

@@ -31,10 +31,22 @@ internal abstract class SqlDialect
     /// </summary>
     public virtual Task WriteInFlight() => Task.CompletedTask;
 
-    /// <summary>A write of this store that may change reports has committed (PostgreSQL moves its change signal).</summary>
-    public virtual void Committed()
+    /// <summary>
+    /// A write of this store that may change reports has committed (PostgreSQL moves its change signal, and the
+    /// calendars' too when <paramref name="calendars"/>: the write may have changed a year or its rounds' cut-offs).
+    /// </summary>
+    public virtual void Committed(bool calendars)
     {
     }
+
+    /// <summary>
+    /// Put before the first statement of a report's read transaction: its statements are planned once per connection
+    /// rather than at every report (PostgreSQL; decision 0023). Empty, or one statement ending in a semicolon.
+    /// </summary>
+    public virtual string PlanOnce => "";
+
+    /// <summary>After an import has committed, on its connection: PostgreSQL brings the planner's statistics up to date.</summary>
+    public virtual Task Imported(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>A read transaction over one snapshot.</summary>
     public abstract Task<DbTransaction> BeginRead(DbConnection connection, CancellationToken cancellationToken);
@@ -65,9 +77,9 @@ internal abstract class SqlDialect
 
     /// <summary>
     /// The consumption of each account from the days <c>@DaysFrom</c> through <c>@DaysTo</c> of the year: one key range
-    /// per account; with <paramref name="only"/>, of the accounts in <c>@Only</c> alone (see <see cref="InAccounts"/>).
+    /// per account; with <paramref name="accounts"/> (a condition on <c>a.account_id</c>), of those accounts alone.
     /// </summary>
-    public abstract string DaysConsumption(bool only);
+    public abstract string DaysConsumption(string? accounts);
 
     /// <summary>A condition that <paramref name="column"/> is one of the accounts of the string array parameter <c>@Only</c>.</summary>
     public abstract string InAccounts(string column);
@@ -143,4 +155,11 @@ internal abstract class SqlDialect
 internal interface IChangeSignal : IDisposable
 {
     long? Read();
+
+    /// <summary>
+    /// A counter that changes whenever a year's calendar may have changed: with every commit where the signal cannot
+    /// tell more (SQLite); on PostgreSQL with every commit of someone else and every write of this process that may
+    /// change a calendar (an import), not with its estimates and movements (decision 0023).
+    /// </summary>
+    long? ReadCalendar() => Read();
 }

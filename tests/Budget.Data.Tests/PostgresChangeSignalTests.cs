@@ -1,6 +1,8 @@
 using Budget.Application;
+using Budget.Domain.Appropriations;
 using Budget.Data.Postgres;
 using Dapper;
+using NodaTime;
 
 namespace Budget.Data.Tests;
 
@@ -146,5 +148,51 @@ public sealed class PostgresChangeSignalTests(ProviderDatabases databases) : Sto
                 await Sql("ALTER TABLE budget_year_away RENAME TO budget_year; ALTER TABLE fact_change_away RENAME TO fact_change");
             }
         }
+    }
+
+    [BothProvidersFact]
+    public async Task A_year_s_calendar_stays_kept_through_the_store_s_estimates_not_through_its_imports()
+    {
+        using var store = Store("postgres");
+        IYearStore years = store;
+        await ImportOneAccount(store, 2095, 100_00);
+        await ShouldAnswerWithoutTheDatabase(store, 2095, 100_00);
+
+        // An estimate of this process changes no calendar: the next report asks the year's table nothing (decision 0023).
+        (await ((IEstimateStore)store).SaveEstimate(2095, Estimate(R1, "5.57.70", 5_00), null, Clock.Now, Audit(2095, "estimate.save", "accounts/5.57.70/estimates/1"), None)).Status.Should().Be(EstimateSaveStatus.Saved);
+        await Sql("ALTER TABLE budget_year RENAME TO budget_year_away");
+        try
+        {
+            (await years.FindYear(2095, None))!.CutoffOf(R1).Should().Be(Date(2095, 3, 31));
+        }
+        finally
+        {
+            await Sql("ALTER TABLE budget_year_away RENAME TO budget_year");
+        }
+
+        // An import of this process may move a cut-off: seen at once, not when its notification comes back.
+        await Import(store, 2095, new ImportData { Cutoffs = new Dictionary<RoundNumber, LocalDate> { [R1] = Date(2095, 4, 30) } });
+        (await years.FindYear(2095, None))!.CutoffOf(R1).Should().Be(Date(2095, 4, 30));
+    }
+
+    [BothProvidersFact]
+    public async Task An_import_leaves_the_planner_statistics_of_what_it_filled()
+    {
+        using var store = Store("postgres");
+        await ImportOneAccount(store, 2096, 1_00);
+
+        await using var connection = await Database("postgres").Open();
+        var unanalysed = await connection.QueryAsync<string>(
+            "SELECT relname FROM pg_stat_user_tables WHERE relname IN ('account', 'estimate', 'movement', 'posting_month') AND COALESCE(last_analyze, last_autoanalyze) IS NULL");
+        unanalysed.Should().BeEmpty("a year read right after its import is planned with statistics");
+    }
+
+    [BothProvidersFact]
+    public void Connections_prepare_their_statements_unless_the_connection_string_says_otherwise()
+    {
+        new Npgsql.NpgsqlConnectionStringBuilder(PostgresDialect.Configured("Host=db;Username=budget", "budget 123")) { }
+            .Should().BeEquivalentTo(new { MaxAutoPrepare = PostgresDialect.AutoPrepared, ApplicationName = "budget 123" }, o => o.ExcludingMissingMembers());
+        new Npgsql.NpgsqlConnectionStringBuilder(PostgresDialect.Configured("Host=db;Max Auto Prepare=0", null)).MaxAutoPrepare.Should().Be(0, "0 turns preparation off, as behind a pooler in transaction mode");
+        new Npgsql.NpgsqlConnectionStringBuilder(PostgresDialect.Configured("Host=db;MaxAutoPrepare=5", null)).MaxAutoPrepare.Should().Be(5);
     }
 }

@@ -66,8 +66,13 @@ internal sealed class PostgresChangeSignal : IChangeSignal
 
     public long? Read() => listener.Read();
 
-    /// <summary>A write of this process committed: move at once rather than when its notification comes back.</summary>
-    public void Moved() => listener.Moved();
+    public long? ReadCalendar() => listener.ReadCalendar();
+
+    /// <summary>
+    /// A write of this process committed: move at once rather than when its notification comes back; the calendars'
+    /// counter too when the write may have changed a calendar.
+    /// </summary>
+    public void Moved(bool calendars) => listener.Moved(calendars);
 
     /// <summary>Ends the lease; the last lease of a database stops its listener.</summary>
     public void Dispose()
@@ -104,6 +109,12 @@ internal sealed class PostgresChangeSignal : IChangeSignal
         private Task? running;
         private bool stopped;
         private long counter;
+
+        /// <summary>
+        /// Moves with every notification but the process's own, with every change of listening, and with each write
+        /// of the process that may change a calendar: what a kept calendar is checked against (decision 0023).
+        /// </summary>
+        private long calendarCounter;
         private int listening;
 
         public Listener(string connectionString) =>
@@ -136,7 +147,25 @@ internal sealed class PostgresChangeSignal : IChangeSignal
             return IsListening ? Interlocked.Read(ref counter) : null;
         }
 
-        public void Moved() => Interlocked.Increment(ref counter);
+        public long? ReadCalendar()
+        {
+            if (running is null)
+            {
+                Start();
+            }
+
+            return IsListening ? Interlocked.Read(ref calendarCounter) : null;
+        }
+
+        public void Moved(bool calendars)
+        {
+            if (calendars)
+            {
+                Interlocked.Increment(ref calendarCounter);
+            }
+
+            Interlocked.Increment(ref counter);
+        }
 
         private void Start()
         {
@@ -165,6 +194,7 @@ internal sealed class PostgresChangeSignal : IChangeSignal
                         }
                         else if (!string.Equals(e.Payload, Name, StringComparison.Ordinal))
                         {
+                            Interlocked.Increment(ref calendarCounter);
                             Interlocked.Increment(ref counter);
                         }
                     };
@@ -188,6 +218,7 @@ internal sealed class PostgresChangeSignal : IChangeSignal
                     }
 
                     // Whatever was committed while nobody listened: one move, then the notifications tell the rest.
+                    Interlocked.Increment(ref calendarCounter);
                     Interlocked.Increment(ref counter);
                     Volatile.Write(ref listening, 1);
                     while (true)
@@ -211,6 +242,7 @@ internal sealed class PostgresChangeSignal : IChangeSignal
                 finally
                 {
                     Volatile.Write(ref listening, 0);
+                    Interlocked.Increment(ref calendarCounter);
                     Interlocked.Increment(ref counter);
                 }
 

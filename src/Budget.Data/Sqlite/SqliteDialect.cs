@@ -170,10 +170,10 @@ internal sealed class SqliteDialect : SqlDialect
 
     // CROSS JOIN fixes SQLite's join order: driven from account, each account's days are one primary-key range
     // (≤ 30 rows) instead of a scan of the year's days.
-    public override string DaysConsumption(bool only) => $"""
+    public override string DaysConsumption(string? accounts) => $"""
         SELECT p.account_id, SUM(p.amount_ore)
         FROM account a CROSS JOIN posting_day p ON p.year = a.year AND p.account_id = a.account_id AND p.posted_on BETWEEN @DaysFrom AND @DaysTo
-        WHERE a.year = @Year{(only ? " AND " + InAccounts("a.account_id") : "")}
+        WHERE a.year = @Year{(accounts is null ? "" : " AND " + accounts)}
         GROUP BY a.account_id
         """;
 

@@ -56,6 +56,16 @@ public readonly record struct AppropriationsByKind(
 
     public static AppropriationsByKind Add(AppropriationsByKind left, AppropriationsByKind right) => left + right;
 
+    public static AppropriationsByKind operator -(AppropriationsByKind left, AppropriationsByKind right) => new(
+        left.OriginalBudget - right.OriginalBudget,
+        left.PriorEstimateShifts - right.PriorEstimateShifts,
+        left.CarryOvers - right.CarryOvers,
+        left.CouncilDecisions - right.CouncilDecisions,
+        left.TechnicalReallocations - right.TechnicalReallocations,
+        left.EstimateAppropriations - right.EstimateAppropriations);
+
+    public static AppropriationsByKind Subtract(AppropriationsByKind left, AppropriationsByKind right) => left - right;
+
     /// <summary>The movements decided on or before <paramref name="asOf"/>, summed by kind.</summary>
     public static AppropriationsByKind AsOf(IEnumerable<AppropriationMovement> movements, LocalDate asOf)
     {

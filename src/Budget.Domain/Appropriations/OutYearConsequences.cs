@@ -24,4 +24,9 @@ public readonly record struct OutYearConsequences(Amount Year1, Amount Year2, Am
         left.Year1 + right.Year1, left.Year2 + right.Year2, left.Year3 + right.Year3, left.Year4 + right.Year4);
 
     public static OutYearConsequences Add(OutYearConsequences left, OutYearConsequences right) => left + right;
+
+    public static OutYearConsequences operator -(OutYearConsequences left, OutYearConsequences right) => new(
+        left.Year1 - right.Year1, left.Year2 - right.Year2, left.Year3 - right.Year3, left.Year4 - right.Year4);
+
+    public static OutYearConsequences Subtract(OutYearConsequences left, OutYearConsequences right) => left - right;
 }

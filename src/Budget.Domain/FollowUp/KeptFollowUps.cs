@@ -1,4 +1,5 @@
 using Budget.Domain.Appropriations;
+using Budget.Domain.Refusion;
 using NodaTime;
 
 namespace Budget.Domain.FollowUp;
@@ -71,6 +72,36 @@ public sealed class KeptFollowUps
         return new Kept(facts, layout, figures, committees, committeeSums, report, built);
     }
 
+    /// <summary>Replaces one member's figures in a sum being updated (the sum kept so far, or the one before the first change).</summary>
+    private static void Replace(Dictionary<int, FollowUpFigures?> sums, int key, FollowUpFigures before, FollowUpFigures replaced, FollowUpFigures by)
+    {
+        var sum = sums.TryGetValue(key, out var current) ? current : before;
+        sums[key] = sum is null ? null : Replaced(sum, replaced, by);
+    }
+
+    /// <summary>
+    /// A sum with one member's figures <paramref name="replaced"/> <paramref name="by"/> others, without its other
+    /// members: every figure is an exact integer, so subtracting and adding gives the sum that re-adding them would.
+    /// Null when the member's benefit (gross and refusion) goes away: whether another member has one, which decides
+    /// between a benefit of 0 and none, is not in the sum.
+    /// </summary>
+    private static FollowUpFigures? Replaced(FollowUpFigures sum, FollowUpFigures replaced, FollowUpFigures by)
+    {
+        if (replaced.Benefit is not null && by.Benefit is null)
+        {
+            return null;
+        }
+
+        var benefit = by.Benefit is null ? sum.Benefit : (sum.Benefit ?? RefusionTotals.None) - (replaced.Benefit ?? RefusionTotals.None) + by.Benefit;
+        return new FollowUpFigures(
+            sum.Appropriations - replaced.Appropriations + by.Appropriations,
+            sum.Consumption - replaced.Consumption + by.Consumption,
+            sum.Estimate - replaced.Estimate + by.Estimate,
+            sum.OutYears - replaced.OutYears + by.OutYears,
+            sum.EstimatesMissing - replaced.EstimatesMissing + by.EstimatesMissing,
+            benefit);
+    }
+
     /// <summary>The kept follow-up with the changed accounts re-added; null when the accounts are not the same, in the same order.</summary>
     private static Kept? Update(Kept before, IReadOnlyList<AccountFacts> facts, long built)
     {
@@ -80,8 +111,11 @@ public sealed class KeptFollowUps
         }
 
         FollowUpFigures[]? figures = null;
-        var changedRows = new HashSet<int>();
-        var changedCommittees = new HashSet<int>();
+
+        // Each changed row's and committee's sum with the changed accounts' figures replaced in it, or null where that
+        // cannot be told from the sum (then it is re-added from its members).
+        var changedRows = new Dictionary<int, FollowUpFigures?>();
+        var changedCommittees = new Dictionary<int, FollowUpFigures?>();
         for (var i = 0; i < facts.Count; i++)
         {
             var old = before.Facts[i];
@@ -97,9 +131,10 @@ public sealed class KeptFollowUps
             }
 
             figures ??= (FollowUpFigures[])before.Figures.Clone();
+            var replaced = before.Figures[i];
             figures[i] = fresh.Figures();
-            changedRows.Add(before.Layout.RowOf[i]);
-            changedCommittees.Add(before.Committees.RowOf[i]);
+            Replace(changedRows, before.Layout.RowOf[i], before.Report.Rows[before.Layout.RowOf[i]].Figures, replaced, figures[i]);
+            Replace(changedCommittees, before.Committees.RowOf[i], before.CommitteeSums[before.Committees.RowOf[i]], replaced, figures[i]);
         }
 
         if (figures is null)
@@ -108,15 +143,15 @@ public sealed class KeptFollowUps
         }
 
         var rows = before.Report.Rows.ToArray();
-        foreach (var r in changedRows)
+        foreach (var (r, sum) in changedRows)
         {
-            rows[r] = before.Layout.Rows[r] with { Figures = FollowUpLayout.Sum(before.Layout.Members[r], figures) };
+            rows[r] = before.Layout.Rows[r] with { Figures = sum ?? FollowUpLayout.Sum(before.Layout.Members[r], figures) };
         }
 
         var committeeSums = (FollowUpFigures[])before.CommitteeSums.Clone();
-        foreach (var c in changedCommittees)
+        foreach (var (c, sum) in changedCommittees)
         {
-            committeeSums[c] = FollowUpLayout.Sum(before.Committees.Members[c], figures);
+            committeeSums[c] = sum ?? FollowUpLayout.Sum(before.Committees.Members[c], figures);
         }
 
         var report = before.Report with { Rows = rows, Total = FollowUpLayout.Sum(committeeSums) };

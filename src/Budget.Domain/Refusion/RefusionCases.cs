@@ -17,6 +17,11 @@ public sealed record RefusionTotals(Amount Gross, Amount Refusion)
         new(left.Gross + right.Gross, left.Refusion + right.Refusion);
 
     public static RefusionTotals Add(RefusionTotals left, RefusionTotals right) => left + right;
+
+    public static RefusionTotals operator -(RefusionTotals left, RefusionTotals right) =>
+        new(left.Gross - right.Gross, left.Refusion - right.Refusion);
+
+    public static RefusionTotals Subtract(RefusionTotals left, RefusionTotals right) => left - right;
 }
 
 public sealed record RefusionCaseResult(string Id, IReadOnlyList<RefusionWeek> Weeks, RefusionTotals Totals);
