@@ -53,10 +53,13 @@ public sealed partial class BudgetStore : IFollowUpReader
             for (var look = 1; ; look++)
             {
                 FactsCache.Entry? entry;
-                await using (var transaction = await dialect.BeginRead(connection, cancellationToken))
+                await using (var transaction = await dialect.BeginSnapshot(connection, cancellationToken))
                 {
                     entry = await Refresh(connection, transaction, year, round, asOf, kept, signal, refresh, look == 1, cancellationToken);
-                    await transaction.CommitAsync(cancellationToken);
+                    if (transaction is not null)
+                    {
+                        await transaction.CommitAsync(cancellationToken);
+                    }
                 }
 
                 if (entry is null)
@@ -86,33 +89,40 @@ public sealed partial class BudgetStore : IFollowUpReader
     private static readonly string ChangesSinceSql = $"SELECT version, year, account_id FROM fact_change WHERE version > @Since ORDER BY version LIMIT {FactChanges.MaxRecomputed + 1}";
 
     /// <summary>
+    /// The year's accounts among the changes <see cref="ChangesSinceSql"/> reads, in the same snapshot: the accounts
+    /// <see cref="ChangedAccounts"/> makes of them whenever it can tell them.
+    /// </summary>
+    private static readonly string ChangedAccountsSql = $"SELECT c.account_id FROM ({ChangesSinceSql}) c WHERE c.year = @Year AND c.account_id IS NOT NULL";
+
+    /// <summary>
     /// The facts as of the read transaction's snapshot, from what was kept where the fact_change log allows: the kept
     /// facts when no account of the year changed, those with the changed accounts read afresh when few changed, and
     /// everything read afresh after an import, a change of many accounts, a gap in the log, or (with a signal) a
     /// commit that logged nothing — a change made outside the store: the signal moved since the one taken right
     /// after the kept facts' snapshot, and no version was logged since (decision 0020).
-    /// The version travels with the changes since the kept facts, then the changed accounts' facts as one command: on
-    /// PostgreSQL two round trips and the commit instead of eight (decision 0023).
+    /// The version, the changes since the kept facts and the changed accounts' facts travel as one command: on
+    /// PostgreSQL one round trip, its transaction in its text, instead of nine (decision 0023).
     /// </summary>
     /// <param name="mayLookAgain">
     /// On a first look, null instead of a full read when the signal moved and no version was logged: the caller waits
     /// for this process's write in flight and looks again.
     /// </param>
-    private async Task<FactsCache.Entry?> Refresh(DbConnection connection, DbTransaction transaction, int year, RoundNumber round, LocalDate asOf, FactsCache.Entry? kept, long? signal, long refresh, bool mayLookAgain, CancellationToken cancellationToken)
+    /// <param name="transaction">The snapshot's transaction, or null where each command is a snapshot of its own (<see cref="SqlDialect.BeginSnapshot"/>).</param>
+    private async Task<FactsCache.Entry?> Refresh(DbConnection connection, DbTransaction? transaction, int year, RoundNumber round, LocalDate asOf, FactsCache.Entry? kept, long? signal, long refresh, bool mayLookAgain, CancellationToken cancellationToken)
     {
         var window = ConsumptionWindow.For(year, asOf);
-        var sql = kept is null
-            ? $"{dialect.PlanOnce}{LastFactChangeSql};\n{FactsSql(window, only: false)}"
-            : $"{dialect.PlanOnce}{LastFactChangeSql};\n{ChangesSinceSql}";
+        var sql = dialect.InSnapshot(kept is null
+            ? $"{LastFactChangeSql};\n{FactsSql(window, changedOnly: false)}"
+            : $"{LastFactChangeSql};\n{ChangesSinceSql};\n{FactsSql(window, changedOnly: true)}");
         long version;
         long? settled;
-        string[]? changed = null;
         await using (var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql, FactsParameters(year, round, asOf, window, since: kept?.Version), transaction, cancellationToken: cancellationToken)))
         {
             await reader.ReadAsync(cancellationToken);
             version = reader.GetInt64(0);
 
-            // The signal right after the snapshot (taken by the command's first statement): a commit after it is either
+            // The signal right after the snapshot, as soon as the command answers (its first statement took the
+            // snapshot; PostgreSQL sends the answers of a command's statements together): a commit after it is either
             // logged (a version above this one, read from the log next time) or not (the signal has moved with no new
             // version: read everything then).
             // Without a signal before the snapshot, none after it either: a listener that came up in between missed
@@ -137,37 +147,37 @@ public sealed partial class BudgetStore : IFollowUpReader
             if (version > kept.Version)
             {
                 await reader.NextResultAsync(cancellationToken);
-                changed = await ChangedAccounts(reader, year, kept.Version, cancellationToken);
-            }
-        }
-
-        if (kept is not null && changed is { Length: 0 })
-        {
-            return new FactsCache.Entry(version, signal, kept.Facts, settled, refresh, kept.Positions);
-        }
-
-        if (kept is not null && changed is not null && changed.All(kept.Positions.ContainsKey))
-        {
-            // An account whose facts read the same (an estimate of another round, a movement after the date) keeps
-            // its object, and when all do, the list stays the same list: the follow-up kept for it is still right
-            // (KeptFollowUps, decision 0021).
-            AccountFacts[]? facts = null;
-            await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(FactsSql(window, only: true), FactsParameters(year, round, asOf, window, only: changed), transaction, cancellationToken: cancellationToken));
-            foreach (var fresh in await ReadFacts(reader, window, cancellationToken))
-            {
-                var position = kept.Positions[fresh.Account.Id.Value];
-                if (!fresh.Equals(kept.Facts[position]))
+                var changed = await ChangedAccounts(reader, year, kept.Version, cancellationToken);
+                if (changed is { Length: 0 })
                 {
-                    facts ??= (AccountFacts[])kept.Facts.Clone();
-                    facts[position] = fresh;
+                    return new FactsCache.Entry(version, signal, kept.Facts, settled, refresh, kept.Positions);
+                }
+
+                if (changed is not null && changed.All(kept.Positions.ContainsKey))
+                {
+                    // An account whose facts read the same (an estimate of another round, a movement after the date)
+                    // keeps its object, and when all do, the list stays the same list: the follow-up kept for it is
+                    // still right (KeptFollowUps, decision 0021).
+                    await reader.NextResultAsync(cancellationToken);
+                    AccountFacts[]? facts = null;
+                    foreach (var fresh in await ReadFacts(reader, window, cancellationToken))
+                    {
+                        var position = kept.Positions[fresh.Account.Id.Value];
+                        if (!fresh.Equals(kept.Facts[position]))
+                        {
+                            facts ??= (AccountFacts[])kept.Facts.Clone();
+                            facts[position] = fresh;
+                        }
+                    }
+
+                    return new FactsCache.Entry(version, signal, facts ?? kept.Facts, settled, refresh, kept.Positions);
                 }
             }
-
-            return new FactsCache.Entry(version, signal, facts ?? kept.Facts, settled, refresh, kept.Positions);
         }
 
-        // In the same snapshot: the version read above is the one these facts are as of.
-        return new FactsCache.Entry(version, signal, await AccountFacts(connection, transaction, year, round, asOf, cancellationToken), settled, refresh);
+        // Everything afresh, with the version it is as of: in the same snapshot where the store holds one open
+        // (SQLite), in a new one where a command is its own (PostgreSQL).
+        return await Refresh(connection, transaction, year, round, asOf, null, signal, refresh, mayLookAgain: false, cancellationToken);
     }
 
     /// <summary>
@@ -206,12 +216,12 @@ public sealed partial class BudgetStore : IFollowUpReader
     private async Task<AccountFacts[]> AccountFacts(DbConnection connection, DbTransaction transaction, int year, RoundNumber round, LocalDate asOf, CancellationToken cancellationToken)
     {
         var window = ConsumptionWindow.For(year, asOf);
-        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(FactsSql(window, only: false), FactsParameters(year, round, asOf, window), transaction, cancellationToken: cancellationToken));
+        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(FactsSql(window, changedOnly: false), FactsParameters(year, round, asOf, window), transaction, cancellationToken: cancellationToken));
         return await ReadFacts(reader, window, cancellationToken);
     }
 
     /// <summary>The parameters of <see cref="FactsSql"/> and <see cref="ChangesSinceSql"/> (Dapper passes those a command names).</summary>
-    private static object FactsParameters(int year, RoundNumber round, LocalDate asOf, ConsumptionWindow window, string[]? only = null, long? since = null) => new
+    private static object FactsParameters(int year, RoundNumber round, LocalDate asOf, ConsumptionWindow window, long? since = null) => new
     {
         Since = since ?? 0,
         Year = year,
@@ -220,7 +230,6 @@ public sealed partial class BudgetStore : IFollowUpReader
         Month = window.ThroughMonth,
         DaysFrom = window.DaysFrom?.Iso(),
         DaysTo = window.DaysTo.Iso(),
-        Only = only,
     };
 
     /// <summary>
@@ -229,10 +238,10 @@ public sealed partial class BudgetStore : IFollowUpReader
     /// estimates. The hot path of every report: it never touches more than one row per account and kind, whatever the
     /// number of postings (docs/performance.md).
     /// </summary>
-    /// <param name="only">Only the accounts of the parameter <c>@Only</c> (those changed since facts were kept), or all.</param>
-    private string FactsSql(ConsumptionWindow window, bool only)
+    /// <param name="changedOnly">Only the accounts changed since <c>@Since</c> (<see cref="ChangedAccountsSql"/>), or all.</param>
+    private string FactsSql(ConsumptionWindow window, bool changedOnly)
     {
-        string Only(string column) => only ? " AND " + dialect.InAccounts(column) : "";
+        string Only(string column) => changedOnly ? " AND " + dialect.AmongAccounts(column, ChangedAccountsSql) : "";
         var statements = new List<string>
         {
             $"""
@@ -257,7 +266,7 @@ public sealed partial class BudgetStore : IFollowUpReader
 
         if (window.DaysFrom is not null)
         {
-            statements.Add(dialect.DaysConsumption(only ? dialect.InAccounts("a.account_id") : null));
+            statements.Add(dialect.DaysConsumption(changedOnly ? dialect.AmongAccounts("a.account_id", ChangedAccountsSql) : null));
         }
 
         statements.Add($"""

@@ -40,10 +40,14 @@ internal abstract class SqlDialect
     }
 
     /// <summary>
-    /// Put before the first statement of a report's read transaction: its statements are planned once per connection
-    /// rather than at every report (PostgreSQL; decision 0023). Empty, or one statement ending in a semicolon.
+    /// A report's read over one snapshot: a transaction its commands share (SQLite: nothing travels), or null where
+    /// each command carries its own (<see cref="InSnapshot"/>).
     /// </summary>
-    public virtual string PlanOnce => "";
+    public virtual async Task<DbTransaction?> BeginSnapshot(DbConnection connection, CancellationToken cancellationToken) =>
+        await BeginRead(connection, cancellationToken);
+
+    /// <summary>The statements of one command read in one snapshot when <see cref="BeginSnapshot"/> gave no transaction.</summary>
+    public virtual string InSnapshot(string statements) => statements;
 
     /// <summary>After an import has committed, on its connection: PostgreSQL brings the planner's statistics up to date.</summary>
     public virtual Task Imported(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;
@@ -81,8 +85,8 @@ internal abstract class SqlDialect
     /// </summary>
     public abstract string DaysConsumption(string? accounts);
 
-    /// <summary>A condition that <paramref name="column"/> is one of the accounts of the string array parameter <c>@Only</c>.</summary>
-    public abstract string InAccounts(string column);
+    /// <summary>A condition that <paramref name="column"/> is one of the accounts a subquery selects (a handful).</summary>
+    public virtual string AmongAccounts(string column, string subquery) => $"{column} IN ({subquery})";
 
     public abstract bool IsUniqueViolation(Exception exception, string index);
 

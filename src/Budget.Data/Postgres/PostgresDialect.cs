@@ -83,11 +83,18 @@ internal sealed class PostgresDialect : SqlDialect
     /// </summary>
     public override void Committed(bool calendars) => signal?.Moved(calendars);
 
+    /// <summary>No transaction object: its BEGIN and COMMIT travel in the command (<see cref="InSnapshot"/>), one round trip in all.</summary>
+    public override Task<DbTransaction?> BeginSnapshot(DbConnection connection, CancellationToken cancellationToken) =>
+        Task.FromResult<DbTransaction?>(null);
+
     /// <summary>
-    /// A report's statements are prepared (Npgsql's automatic preparation, on by default in <see cref="Open"/>) and
-    /// keep their generic plan: planning them afresh cost more than running them after a single estimate changed.
+    /// The statements in a read-only repeatable-read transaction of their own, begun and committed in the same command
+    /// (a failure leaves the transaction aborted; Npgsql rolls it back when the connection goes back to the pool).
+    /// The statements are prepared (Npgsql's automatic preparation, on by default in <see cref="Open"/>) and keep
+    /// their generic plan: planning them afresh cost more than running them after a single estimate changed.
     /// </summary>
-    public override string PlanOnce => "SET LOCAL plan_cache_mode = force_generic_plan;\n";
+    public override string InSnapshot(string statements) =>
+        $"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;\nSET LOCAL plan_cache_mode = force_generic_plan;\n{statements};\nCOMMIT";
 
     /// <summary>The tables an import fills, whose statistics the reports' plans rely on.</summary>
     private static readonly string[] ImportedTables = ["account", "movement", "estimate", "posting_day", "posting_month", "fact_change", "estimate_round", "budget_year"];
@@ -158,8 +165,11 @@ internal sealed class PostgresDialect : SqlDialect
         WHERE a.year = @Year AND d.amount_ore IS NOT NULL{(accounts is null ? "" : " AND " + accounts)}
         """;
 
-    // The accounts travel as one text[] parameter.
-    public override string InAccounts(string column) => $"{column} = ANY(@Only)";
+    /// <summary>
+    /// The accounts as one array computed once: each table's rows are then looked up by key, where a semi-join with
+    /// the subquery walked every account of the year.
+    /// </summary>
+    public override string AmongAccounts(string column, string subquery) => $"{column} = ANY(ARRAY({subquery}))";
 
     public override bool IsUniqueViolation(Exception exception, string index) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } e && e.ConstraintName == index;

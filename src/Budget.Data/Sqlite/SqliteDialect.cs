@@ -177,9 +177,6 @@ internal sealed class SqliteDialect : SqlDialect
         GROUP BY a.account_id
         """;
 
-    // Dapper expands a list parameter into one parameter per element.
-    public override string InAccounts(string column) => $"{column} IN @Only";
-
     public override bool IsUniqueViolation(Exception exception, string index) =>
         exception is SqliteException { SqliteExtendedErrorCode: 2067 } e && e.Message.Contains(index, StringComparison.Ordinal);
 
