@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Budget.Application;
 using Budget.Domain.Appropriations;
+using Budget.Domain.Accounts;
 using Budget.Domain.FollowUp;
 using Budget.Domain.Money;
 using Dapper;
@@ -131,7 +132,7 @@ public sealed partial class BudgetStore : IFollowUpReader
             if (kept is null)
             {
                 await reader.NextResultAsync(cancellationToken);
-                return new FactsCache.Entry(version, signal, await ReadFacts(reader, window, cancellationToken), settled, refresh);
+                return new FactsCache.Entry(version, signal, await ReadFacts(reader, window, null, cancellationToken), settled, refresh);
             }
 
             if (version == kept.Version && (signal is null || signal == kept.Settled))
@@ -157,10 +158,11 @@ public sealed partial class BudgetStore : IFollowUpReader
                 {
                     // An account whose facts read the same (an estimate of another round, a movement after the date)
                     // keeps its object, and when all do, the list stays the same list: the follow-up kept for it is
-                    // still right (KeptFollowUps, decision 0021).
+                    // still right (KeptFollowUps, decision 0021). Their account rows are the kept ones: only an import
+                    // writes accounts, and it logs the whole year.
                     await reader.NextResultAsync(cancellationToken);
                     AccountFacts[]? facts = null;
-                    foreach (var fresh in await ReadFacts(reader, window, cancellationToken))
+                    foreach (var fresh in await ReadFacts(reader, window, [.. changed.Select(id => kept.Facts[kept.Positions[id]].Account)], cancellationToken))
                     {
                         var position = kept.Positions[fresh.Account.Id.Value];
                         if (!fresh.Equals(kept.Facts[position]))
@@ -217,7 +219,7 @@ public sealed partial class BudgetStore : IFollowUpReader
     {
         var window = ConsumptionWindow.For(year, asOf);
         await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(FactsSql(window, changedOnly: false), FactsParameters(year, round, asOf, window), transaction, cancellationToken: cancellationToken));
-        return await ReadFacts(reader, window, cancellationToken);
+        return await ReadFacts(reader, window, null, cancellationToken);
     }
 
     /// <summary>The parameters of <see cref="FactsSql"/> and <see cref="ChangesSinceSql"/> (Dapper passes those a command names).</summary>
@@ -234,27 +236,29 @@ public sealed partial class BudgetStore : IFollowUpReader
 
     /// <summary>
     /// Everything the follow-up needs per account, as statements of one command read in this order by
-    /// <see cref="ReadFacts"/>: accounts, movements, whole months (when the window has any), days (when it has any),
-    /// estimates. The hot path of every report: it never touches more than one row per account and kind, whatever the
+    /// <see cref="ReadFacts"/>: accounts (not for the changed accounts: the caller has them), movements, whole months
+    /// (when the window has any), days (when it has any), estimates. The hot path of every report: it never touches more than one row per account and kind, whatever the
     /// number of postings (docs/performance.md).
     /// </summary>
     /// <param name="changedOnly">Only the accounts changed since <c>@Since</c> (<see cref="ChangedAccountsSql"/>), or all.</param>
     private string FactsSql(ConsumptionWindow window, bool changedOnly)
     {
         string Only(string column) => changedOnly ? " AND " + dialect.AmongAccounts(column, ChangedAccountsSql) : "";
-        var statements = new List<string>
+        var statements = new List<string>();
+        if (!changedOnly)
         {
-            $"""
-            SELECT account_id, name, committee, activity_area, reporting_group, block, refusion_benefit
-            FROM account WHERE year = @Year{Only("account_id")}
-            """,
-            $"""
+            statements.Add("""
+                SELECT account_id, name, committee, activity_area, reporting_group, block, refusion_benefit
+                FROM account WHERE year = @Year
+                """);
+        }
+
+        statements.Add($"""
             SELECT account_id, kind, CAST(SUM(amount_ore) AS bigint)
             FROM movement
             WHERE year = @Year AND decided_on <= {dialect.Date("@AsOf")}{Only("account_id")}
             GROUP BY account_id, kind
-            """,
-        };
+            """);
         if (window.ThroughMonth > 0)
         {
             statements.Add($"""
@@ -277,12 +281,19 @@ public sealed partial class BudgetStore : IFollowUpReader
         return string.Join(";\n", statements);
     }
 
-    /// <summary>Reads the results of <see cref="FactsSql"/>, the reader standing at the first (the accounts).</summary>
-    private static async Task<AccountFacts[]> ReadFacts(DbDataReader reader, ConsumptionWindow window, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the results of <see cref="FactsSql"/>, the reader standing at the first: the accounts', or when
+    /// <paramref name="accounts"/> are given (the changed ones) the movements'.
+    /// </summary>
+    private static async Task<AccountFacts[]> ReadFacts(DbDataReader reader, ConsumptionWindow window, IReadOnlyList<Account>? accounts, CancellationToken cancellationToken)
     {
-        var accounts = await ReadAccounts(reader, cancellationToken);
+        if (accounts is null)
+        {
+            accounts = await ReadAccounts(reader, cancellationToken);
+            await reader.NextResultAsync(cancellationToken);
+        }
+
         var appropriations = new Dictionary<string, AppropriationsByKind>(accounts.Count, StringComparer.Ordinal);
-        await reader.NextResultAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             var account = reader.GetString(0);
