@@ -125,8 +125,10 @@ public sealed partial class BudgetStore : IAppropriationStore, IEstimateStore
         }
 
         await connection.ExecuteAsync(new CommandDefinition(history, parameters, transaction, cancellationToken: cancellationToken));
-        await dialect.LogFactChanges(connection, transaction, year, [estimate.Account.Value], cancellationToken);
+        // The audit entry before the change log: on PostgreSQL the log's lock is then held only from the log's
+        // statement to the commit, not across the audit's round trip too (decision 0023).
         await InsertAudit(connection, transaction, audit, cancellationToken);
+        await dialect.LogFactChanges(connection, transaction, year, [estimate.Account.Value], cancellationToken);
         await CommitWrite(transaction, cancellationToken, calendars: false);
         return new EstimateSaveResult(EstimateSaveStatus.Saved, new StoredEstimate(year, estimate, version.Value, recordedAt), state);
     }

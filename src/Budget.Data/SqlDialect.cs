@@ -135,7 +135,7 @@ internal abstract class SqlDialect
     /// <see cref="FactChanges.MaxAccountsPerWrite"/> accounts: every account of the year). Every write path that
     /// changes an account, its movements, postings or estimates calls it before it commits (docs/architecture.md);
     /// the facts cache of every process then recomputes those accounts only (decision 0020). On PostgreSQL it takes
-    /// a lock held to the commit, so it is the write's last statement but its audit entry.
+    /// a lock held to the commit, so it is best the write's last statement (an estimate writes its audit entry before it).
     /// </summary>
     public async Task LogFactChanges(DbConnection connection, DbTransaction transaction, int year, IReadOnlyCollection<string>? accounts, CancellationToken cancellationToken)
     {

@@ -298,14 +298,16 @@ internal sealed class PostgresDialect : SqlDialect
     /// </summary>
     protected override async Task AppendFactChanges(DbConnection connection, DbTransaction transaction, int year, string?[] accounts, CancellationToken cancellationToken)
     {
-        await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(7203000)", transaction: transaction, commandTimeout: 0, cancellationToken: cancellationToken));
+        // The lock travels with the statements it guards: it is held from here to the commit, not also across a
+        // round trip of its own (decision 0023).
         const string sql = """
+            SELECT pg_advisory_xact_lock(7203000);
             INSERT INTO fact_change (version, year, account_id)
             SELECT x.top + a.n, @Year, a.account_id
             FROM (SELECT COALESCE(MAX(version), 0) AS top FROM fact_change) x, unnest(CAST(@Accounts AS text[])) WITH ORDINALITY AS a(account_id, n);
             DELETE FROM fact_change WHERE version <= (SELECT MAX(version) FROM fact_change) - @Kept;
             """;
-        await connection.ExecuteAsync(new CommandDefinition(sql, new { Year = (long)year, Accounts = accounts, Kept = (long)FactChanges.Kept }, transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(sql, new { Year = (long)year, Accounts = accounts, Kept = (long)FactChanges.Kept }, transaction, commandTimeout: 0, cancellationToken: cancellationToken));
     }
 
     /// <summary>
