@@ -42,6 +42,13 @@ public sealed partial class BudgetStore : IFollowUpReader
             }
 
             signal = factsCache.Signal();
+            if (kept is not null && signal is not null && kept.Signal == signal)
+            {
+                // Refreshed while this report waited (right after this process's write, RefreshKeptSoon) and nothing
+                // committed since that refresh took its signal: what TryGetUnchanged would have answered.
+                return kept.Facts;
+            }
+
             var refresh = factsCache.BeginRefresh();
 
             await using var connection = await Open(cancellationToken);
@@ -80,6 +87,45 @@ public sealed partial class BudgetStore : IFollowUpReader
             }
         }
     }
+
+    /// <summary>
+    /// Right after this process's write to a year has committed, the year's kept facts are refreshed in the background,
+    /// so that the report which usually follows a write (the page reloads its grid after an estimate is saved) finds
+    /// them ready or waits for a refresh already under way instead of starting its own (decision 0023). At most one
+    /// refresh waits per key; a failure is left to the next report, which refreshes as it always did.
+    /// </summary>
+    private void RefreshKeptSoon(int year)
+    {
+        if (factsCache is null)
+        {
+            return;
+        }
+
+        foreach (var (round, asOf) in factsCache.KeysOf(year))
+        {
+            if (!factsCache.TryScheduleRefresh(year, round, asOf))
+            {
+                continue;
+            }
+
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    factsCache.RefreshStarting(year, round, asOf);
+                    await AccountFacts(year, RoundNumber.Of(round), asOf, CancellationToken.None);
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    // The store disposed, the database gone or busy: the next report refreshes itself.
+                }
+            });
+        }
+    }
+
+    /// <summary>The kept facts a report of the key would answer with now without asking the database; null when it would ask (tests).</summary>
+    internal IReadOnlyList<AccountFacts>? KeptFacts(int year, RoundNumber round, LocalDate asOf) =>
+        factsCache is not null && factsCache.TryGetUnchanged(year, round.Value, asOf, factsCache.Signal(), out var facts) ? facts : null;
 
     /// <summary>How long a report waits for this process's write in flight before its second look (decision 0021).</summary>
     private static readonly TimeSpan LookAgainAfterAtMost = TimeSpan.FromMilliseconds(50);

@@ -130,6 +130,7 @@ public sealed partial class BudgetStore : IAppropriationStore, IEstimateStore
         await InsertAudit(connection, transaction, audit, cancellationToken);
         await dialect.LogFactChanges(connection, transaction, year, [estimate.Account.Value], cancellationToken);
         await CommitWrite(transaction, cancellationToken, calendars: false);
+        RefreshKeptSoon(year);
         return new EstimateSaveResult(EstimateSaveStatus.Saved, new StoredEstimate(year, estimate, version.Value, recordedAt), state);
     }
 }

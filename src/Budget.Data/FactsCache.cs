@@ -144,6 +144,36 @@ internal sealed class FactsCache(IChangeSignal? signal) : IDisposable
         }
     }
 
+    /// <summary>The keys (round, as-of) of a year's kept facts.</summary>
+    public IReadOnlyList<(int Round, LocalDate AsOf)> KeysOf(int year)
+    {
+        lock (gate)
+        {
+            return [.. entries.Keys.Where(k => k.Year == year).Select(k => (k.Round, k.AsOf))];
+        }
+    }
+
+    /// <summary>Keys with a background refresh scheduled and not yet started (at most one waits per key).</summary>
+    private readonly HashSet<(int Year, int Round, LocalDate AsOf)> scheduled = [];
+
+    /// <summary>True when no background refresh of the key is waiting to start; it is then the caller's to run.</summary>
+    public bool TryScheduleRefresh(int year, int round, LocalDate asOf)
+    {
+        lock (gate)
+        {
+            return scheduled.Add((year, round, asOf));
+        }
+    }
+
+    /// <summary>A scheduled refresh starts: a write committed from now on schedules another.</summary>
+    public void RefreshStarting(int year, int round, LocalDate asOf)
+    {
+        lock (gate)
+        {
+            scheduled.Remove((year, round, asOf));
+        }
+    }
+
     public void Put(int year, int round, LocalDate asOf, Entry entry)
     {
         lock (gate)
