@@ -156,9 +156,18 @@ internal sealed class FactsCache(IChangeSignal? signal) : IDisposable
     /// <summary>Keys with a background refresh scheduled and not yet started (at most one waits per key).</summary>
     private readonly HashSet<(int Year, int Round, LocalDate AsOf)> scheduled = [];
 
-    /// <summary>True when no background refresh of the key is waiting to start; it is then the caller's to run.</summary>
+    /// <summary>
+    /// True when no refresh of the key is under way and no background refresh of it waits to start; it is then the
+    /// caller's to run. Under way means reports are refreshing the key themselves (under load): a background refresh
+    /// would only make them refresh once more after it.
+    /// </summary>
     public bool TryScheduleRefresh(int year, int round, LocalDate asOf)
     {
+        if (Stripe(year, round, asOf).CurrentCount == 0)
+        {
+            return false;
+        }
+
         lock (gate)
         {
             return scheduled.Add((year, round, asOf));
@@ -191,7 +200,7 @@ internal sealed class FactsCache(IChangeSignal? signal) : IDisposable
     /// <summary>Held while a key is refreshed, so concurrent reports of it wait for one refresh instead of each doing it.</summary>
     public async Task<IDisposable> Refreshing(int year, int round, LocalDate asOf, CancellationToken cancellationToken)
     {
-        var semaphore = refreshing[unchecked((uint)HashCode.Combine(year, round, asOf)) % (uint)refreshing.Length];
+        var semaphore = Stripe(year, round, asOf);
         await semaphore.WaitAsync(cancellationToken);
         return new Release(semaphore);
     }
@@ -210,6 +219,9 @@ internal sealed class FactsCache(IChangeSignal? signal) : IDisposable
             calendars.Clear();
         }
     }
+
+    private SemaphoreSlim Stripe(int year, int round, LocalDate asOf) =>
+        refreshing[unchecked((uint)HashCode.Combine(year, round, asOf)) % (uint)refreshing.Length];
 
     private sealed class Release(SemaphoreSlim semaphore) : IDisposable
     {
