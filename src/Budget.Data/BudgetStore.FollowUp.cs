@@ -42,11 +42,11 @@ public sealed partial class BudgetStore : IFollowUpReader
             }
 
             signal = factsCache.Signal();
-            if (kept is not null && signal is not null && kept.Signal == signal)
+            if (factsCache.TryGetUnchanged(year, round.Value, asOf, signal, out var refreshed))
             {
-                // Refreshed while this report waited (right after this process's write, RefreshKeptSoon) and nothing
-                // committed since that refresh took its signal: what TryGetUnchanged would have answered.
-                return kept.Facts;
+                // Refreshed while this report waited (right after this process's write, RefreshKeptSoon), and nothing
+                // committed since that refresh took its signal.
+                return refreshed;
             }
 
             var refresh = factsCache.BeginRefresh();
@@ -283,8 +283,8 @@ public sealed partial class BudgetStore : IFollowUpReader
     /// <summary>
     /// Everything the follow-up needs per account, as statements of one command read in this order by
     /// <see cref="ReadFacts"/>: accounts (not for the changed accounts: the caller has them), movements, whole months
-    /// (when the window has any), days (when it has any), estimates. The hot path of every report: it never touches more than one row per account and kind, whatever the
-    /// number of postings (docs/performance.md).
+    /// (when the window has any), days (when it has any), estimates. The hot path of every report: it never touches
+    /// more than one row per account and kind, whatever the number of postings (docs/performance.md).
     /// </summary>
     /// <param name="changedOnly">Only the accounts changed since <c>@Since</c> (<see cref="ChangedAccountsSql"/>), or all.</param>
     private string FactsSql(ConsumptionWindow window, bool changedOnly)

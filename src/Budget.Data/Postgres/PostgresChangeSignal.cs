@@ -135,26 +135,20 @@ internal sealed class PostgresChangeSignal : IChangeSignal
 
         public bool IsListening => Volatile.Read(ref listening) == 1;
 
-        public long? Read()
+        public long? Read() => ReadListening(ref counter);
+
+        public long? ReadCalendar() => ReadListening(ref calendarCounter);
+
+        private long? ReadListening(ref long value)
         {
             if (running is null)
             {
                 Start();
             }
 
-            // The flag is read before the counter: a lost listener clears the flag, then moves the counter, so a
+            // The flag is read before the counter: a lost listener clears the flag, then moves the counters, so a
             // value read while listening is never taken for one read after a gap.
-            return IsListening ? Interlocked.Read(ref counter) : null;
-        }
-
-        public long? ReadCalendar()
-        {
-            if (running is null)
-            {
-                Start();
-            }
-
-            return IsListening ? Interlocked.Read(ref calendarCounter) : null;
+            return IsListening ? Interlocked.Read(ref value) : null;
         }
 
         public void Moved(bool calendars)
@@ -166,6 +160,9 @@ internal sealed class PostgresChangeSignal : IChangeSignal
 
             Interlocked.Increment(ref counter);
         }
+
+        /// <summary>Someone else committed, or listening began or ended: both counters move.</summary>
+        private void MovedBeside() => Moved(calendars: true);
 
         private void Start()
         {
@@ -194,8 +191,7 @@ internal sealed class PostgresChangeSignal : IChangeSignal
                         }
                         else if (!string.Equals(e.Payload, Name, StringComparison.Ordinal))
                         {
-                            Interlocked.Increment(ref calendarCounter);
-                            Interlocked.Increment(ref counter);
+                            MovedBeside();
                         }
                     };
                     await connection.OpenAsync(stop.Token);
@@ -218,8 +214,7 @@ internal sealed class PostgresChangeSignal : IChangeSignal
                     }
 
                     // Whatever was committed while nobody listened: one move, then the notifications tell the rest.
-                    Interlocked.Increment(ref calendarCounter);
-                    Interlocked.Increment(ref counter);
+                    MovedBeside();
                     Volatile.Write(ref listening, 1);
                     while (true)
                     {
@@ -242,8 +237,7 @@ internal sealed class PostgresChangeSignal : IChangeSignal
                 finally
                 {
                     Volatile.Write(ref listening, 0);
-                    Interlocked.Increment(ref calendarCounter);
-                    Interlocked.Increment(ref counter);
+                    MovedBeside();
                 }
 
                 try

@@ -117,7 +117,8 @@ internal sealed class PostgresDialect : SqlDialect
             var tables = (await connection.QueryAsync<string>(new CommandDefinition(stale, new { Tables = ImportedTables }, cancellationToken: cancellationToken))).ToArray();
             if (tables.Length > 0)
             {
-                await connection.ExecuteAsync(new CommandDefinition("ANALYZE " + string.Join(", ", tables.Select(t => ImportedTables.Single(known => known == t))), commandTimeout: 0, cancellationToken: cancellationToken));
+                // The names written into the statement are the list's own, never the text the catalogue returned.
+                await connection.ExecuteAsync(new CommandDefinition("ANALYZE " + string.Join(", ", ImportedTables.Where(tables.Contains)), commandTimeout: 0, cancellationToken: cancellationToken));
             }
         }
         catch (PostgresException)
