@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Budget.Application;
 using Budget.Application.Audit;
+using Budget.Application.YearEnd;
 using Budget.Domain.Accounts;
 using Budget.Domain.Appropriations;
 using Dapper;
@@ -61,76 +62,192 @@ public sealed partial class BudgetStore : IAppropriationStore, IEstimateStore
         return row is null ? null : new StoredEstimate(year, row.ToEstimate(), row.Version, Text.ToInstant(row.RecordedAt));
     }
 
+    /// <summary>The most estimates one group commit writes in one transaction (decision 0024).</summary>
+    internal const int MaxEstimatesPerCommit = 64;
+
     /// <summary>
     /// Compare-and-set on the estimate's version: the update only matches the expected version, the insert only when
     /// none exists, so of concurrent writers holding the same version exactly one succeeds. The round's state is read
     /// under a shared lock (PostgreSQL) or the write lock (SQLite), so no transition can pass a write in flight.
+    /// Estimates saved while another commit is in flight are committed together (<see cref="GroupCommit{T}"/>):
+    /// each is still its own compare-and-set with its own audit entry, in the order they arrived. Once its batch has
+    /// begun, a write is no longer cancelled: it commits or fails with the others.
     /// </summary>
-    public async Task<EstimateSaveResult> SaveEstimate(int year, AccountEstimate estimate, long? expectedVersion, Instant recordedAt, AuditEntry audit, CancellationToken cancellationToken)
+    public Task<EstimateSaveResult> SaveEstimate(int year, AccountEstimate estimate, long? expectedVersion, Instant recordedAt, AuditEntry audit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(estimate);
         ArgumentNullException.ThrowIfNull(audit);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<EstimateSaveResult>(cancellationToken);
+        }
+
+        var write = new EstimateWrite(year, estimate, expectedVersion, recordedAt, audit, cancellationToken);
+        estimateWrites.Enqueue(write);
+        return write.Done.Task;
+    }
+
+    /// <summary>The most estimates one group commit has written so far (tests, benchmarks).</summary>
+    internal int LargestEstimateBatch => estimateWrites.LargestBatch;
+
+    /// <summary>An estimate waiting for its group commit, and the caller waiting for its outcome.</summary>
+    private sealed record EstimateWrite(int Year, AccountEstimate Estimate, long? ExpectedVersion, Instant RecordedAt, AuditEntry Audit, CancellationToken CancellationToken)
+    {
+        public TaskCompletionSource<EstimateSaveResult> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    /// <summary>
+    /// Commits a batch of estimates in one transaction and settles each. When a statement fails before the commit
+    /// (which on PostgreSQL takes the whole transaction with it), every write of the batch is tried again on its own,
+    /// so only the failing one fails; when the commit itself fails, it may have reached the database, so nothing is
+    /// tried again and every write of the batch gets the error.
+    /// </summary>
+    private async Task CommitEstimates(IReadOnlyList<EstimateWrite> batch)
+    {
+        var writes = new List<EstimateWrite>(batch.Count);
+        foreach (var write in batch)
+        {
+            if (write.CancellationToken.IsCancellationRequested)
+            {
+                write.Done.TrySetCanceled(write.CancellationToken);
+            }
+            else
+            {
+                writes.Add(write);
+            }
+        }
+
+        if (writes.Count == 0)
+        {
+            return;
+        }
+
+        var committing = false;
+        (EstimateSaveResult? Result, Exception? Error)[] outcomes;
+        try
+        {
+            outcomes = await SaveEstimates(writes, () => committing = true);
+        }
+        catch (Exception) when (writes.Count > 1 && !committing)
+        {
+            foreach (var write in writes)
+            {
+                await CommitEstimates([write]);
+            }
+
+            return;
+        }
+#pragma warning disable CA1031 // the error belongs to the writers that wait for this batch
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            foreach (var write in writes)
+            {
+                write.Done.TrySetException(exception);
+            }
+
+            return;
+        }
+
+        for (var i = 0; i < writes.Count; i++)
+        {
+            if (outcomes[i].Error is { } error)
+            {
+                writes[i].Done.TrySetException(error);
+            }
+            else
+            {
+                writes[i].Done.TrySetResult(outcomes[i].Result!);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The estimates of one group commit, in the order they arrived, in one transaction: whether the year is closed and
+    /// the round open is read once per batch and round (both held until the commit), the estimates are saved together
+    /// (<see cref="SqlDialect.SaveEstimates"/>) and the change log is written once per year.
+    /// </summary>
+    private async Task<(EstimateSaveResult? Result, Exception? Error)[]> SaveEstimates(List<EstimateWrite> writes, Action committing)
+    {
+        var cancellationToken = CancellationToken.None; // a batch is not the caller's to cancel (SaveEstimate)
+        var outcomes = new (EstimateSaveResult? Result, Exception? Error)[writes.Count];
         await using var connection = await Open(cancellationToken);
         await using var transaction = await dialect.BeginWrite(connection, cancellationToken);
-        await RequireOpen(connection, transaction, year, cancellationToken);
-        var state = await RoundState(connection, transaction, year, estimate.Round, dialect.ShareLock, recordedAt, cancellationToken);
-        if (state != Domain.Appropriations.RoundState.Open)
+        var checks = new Dictionary<(int Year, RoundNumber Round), (LocalDate? ClosedOn, Domain.Appropriations.RoundState State)>();
+        var attempts = new List<(int Index, EstimateSave Save, Domain.Appropriations.RoundState State)>(writes.Count);
+        for (var i = 0; i < writes.Count; i++)
         {
-            return new EstimateSaveResult(EstimateSaveStatus.RoundLocked, null, state);
+            var (year, estimate, expectedVersion, recordedAt, audit, _) = writes[i];
+            if (!checks.TryGetValue((year, estimate.Round), out var check))
+            {
+                checks[(year, estimate.Round)] = check = await ClosedOnAndRoundState(connection, transaction, year, estimate.Round, recordedAt, cancellationToken);
+            }
+
+            var (closed, state) = check;
+            if (closed is { } on)
+            {
+                outcomes[i] = (null, new YearClosedException(year, on));
+                continue;
+            }
+
+            if (state != Domain.Appropriations.RoundState.Open)
+            {
+                outcomes[i] = (new EstimateSaveResult(EstimateSaveStatus.RoundLocked, null, state), null);
+                continue;
+            }
+
+            attempts.Add((i, new EstimateSave(year, estimate, expectedVersion, recordedAt, audit), state));
         }
 
-        var insert = $"""
-            INSERT INTO estimate (year, round, account_id, estimate_ore, explanation, out_year_1_ore, out_year_2_ore, out_year_3_ore, out_year_4_ore, requested_ore, version, recorded_at, gross_ore, refusion_ore, basis, time_shift_ore)
-            VALUES (@Year, @Round, @AccountId, @EstimateOre, @Explanation, @OutYear1, @OutYear2, @OutYear3, @OutYear4, @RequestedOre, 1, {dialect.Instant("@RecordedAt")}, @GrossOre, @RefusionOre, @Basis, @TimeShiftOre)
-            ON CONFLICT (year, round, account_id) DO NOTHING
-            RETURNING version
-            """;
-        var update = $"""
-            UPDATE estimate
-            SET estimate_ore = @EstimateOre, explanation = @Explanation, out_year_1_ore = @OutYear1, out_year_2_ore = @OutYear2,
-                out_year_3_ore = @OutYear3, out_year_4_ore = @OutYear4, requested_ore = @RequestedOre,
-                version = version + 1, recorded_at = {dialect.Instant("@RecordedAt")}, gross_ore = @GrossOre, refusion_ore = @RefusionOre, basis = @Basis,
-                time_shift_ore = @TimeShiftOre
-            WHERE year = @Year AND round = @Round AND account_id = @AccountId AND version = @ExpectedVersion
-            RETURNING version
-            """;
-        const string history = """
-            INSERT INTO estimate_version (year, round, account_id, version, estimate_ore, explanation, out_year_1_ore, out_year_2_ore, out_year_3_ore, out_year_4_ore, requested_ore, recorded_at, gross_ore, refusion_ore, basis, time_shift_ore)
-            SELECT year, round, account_id, version, estimate_ore, explanation, out_year_1_ore, out_year_2_ore, out_year_3_ore, out_year_4_ore, requested_ore, recorded_at, gross_ore, refusion_ore, basis, time_shift_ore
-            FROM estimate WHERE year = @Year AND round = @Round AND account_id = @AccountId
-            """;
-        var parameters = new
+        var versions = attempts.Count == 0 ? [] : await dialect.SaveEstimates(connection, transaction, attempts.Select(a => a.Save).ToArray(), cancellationToken);
+        var saved = new Dictionary<int, List<string>>();
+        for (var a = 0; a < attempts.Count; a++)
         {
-            Year = year,
-            Round = estimate.Round.Value,
-            AccountId = estimate.Account.Value,
-            EstimateOre = estimate.Estimate.Ore,
-            estimate.Explanation,
-            OutYear1 = estimate.OutYears.Year1.Ore,
-            OutYear2 = estimate.OutYears.Year2.Ore,
-            OutYear3 = estimate.OutYears.Year3.Ore,
-            OutYear4 = estimate.OutYears.Year4.Ore,
-            RequestedOre = estimate.RequestedAppropriation?.Ore,
-            RecordedAt = recordedAt.Iso(),
-            ExpectedVersion = expectedVersion,
-            GrossOre = estimate.Basis?.Gross.Ore,
-            RefusionOre = estimate.Basis?.Refusion.Ore,
-            Basis = BasisJson.Write(estimate.Basis),
-            TimeShiftOre = estimate.TimeShift?.Ore,
-        };
-        var version = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(expectedVersion is null ? insert : update, parameters, transaction, cancellationToken: cancellationToken));
-        if (version is null)
-        {
-            return new EstimateSaveResult(EstimateSaveStatus.VersionConflict, null, state);
+            var (index, save, state) = attempts[a];
+            if (versions[a] is not { } version)
+            {
+                outcomes[index] = (new EstimateSaveResult(EstimateSaveStatus.VersionConflict, null, state), null);
+                continue;
+            }
+
+            (saved.TryGetValue(save.Year, out var accounts) ? accounts : saved[save.Year] = []).Add(save.Estimate.Account.Value);
+            outcomes[index] = (new EstimateSaveResult(EstimateSaveStatus.Saved, new StoredEstimate(save.Year, save.Estimate, version, save.RecordedAt), state), null);
         }
 
-        await connection.ExecuteAsync(new CommandDefinition(history, parameters, transaction, cancellationToken: cancellationToken));
-        // The audit entry before the change log: on PostgreSQL the log's lock is then held only from the log's
-        // statement to the commit, not across the audit's round trip too (decision 0023).
-        await InsertAudit(connection, transaction, audit, cancellationToken);
-        await dialect.LogFactChanges(connection, transaction, year, [estimate.Account.Value], cancellationToken);
+        if (saved.Count == 0)
+        {
+            return outcomes; // nothing written: rolled back
+        }
+
+        foreach (var (year, accounts) in saved)
+        {
+            await dialect.LogFactChanges(connection, transaction, year, accounts, cancellationToken);
+        }
+
+        committing();
         await CommitWrite(transaction, cancellationToken, calendars: false);
-        RefreshKeptSoon(year);
-        return new EstimateSaveResult(EstimateSaveStatus.Saved, new StoredEstimate(year, estimate, version.Value, recordedAt), state);
+        foreach (var year in saved.Keys)
+        {
+            RefreshKeptSoon(year);
+        }
+
+        return outcomes;
+    }
+
+    /// <summary>
+    /// Whether the year is closed and the round's state (the row created open when absent), both held until the commit
+    /// (PostgreSQL: shared row locks), in one command.
+    /// </summary>
+    private async Task<(LocalDate? ClosedOn, Domain.Appropriations.RoundState State)> ClosedOnAndRoundState(DbConnection connection, DbTransaction transaction, int year, RoundNumber round, Instant at, CancellationToken cancellationToken)
+    {
+        var sql = $"""
+            INSERT INTO round_state (year, round, state, changed_at) VALUES (@Year, @Round, 'open', {dialect.Instant("@At")}) ON CONFLICT (year, round) DO NOTHING;
+            SELECT {dialect.DateText("closed_on")} FROM budget_year WHERE year = @Year{dialect.ShareLock};
+            SELECT state FROM round_state WHERE year = @Year AND round = @Round{dialect.ShareLock};
+            """;
+        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(sql, new { Year = year, Round = round.Value, At = at.Iso() }, transaction, cancellationToken: cancellationToken));
+        var closedOn = await results.ReadSingleOrDefaultAsync<string?>();
+        var state = await results.ReadSingleAsync<string>();
+        return (Date(closedOn), RoundStateCodes.Parse(state));
     }
 }

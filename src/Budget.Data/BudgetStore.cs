@@ -20,6 +20,7 @@ public sealed partial class BudgetStore : IStoreMigrations, IYearStore, IDisposa
     private readonly SqlDialect dialect;
     private readonly IClock clock;
     private readonly FactsCache? factsCache;
+    private readonly GroupCommit<EstimateWrite> estimateWrites;
 
     internal BudgetStore(SqlDialect dialect, string connectionString, IClock clock)
     {
@@ -27,6 +28,7 @@ public sealed partial class BudgetStore : IStoreMigrations, IYearStore, IDisposa
         this.connectionString = connectionString;
         this.clock = clock;
         factsCache = FactChanges.Disabled ? null : dialect.CreateFactsCache(connectionString);
+        estimateWrites = new GroupCommit<EstimateWrite>(CommitEstimates, static (write, error) => write.Done.TrySetException(error), MaxEstimatesPerCommit);
     }
 
     public void Dispose() => factsCache?.Dispose();
@@ -184,16 +186,10 @@ public sealed partial class BudgetStore : IStoreMigrations, IYearStore, IDisposa
     }
 
     /// <summary>Writes the audit entry of a write in the write's transaction.</summary>
-    private async Task InsertAudit(DbConnection connection, DbTransaction transaction, Application.Audit.AuditEntry audit, CancellationToken cancellationToken)
-    {
-        var sql = $"""
-            INSERT INTO audit_entry (year, at, user_name, user_id, action, target, before, after)
-            VALUES (@Year, {dialect.Instant("@At")}, @User, @UserId, @Action, @Target, @Before, @After)
-            """;
+    private async Task InsertAudit(DbConnection connection, DbTransaction transaction, Application.Audit.AuditEntry audit, CancellationToken cancellationToken) =>
         await connection.ExecuteAsync(new CommandDefinition(
-            sql,
+            dialect.InsertAudit,
             new { audit.Year, At = audit.At.Iso(), audit.User, audit.UserId, audit.Action, audit.Target, audit.Before, audit.After },
             transaction,
             cancellationToken: cancellationToken));
-    }
 }

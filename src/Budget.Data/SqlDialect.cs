@@ -1,7 +1,10 @@
+using System.Data;
 using System.Data.Common;
+using Budget.Application.Audit;
 using Budget.Domain.Accounts;
 using Budget.Domain.Appropriations;
 using Budget.Domain.FollowUp;
+using Dapper;
 using NodaTime;
 
 namespace Budget.Data;
@@ -148,6 +151,74 @@ internal abstract class SqlDialect
     /// <summary>Appends one fact_change row per entry (null: the whole year) with the next versions, and forgets versions older than <see cref="FactChanges.Kept"/>.</summary>
     protected abstract Task AppendFactChanges(DbConnection connection, DbTransaction transaction, int year, string?[] accounts, CancellationToken cancellationToken);
 
+    /// <summary>The columns an estimate row and its history row share, in the order <see cref="EstimateValues"/> gives them.</summary>
+    protected const string EstimateColumns = "year, round, account_id, version, estimate_ore, explanation, out_year_1_ore, out_year_2_ore, out_year_3_ore, out_year_4_ore, requested_ore, recorded_at, gross_ore, refusion_ore, basis, time_shift_ore";
+
+    /// <summary>A new estimate's values for <see cref="EstimateColumns"/> (version 1).</summary>
+    protected string EstimateValues => $"@Year, @Round, @AccountId, 1, @EstimateOre, @Explanation, @OutYear1, @OutYear2, @OutYear3, @OutYear4, @RequestedOre, {Instant("@RecordedAt")}, @GrossOre, @RefusionOre, @Basis, @TimeShiftOre";
+
+    /// <summary>A new estimate, when there is none yet for its account and round; returns <paramref name="returning"/> of the row written.</summary>
+    protected string InsertEstimate(string returning) => $"""
+        INSERT INTO estimate ({EstimateColumns}) VALUES ({EstimateValues})
+        ON CONFLICT (year, round, account_id) DO NOTHING
+        RETURNING {returning}
+        """;
+
+    /// <summary>The next version of an estimate, when it is still at the expected version; returns <paramref name="returning"/> of the row written.</summary>
+    protected string UpdateEstimate(string returning) => $"""
+        UPDATE estimate
+        SET estimate_ore = @EstimateOre, explanation = @Explanation, out_year_1_ore = @OutYear1, out_year_2_ore = @OutYear2,
+            out_year_3_ore = @OutYear3, out_year_4_ore = @OutYear4, requested_ore = @RequestedOre,
+            version = version + 1, recorded_at = {Instant("@RecordedAt")}, gross_ore = @GrossOre, refusion_ore = @RefusionOre, basis = @Basis,
+            time_shift_ore = @TimeShiftOre
+        WHERE year = @Year AND round = @Round AND account_id = @AccountId AND version = @ExpectedVersion
+        RETURNING {returning}
+        """;
+
+    /// <summary>A write's audit entry (<c>audit_entry</c>), its values as parameters named after <see cref="AuditEntry"/>.</summary>
+    public string InsertAudit => $"""
+        INSERT INTO audit_entry (year, at, user_name, user_id, action, target, before, after)
+        VALUES (@Year, {Instant("@At")}, @User, @UserId, @Action, @Target, @Before, @After)
+        """;
+
+    /// <summary>
+    /// Saves estimates in the order given, each a compare-and-set on its version with its history row and audit entry
+    /// (<see cref="BudgetStore.SaveEstimate"/>), and returns each one's new version, null where its version did not
+    /// match (then nothing of it is written). Here statement by statement; PostgreSQL sends them in one round trip.
+    /// </summary>
+    public virtual async Task<long?[]> SaveEstimates(DbConnection connection, DbTransaction transaction, IReadOnlyList<EstimateSave> saves, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(saves);
+        var history = $"""
+            INSERT INTO estimate_version ({EstimateColumns})
+            SELECT {EstimateColumns} FROM estimate WHERE year = @Year AND round = @Round AND account_id = @AccountId
+            """;
+        var versions = new long?[saves.Count];
+        for (var i = 0; i < saves.Count; i++)
+        {
+            var parameters = new DynamicParameters();
+            foreach (var (name, type, value) in saves[i].EstimateParameters())
+            {
+                parameters.Add(name, value, type);
+            }
+
+            versions[i] = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+                saves[i].ExpectedVersion is null ? InsertEstimate("version") : UpdateEstimate("version"), parameters, transaction, cancellationToken: cancellationToken));
+            if (versions[i] is not null)
+            {
+                await connection.ExecuteAsync(new CommandDefinition(history, parameters, transaction, cancellationToken: cancellationToken));
+                var audit = saves[i].Audit;
+                await connection.ExecuteAsync(new CommandDefinition(
+                    InsertAudit,
+                    new { audit.Year, At = audit.At.Iso(), audit.User, audit.UserId, audit.Action, audit.Target, audit.Before, audit.After },
+                    transaction,
+                    cancellationToken: cancellationToken));
+            }
+        }
+
+        return versions;
+    }
+
     /// <summary>An import's estimates in set statements: new ones version 1, existing ones their next version, with history rows.</summary>
     public abstract Task SaveImportedEstimates(DbConnection connection, DbTransaction transaction, int year, IReadOnlyList<AccountEstimate> estimates, Instant recordedAt, CancellationToken cancellationToken);
 }
@@ -166,4 +237,42 @@ internal interface IChangeSignal : IDisposable
     /// change a calendar (an import), not with its estimates and movements (decision 0023).
     /// </summary>
     long? ReadCalendar() => Read();
+}
+
+/// <summary>One estimate to save in a group commit (<see cref="SqlDialect.SaveEstimates"/>): its compare-and-set on <paramref name="ExpectedVersion"/> (null: none may exist yet) and its audit entry.</summary>
+internal sealed record EstimateSave(int Year, AccountEstimate Estimate, long? ExpectedVersion, Instant RecordedAt, AuditEntry Audit)
+{
+    /// <summary>The parameters of the estimate's statements, typed, so that each provider binds them alike.</summary>
+    public IEnumerable<(string Name, DbType Type, object? Value)> EstimateParameters()
+    {
+        yield return ("Year", DbType.Int64, (long)Year);
+        yield return ("Round", DbType.Int64, (long)Estimate.Round.Value);
+        yield return ("AccountId", DbType.String, Estimate.Account.Value);
+        yield return ("EstimateOre", DbType.Int64, Estimate.Estimate.Ore);
+        yield return ("Explanation", DbType.String, Estimate.Explanation);
+        yield return ("OutYear1", DbType.Int64, Estimate.OutYears.Year1.Ore);
+        yield return ("OutYear2", DbType.Int64, Estimate.OutYears.Year2.Ore);
+        yield return ("OutYear3", DbType.Int64, Estimate.OutYears.Year3.Ore);
+        yield return ("OutYear4", DbType.Int64, Estimate.OutYears.Year4.Ore);
+        yield return ("RequestedOre", DbType.Int64, Estimate.RequestedAppropriation?.Ore);
+        yield return ("RecordedAt", DbType.String, RecordedAt.Iso());
+        yield return ("ExpectedVersion", DbType.Int64, ExpectedVersion);
+        yield return ("GrossOre", DbType.Int64, Estimate.Basis?.Gross.Ore);
+        yield return ("RefusionOre", DbType.Int64, Estimate.Basis?.Refusion.Ore);
+        yield return ("Basis", DbType.String, BasisJson.Write(Estimate.Basis));
+        yield return ("TimeShiftOre", DbType.Int64, Estimate.TimeShift?.Ore);
+    }
+
+    /// <summary>The parameters of the audit entry beside the estimate's in one statement (PostgreSQL).</summary>
+    public IEnumerable<(string Name, DbType Type, object? Value)> AuditParameters()
+    {
+        yield return ("AuditYear", DbType.Int64, (long?)Audit.Year);
+        yield return ("At", DbType.String, Audit.At.Iso());
+        yield return ("User", DbType.String, Audit.User);
+        yield return ("UserId", DbType.Int64, Audit.UserId);
+        yield return ("Action", DbType.String, Audit.Action);
+        yield return ("Target", DbType.String, Audit.Target);
+        yield return ("Before", DbType.String, Audit.Before);
+        yield return ("After", DbType.String, Audit.After);
+    }
 }

@@ -203,6 +203,61 @@ internal sealed class PostgresDialect : SqlDialect
     }
 
     /// <summary>
+    /// A group commit's estimates in one round trip (decision 0024): one statement per estimate in one batch, each its
+    /// compare-and-set with the history row and the audit entry written from what it returned (nothing when its
+    /// version did not match). The statements run in order, so a later one sees an earlier one's version.
+    /// </summary>
+    public override async Task<long?[]> SaveEstimates(DbConnection connection, DbTransaction transaction, IReadOnlyList<EstimateSave> saves, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(saves);
+        await using var batch = new NpgsqlBatch((NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
+        foreach (var save in saves)
+        {
+            var command = new NpgsqlBatchCommand(save.ExpectedVersion is null ? InsertEstimateSql : UpdateEstimateSql);
+            foreach (var (name, type, value) in save.EstimateParameters().Concat(save.AuditParameters()))
+            {
+                command.Parameters.Add(new NpgsqlParameter(name, type) { Value = value ?? DBNull.Value });
+            }
+
+            batch.BatchCommands.Add(command);
+        }
+
+        var versions = new long?[saves.Count];
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        for (var i = 0; i < saves.Count; i++)
+        {
+            if (i > 0 && !await reader.NextResultAsync(cancellationToken))
+            {
+                throw new InvalidOperationException($"the batch of {saves.Count} estimates returned {i} results");
+            }
+
+            versions[i] = await reader.ReadAsync(cancellationToken) ? reader.GetInt64(0) : null;
+        }
+
+        return versions;
+    }
+
+    private string InsertEstimateSql => field ??= SavedWithHistoryAndAudit(InsertEstimate(EstimateColumns));
+
+    private string UpdateEstimateSql => field ??= SavedWithHistoryAndAudit(UpdateEstimate(EstimateColumns));
+
+    /// <summary>
+    /// An estimate's write as a data-modifying CTE: the history row and the audit entry come from the row it
+    /// returned, so both exist exactly when it wrote one.
+    /// </summary>
+    private string SavedWithHistoryAndAudit(string write) => $"""
+        WITH saved AS (
+        {write}
+        ), history AS (
+            INSERT INTO estimate_version ({EstimateColumns}) SELECT {EstimateColumns} FROM saved
+        ), audit AS (
+            INSERT INTO audit_entry (year, at, user_name, user_id, action, target, before, after)
+            SELECT @AuditYear, {Instant("@At")}, @User, @UserId, @Action, @Target, @Before, @After FROM saved
+        )
+        SELECT version FROM saved
+        """;
+
+    /// <summary>
     /// The per-day sums go by binary COPY straight into posting_day, in its key order, for every (account, day) after
     /// the account's last stored day — on a year without postings yet, all of them; the few that may meet a stored
     /// day are copied into a temporary table and merged with one upsert. Then the cumulative month totals in one
