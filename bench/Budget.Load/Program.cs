@@ -4,6 +4,11 @@
 // usage: Budget.Load URL API_KEY YEAR READERS WRITERS SECONDS ACCOUNT...   (writers take the accounts round-robin)
 // BUDGET_LOAD_BY (default account) is the readers' grouping; BUDGET_LOAD_WRITE_ROUND (default 2) the round written;
 // BUDGET_LOAD_WARMUP (default 5) seconds of reads before the measured run.
+// BUDGET_LOAD_RATE (default 0: closed loop, each client sends its next request when the last one is answered) paces
+// the clients instead (open loop): together they send that many requests per second, each client at fixed intervals,
+// and a request's latency counts from when it was due, so a server that falls behind is charged for the requests it
+// delayed (no coordinated omission). A closed loop of N clients at X requests/s has a mean latency of N/X whatever the
+// server does (Little's law); a latency target at a given rate is measured paced (decision 0024).
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
@@ -31,7 +36,9 @@ async Task<long> Version(string account)
     return (await response.Content.ReadFromJsonAsync<JsonObject>())!["version"]!.GetValue<long>();
 }
 // A warm-up of the same mix first (BUDGET_LOAD_WARMUP seconds, default 5), not counted: a server runs for days, and
-// its first seconds are spent compiling (tiered JIT) rather than serving.
+// its first seconds are spent compiling (tiered JIT) rather than serving. The versions and the audit count that the
+// lost-update check starts from are read after it.
+int[] noOutYearConsequences = [0, 0, 0, 0];
 var warmup = Environment.GetEnvironmentVariable("BUDGET_LOAD_WARMUP") is { Length: > 0 } warm ? int.Parse(warm, System.Globalization.CultureInfo.InvariantCulture) : 5;
 if (warmup > 0)
 {
@@ -40,37 +47,66 @@ if (warmup > 0)
     {
         while (DateTime.UtcNow < until)
         {
-            using var response = i < readers
-                ? await http.GetAsync($"/api/budget-years/{year}/follow-up?round=1&by={by}")
-                : await http.GetAsync($"/api/budget-years/{year}/rounds/{writeRound}/estimates/{accounts[i % accounts.Length]}");
+            if (i < readers)
+            {
+                using var report = await http.GetAsync($"/api/budget-years/{year}/follow-up?round=1&by={by}");
+                await report.Content.ReadAsByteArrayAsync();
+                continue;
+            }
+
+            // Writers write in the warm-up too (their path compiled like the readers'); what they write is not counted.
+            var estimate = $"/api/budget-years/{year}/rounds/{writeRound}/estimates/{accounts[i % accounts.Length]}";
+            using var current = await http.GetAsync(estimate);
+            using var write = new HttpRequestMessage(HttpMethod.Put, estimate)
+            {
+                Content = JsonContent.Create(new { estimate = 999_999m, explanation = "opvarmning", outYears = noOutYearConsequences }),
+            };
+            if (current.Headers.ETag?.Tag is { } tag) write.Headers.TryAddWithoutValidation("If-Match", tag);
+            using var response = await http.SendAsync(write);
             await response.Content.ReadAsByteArrayAsync();
         }
     })));
 }
 
+var rate = Environment.GetEnvironmentVariable("BUDGET_LOAD_RATE") is { Length: > 0 } paced ? double.Parse(paced, System.Globalization.CultureInfo.InvariantCulture) : 0;
+var streams = readers + writers;
+var interval = rate > 0 ? streams / rate * 1000 : 0; // ms between one client's requests when paced
+
 var versionsBefore = new long[accounts.Length];
 for (var a = 0; a < accounts.Length; a++) versionsBefore[a] = await Version(accounts[a]);
 var auditBefore = await AuditCount();
-var stop = DateTime.UtcNow.AddSeconds(seconds);
+var clock = Stopwatch.StartNew();
+var end = seconds * 1000.0;
+
+// When the client's next request is due (ms on the run's clock), after waiting for it when paced; null when the run is over.
+async Task<double?> Due(Pace pace)
+{
+    if (interval <= 0) return clock.Elapsed.TotalMilliseconds < end ? clock.Elapsed.TotalMilliseconds : null;
+    var due = pace.Next;
+    if (due >= end) return null;
+    pace.Next += interval;
+    var wait = due - clock.Elapsed.TotalMilliseconds;
+    if (wait > 0) await Task.Delay(TimeSpan.FromMilliseconds(wait));
+    return due;
+}
 var readLatencies = new List<double>[readers];
 var writeLatencies = new List<double>[writers];
 var saved = new int[writers];
 var conflicts = new int[writers];
 var failures = 0;
 
-int[] noOutYearConsequences = [0, 0, 0, 0];
 var tasks = new List<Task>();
 for (var r = 0; r < readers; r++)
 {
     var mine = readLatencies[r] = [];
+    var pace = new Pace(interval * r / streams); // the clients' first requests spread over one interval
     tasks.Add(Task.Run(async () =>
     {
-        while (DateTime.UtcNow < stop)
+        while (await Due(pace) is { } due)
         {
-            var watch = Stopwatch.StartNew();
             using var response = await http.GetAsync($"/api/budget-years/{year}/follow-up?round=1&by={by}");
             await response.Content.ReadAsByteArrayAsync();
-            mine.Add(watch.Elapsed.TotalMilliseconds);
+            mine.Add(clock.Elapsed.TotalMilliseconds - due);
             if (response.StatusCode != HttpStatusCode.OK) Interlocked.Increment(ref failures);
         }
     }));
@@ -80,21 +116,21 @@ for (var w = 0; w < writers; w++)
 {
     var index = w;
     var mine = writeLatencies[w] = [];
+    var pace = new Pace(interval * (readers + w) / streams);
     tasks.Add(Task.Run(async () =>
     {
         var account = accounts[index % accounts.Length];
         var etag = (await http.GetAsync($"/api/budget-years/{year}/rounds/{writeRound}/estimates/{account}")).Headers.ETag?.Tag;
         var value = 1_000_000m + index;
-        while (DateTime.UtcNow < stop)
+        while (await Due(pace) is { } due)
         {
             var request = new HttpRequestMessage(HttpMethod.Put, $"/api/budget-years/{year}/rounds/{writeRound}/estimates/{account}")
             {
                 Content = JsonContent.Create(new { estimate = value++, explanation = "belastningstest", outYears = noOutYearConsequences }),
             };
             if (etag is not null) request.Headers.TryAddWithoutValidation("If-Match", etag);
-            var watch = Stopwatch.StartNew();
             using var response = await http.SendAsync(request);
-            mine.Add(watch.Elapsed.TotalMilliseconds);
+            mine.Add(clock.Elapsed.TotalMilliseconds - due);
             if (response.StatusCode == HttpStatusCode.OK) { saved[index]++; etag = response.Headers.ETag!.Tag; }
             else if (response.StatusCode == HttpStatusCode.PreconditionFailed) { conflicts[index]++; etag = (await http.GetAsync($"/api/budget-years/{year}/rounds/{writeRound}/estimates/{account}")).Headers.ETag?.Tag; }
             else Interlocked.Increment(ref failures);
@@ -111,6 +147,7 @@ static string Stats(string name, IEnumerable<List<double>> samples, int seconds)
     return $"{name}: {all.Length} requests, {all.Length / (double)seconds:0} /s, p50 {P(0.50):0.0} ms, p99 {P(0.99):0.0} ms, max {all[^1]:0.0} ms";
 }
 
+if (rate > 0) Console.WriteLine($"paced: {rate:0} requests/s offered by {streams} clients, one every {interval:0.0} ms each; latency from when each was due");
 Console.WriteLine(Stats($"reports by {by}", readLatencies, seconds));
 Console.WriteLine(Stats("estimate writes", writeLatencies, seconds));
 Console.WriteLine(Stats("all requests", readLatencies.Concat(writeLatencies), seconds));
@@ -125,3 +162,9 @@ for (var a = 0; a < Math.Min(accounts.Length, writers); a++)
 var auditAfter = await AuditCount();
 Console.WriteLine($"writers: {saved.Sum()} saved, {conflicts.Sum()} stale-ETag retries, {failures} other failures; accounts whose version != their writers' 200s: {lost}; audit grew {auditAfter - auditBefore} (expected {saved.Sum()})");
 return lost == 0 && failures == 0 && auditAfter - auditBefore == saved.Sum() ? 0 : 1;
+
+/// <summary>When a paced client's next request is due, in ms on the run's clock.</summary>
+internal sealed class Pace(double first)
+{
+    public double Next { get; set; } = first;
+}
