@@ -82,7 +82,13 @@ public sealed partial class BudgetStore : IAppropriationStore, IEstimateStore
             return Task.FromCanceled<EstimateSaveResult>(cancellationToken);
         }
 
-        var write = new EstimateWrite(year, estimate, expectedVersion, recordedAt, audit, cancellationToken);
+        var write = new EstimateWrite(year, estimate, expectedVersion, recordedAt, audit);
+        if (cancellationToken.CanBeCanceled)
+        {
+            // Cancellable while it waits in the queue, not once its batch has claimed it.
+            write.Cancellation = cancellationToken.Register(static state => ((EstimateWrite)state!).Cancel(), write);
+        }
+
         estimateWrites.Enqueue(write);
         return write.Done.Task;
     }
@@ -90,10 +96,45 @@ public sealed partial class BudgetStore : IAppropriationStore, IEstimateStore
     /// <summary>The most estimates one group commit has written so far (tests, benchmarks).</summary>
     internal int LargestEstimateBatch => estimateWrites.LargestBatch;
 
-    /// <summary>An estimate waiting for its group commit, and the caller waiting for its outcome.</summary>
-    private sealed record EstimateWrite(int Year, AccountEstimate Estimate, long? ExpectedVersion, Instant RecordedAt, AuditEntry Audit, CancellationToken CancellationToken)
+    /// <summary>How many batches have gone through again one write at a time after a statement failed (tests).</summary>
+    internal int EstimateBatchesRetriedAlone => estimateBatchesRetriedAlone;
+
+    private int estimateBatchesRetriedAlone;
+
+    /// <summary>
+    /// An estimate waiting for its group commit, and the caller waiting for its outcome. Cancelled while it waits
+    /// (the caller's token); once a batch has claimed it, it commits or fails with the batch.
+    /// </summary>
+    private sealed class EstimateWrite(int year, AccountEstimate estimate, long? expectedVersion, Instant recordedAt, AuditEntry audit)
     {
+        private const int Queued = 0, Claimed = 1, Cancelled = 2;
+        private int state = Queued;
+
+        public int Year => year;
+
+        public AccountEstimate Estimate => estimate;
+
+        public EstimateSave Save => new(year, estimate, expectedVersion, recordedAt, audit);
+
         public TaskCompletionSource<EstimateSaveResult> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public CancellationTokenRegistration Cancellation { get; set; }
+
+        /// <summary>The caller's token fired: cancelled unless a batch has claimed it already.</summary>
+        public void Cancel()
+        {
+            if (Interlocked.CompareExchange(ref state, Cancelled, Queued) == Queued)
+            {
+                Done.TrySetCanceled();
+            }
+        }
+
+        /// <summary>A batch takes it: false when it was cancelled while it waited.</summary>
+        public bool Claim()
+        {
+            Cancellation.Dispose();
+            return Interlocked.CompareExchange(ref state, Claimed, Queued) != Cancelled;
+        }
     }
 
     /// <summary>
@@ -104,18 +145,7 @@ public sealed partial class BudgetStore : IAppropriationStore, IEstimateStore
     /// </summary>
     private async Task CommitEstimates(IReadOnlyList<EstimateWrite> batch)
     {
-        var writes = new List<EstimateWrite>(batch.Count);
-        foreach (var write in batch)
-        {
-            if (write.CancellationToken.IsCancellationRequested)
-            {
-                write.Done.TrySetCanceled(write.CancellationToken);
-            }
-            else
-            {
-                writes.Add(write);
-            }
-        }
+        var writes = batch.Where(w => w.Claim()).ToList();
 
         if (writes.Count == 0)
         {
@@ -128,8 +158,9 @@ public sealed partial class BudgetStore : IAppropriationStore, IEstimateStore
         {
             outcomes = await SaveEstimates(writes, () => committing = true);
         }
-        catch (Exception) when (writes.Count > 1 && !committing)
+        catch (Exception exception) when (writes.Count > 1 && !committing && !dialect.IsTimeout(exception))
         {
+            Interlocked.Increment(ref estimateBatchesRetriedAlone);
             foreach (var write in writes)
             {
                 await CommitEstimates([write]);
@@ -173,14 +204,14 @@ public sealed partial class BudgetStore : IAppropriationStore, IEstimateStore
         var outcomes = new (EstimateSaveResult? Result, Exception? Error)[writes.Count];
         await using var connection = await Open(cancellationToken);
         await using var transaction = await dialect.BeginWrite(connection, cancellationToken);
-        var checks = new Dictionary<(int Year, RoundNumber Round), (LocalDate? ClosedOn, Domain.Appropriations.RoundState State)>();
+        var checks = new Dictionary<(int Year, RoundNumber Round), (LocalDate? ClosedOn, Domain.Appropriations.RoundState? State)>();
         var attempts = new List<(int Index, EstimateSave Save, Domain.Appropriations.RoundState State)>(writes.Count);
         for (var i = 0; i < writes.Count; i++)
         {
-            var (year, estimate, expectedVersion, recordedAt, audit, _) = writes[i];
+            var (year, estimate) = (writes[i].Year, writes[i].Estimate);
             if (!checks.TryGetValue((year, estimate.Round), out var check))
             {
-                checks[(year, estimate.Round)] = check = await ClosedOnAndRoundState(connection, transaction, year, estimate.Round, recordedAt, cancellationToken);
+                checks[(year, estimate.Round)] = check = await ClosedOnAndRoundState(connection, transaction, year, estimate.Round, writes[i].Save.RecordedAt, cancellationToken);
             }
 
             var (closed, state) = check;
@@ -190,15 +221,23 @@ public sealed partial class BudgetStore : IAppropriationStore, IEstimateStore
                 continue;
             }
 
-            if (state != Domain.Appropriations.RoundState.Open)
+            if (state is not { } current)
             {
-                outcomes[i] = (new EstimateSaveResult(EstimateSaveStatus.RoundLocked, null, state), null);
+                throw new InvalidOperationException($"round {estimate.Round} of {year} has no state although the year is open");
+            }
+
+            if (current != Domain.Appropriations.RoundState.Open)
+            {
+                outcomes[i] = (new EstimateSaveResult(EstimateSaveStatus.RoundLocked, null, current), null);
                 continue;
             }
 
-            attempts.Add((i, new EstimateSave(year, estimate, expectedVersion, recordedAt, audit), state));
+            attempts.Add((i, writes[i].Save, current));
         }
 
+        // Rows locked in key order, so that two servers' batches cannot deadlock on each other's rows; the sort is
+        // stable, so each account's writes keep their arrival order and their compare-and-sets their outcomes.
+        attempts = [.. attempts.OrderBy(a => a.Save.Year).ThenBy(a => a.Save.Estimate.Round.Value).ThenBy(a => a.Save.Estimate.Account.Value, StringComparer.Ordinal)];
         var versions = attempts.Count == 0 ? [] : await dialect.SaveEstimates(connection, transaction, attempts.Select(a => a.Save).ToArray(), cancellationToken);
         var saved = new Dictionary<int, List<string>>();
         for (var a = 0; a < attempts.Count; a++)
@@ -235,19 +274,22 @@ public sealed partial class BudgetStore : IAppropriationStore, IEstimateStore
     }
 
     /// <summary>
-    /// Whether the year is closed and the round's state (the row created open when absent), both held until the commit
-    /// (PostgreSQL: shared row locks), in one command.
+    /// Whether the year is closed and the round's state (the row created open when absent, unless the year is
+    /// closed: a closed year is written nothing), both held until the commit (PostgreSQL: shared row locks), in one
+    /// command. No state when the year is closed and the round was never changed.
     /// </summary>
-    private async Task<(LocalDate? ClosedOn, Domain.Appropriations.RoundState State)> ClosedOnAndRoundState(DbConnection connection, DbTransaction transaction, int year, RoundNumber round, Instant at, CancellationToken cancellationToken)
+    private async Task<(LocalDate? ClosedOn, Domain.Appropriations.RoundState? State)> ClosedOnAndRoundState(DbConnection connection, DbTransaction transaction, int year, RoundNumber round, Instant at, CancellationToken cancellationToken)
     {
         var sql = $"""
-            INSERT INTO round_state (year, round, state, changed_at) VALUES (@Year, @Round, 'open', {dialect.Instant("@At")}) ON CONFLICT (year, round) DO NOTHING;
+            INSERT INTO round_state (year, round, state, changed_at)
+            SELECT @Year, @Round, 'open', {dialect.Instant("@At")} WHERE NOT EXISTS (SELECT 1 FROM budget_year WHERE year = @Year AND closed_on IS NOT NULL)
+            ON CONFLICT (year, round) DO NOTHING;
             SELECT {dialect.DateText("closed_on")} FROM budget_year WHERE year = @Year{dialect.ShareLock};
             SELECT state FROM round_state WHERE year = @Year AND round = @Round{dialect.ShareLock};
             """;
         await using var results = await connection.QueryMultipleAsync(new CommandDefinition(sql, new { Year = year, Round = round.Value, At = at.Iso() }, transaction, cancellationToken: cancellationToken));
         var closedOn = await results.ReadSingleOrDefaultAsync<string?>();
-        var state = await results.ReadSingleAsync<string>();
-        return (Date(closedOn), RoundStateCodes.Parse(state));
+        var state = await results.ReadSingleOrDefaultAsync<string?>();
+        return (Date(closedOn), state is null ? null : RoundStateCodes.Parse(state));
     }
 }

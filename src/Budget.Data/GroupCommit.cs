@@ -32,11 +32,8 @@ internal sealed class GroupCommit<T>(Func<IReadOnlyList<T>, Task> commit, Action
             draining = true;
         }
 
-        // The drain outlives the request that started it: it must not carry that request's context along.
-        using (ExecutionContext.SuppressFlow())
-        {
-            _ = Task.Run(Drain);
-        }
+        // The drain outlives the request that started it: queued without that request's execution context.
+        ThreadPool.UnsafeQueueUserWorkItem(static queue => _ = queue.Drain(), this, preferLocal: false);
     }
 
     private async Task Drain()

@@ -93,6 +93,23 @@ internal abstract class SqlDialect
 
     public abstract bool IsUniqueViolation(Exception exception, string index);
 
+    /// <summary>
+    /// The statement waited past its time (a command timeout; SQLite: the busy wait): trying the writes of a batch
+    /// again one by one would wait as long again for each (decision 0024).
+    /// </summary>
+    public virtual bool IsTimeout(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is TimeoutException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
 
     /// <summary>
     /// The facts kept between reports (decision 0020), with the provider's cheap change signal where it has one

@@ -180,6 +180,10 @@ internal sealed class SqliteDialect : SqlDialect
     public override bool IsUniqueViolation(Exception exception, string index) =>
         exception is SqliteException { SqliteExtendedErrorCode: 2067 } e && e.Message.Contains(index, StringComparison.Ordinal);
 
+    /// <summary>SQLITE_BUSY (5) and SQLITE_LOCKED (6): the busy wait ran out.</summary>
+    public override bool IsTimeout(Exception exception) =>
+        exception is SqliteException { SqliteErrorCode: 5 or 6 } || base.IsTimeout(exception);
+
     public override FactsCache? CreateFactsCache(string connectionString) =>
         SqliteDataVersion.For(connectionString) is { } signal ? new FactsCache(signal) : null;
 
