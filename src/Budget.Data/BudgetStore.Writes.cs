@@ -82,7 +82,7 @@ public sealed partial class BudgetStore : IAppropriationStore, IEstimateStore
             return Task.FromCanceled<EstimateSaveResult>(cancellationToken);
         }
 
-        var write = new EstimateWrite(year, estimate, expectedVersion, recordedAt, audit);
+        var write = new EstimateWrite(new EstimateSave(year, estimate, expectedVersion, recordedAt, audit));
         if (cancellationToken.CanBeCanceled)
         {
             // Cancellable while it waits in the queue, not once its batch has claimed it.
@@ -105,16 +105,12 @@ public sealed partial class BudgetStore : IAppropriationStore, IEstimateStore
     /// An estimate waiting for its group commit, and the caller waiting for its outcome. Cancelled while it waits
     /// (the caller's token); once a batch has claimed it, it commits or fails with the batch.
     /// </summary>
-    private sealed class EstimateWrite(int year, AccountEstimate estimate, long? expectedVersion, Instant recordedAt, AuditEntry audit)
+    private sealed class EstimateWrite(EstimateSave save)
     {
         private const int Queued = 0, Claimed = 1, Cancelled = 2;
         private int state = Queued;
 
-        public int Year => year;
-
-        public AccountEstimate Estimate => estimate;
-
-        public EstimateSave Save => new(year, estimate, expectedVersion, recordedAt, audit);
+        public EstimateSave Save => save;
 
         public TaskCompletionSource<EstimateSaveResult> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -208,10 +204,10 @@ public sealed partial class BudgetStore : IAppropriationStore, IEstimateStore
         var attempts = new List<(int Index, EstimateSave Save, Domain.Appropriations.RoundState State)>(writes.Count);
         for (var i = 0; i < writes.Count; i++)
         {
-            var (year, estimate) = (writes[i].Year, writes[i].Estimate);
+            var (year, estimate, _, recordedAt, _) = writes[i].Save;
             if (!checks.TryGetValue((year, estimate.Round), out var check))
             {
-                checks[(year, estimate.Round)] = check = await ClosedOnAndRoundState(connection, transaction, year, estimate.Round, writes[i].Save.RecordedAt, cancellationToken);
+                checks[(year, estimate.Round)] = check = await ClosedOnAndRoundState(connection, transaction, year, estimate.Round, recordedAt, cancellationToken);
             }
 
             var (closed, state) = check;

@@ -186,10 +186,6 @@ public sealed partial class BudgetStore : IStoreMigrations, IYearStore, IDisposa
     }
 
     /// <summary>Writes the audit entry of a write in the write's transaction.</summary>
-    private async Task InsertAudit(DbConnection connection, DbTransaction transaction, Application.Audit.AuditEntry audit, CancellationToken cancellationToken) =>
-        await connection.ExecuteAsync(new CommandDefinition(
-            dialect.InsertAudit,
-            new { audit.Year, At = audit.At.Iso(), audit.User, audit.UserId, audit.Action, audit.Target, audit.Before, audit.After },
-            transaction,
-            cancellationToken: cancellationToken));
+    private Task InsertAudit(DbConnection connection, DbTransaction transaction, Application.Audit.AuditEntry audit, CancellationToken cancellationToken) =>
+        dialect.InsertAudit(connection, transaction, audit, cancellationToken);
 }

@@ -192,8 +192,15 @@ internal abstract class SqlDialect
         RETURNING {returning}
         """;
 
-    /// <summary>A write's audit entry (<c>audit_entry</c>), its values as parameters named after <see cref="AuditEntry"/>.</summary>
-    public string InsertAudit => $"""
+    /// <summary>Writes a write's audit entry in the write's transaction.</summary>
+    public Task InsertAudit(DbConnection connection, DbTransaction transaction, AuditEntry audit, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            InsertAuditSql,
+            new { audit.Year, At = audit.At.Iso(), audit.User, audit.UserId, audit.Action, audit.Target, audit.Before, audit.After },
+            transaction,
+            cancellationToken: cancellationToken));
+
+    private string InsertAuditSql => field ??= $"""
         INSERT INTO audit_entry (year, at, user_name, user_id, action, target, before, after)
         VALUES (@Year, {Instant("@At")}, @User, @UserId, @Action, @Target, @Before, @After)
         """;
@@ -206,10 +213,6 @@ internal abstract class SqlDialect
     public virtual async Task<long?[]> SaveEstimates(DbConnection connection, DbTransaction transaction, IReadOnlyList<EstimateSave> saves, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(saves);
-        var history = $"""
-            INSERT INTO estimate_version ({EstimateColumns})
-            SELECT {EstimateColumns} FROM estimate WHERE year = @Year AND round = @Round AND account_id = @AccountId
-            """;
         var versions = new long?[saves.Count];
         for (var i = 0; i < saves.Count; i++)
         {
@@ -220,21 +223,25 @@ internal abstract class SqlDialect
             }
 
             versions[i] = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
-                saves[i].ExpectedVersion is null ? InsertEstimate("version") : UpdateEstimate("version"), parameters, transaction, cancellationToken: cancellationToken));
+                saves[i].ExpectedVersion is null ? InsertEstimateVersion : UpdateEstimateVersion, parameters, transaction, cancellationToken: cancellationToken));
             if (versions[i] is not null)
             {
-                await connection.ExecuteAsync(new CommandDefinition(history, parameters, transaction, cancellationToken: cancellationToken));
-                var audit = saves[i].Audit;
-                await connection.ExecuteAsync(new CommandDefinition(
-                    InsertAudit,
-                    new { audit.Year, At = audit.At.Iso(), audit.User, audit.UserId, audit.Action, audit.Target, audit.Before, audit.After },
-                    transaction,
-                    cancellationToken: cancellationToken));
+                await connection.ExecuteAsync(new CommandDefinition(EstimateHistory, parameters, transaction, cancellationToken: cancellationToken));
+                await InsertAudit(connection, transaction, saves[i].Audit, cancellationToken);
             }
         }
 
         return versions;
     }
+
+    private string InsertEstimateVersion => field ??= InsertEstimate("version");
+
+    private string UpdateEstimateVersion => field ??= UpdateEstimate("version");
+
+    private const string EstimateHistory = $"""
+        INSERT INTO estimate_version ({EstimateColumns})
+        SELECT {EstimateColumns} FROM estimate WHERE year = @Year AND round = @Round AND account_id = @AccountId
+        """;
 
     /// <summary>An import's estimates in set statements: new ones version 1, existing ones their next version, with history rows.</summary>
     public abstract Task SaveImportedEstimates(DbConnection connection, DbTransaction transaction, int year, IReadOnlyList<AccountEstimate> estimates, Instant recordedAt, CancellationToken cancellationToken);
