@@ -90,6 +90,9 @@ async Task<double?> Due(Pace pace)
     return due;
 }
 var readLatencies = new List<double>[readers];
+// How late each paced request left this generator (from its due time to its send): the generator's own share of the
+// latencies above (its timers, its GC, its threads waiting for a core), which a server cannot do anything about.
+var lateness = new List<double>[readers + writers];
 var writeLatencies = new List<double>[writers];
 var saved = new int[writers];
 var conflicts = new int[writers];
@@ -99,11 +102,13 @@ var tasks = new List<Task>();
 for (var r = 0; r < readers; r++)
 {
     var mine = readLatencies[r] = [];
+    var late = lateness[r] = [];
     var pace = new Pace(interval * r / streams); // the clients' first requests spread over one interval
     tasks.Add(Task.Run(async () =>
     {
         while (await Due(pace) is { } due)
         {
+            late.Add(clock.Elapsed.TotalMilliseconds - due);
             using var response = await http.GetAsync($"/api/budget-years/{year}/follow-up?round=1&by={by}");
             await response.Content.ReadAsByteArrayAsync();
             mine.Add(clock.Elapsed.TotalMilliseconds - due);
@@ -116,6 +121,7 @@ for (var w = 0; w < writers; w++)
 {
     var index = w;
     var mine = writeLatencies[w] = [];
+    var late = lateness[readers + w] = [];
     var pace = new Pace(interval * (readers + w) / streams);
     tasks.Add(Task.Run(async () =>
     {
@@ -129,6 +135,7 @@ for (var w = 0; w < writers; w++)
                 Content = JsonContent.Create(new { estimate = value++, explanation = "belastningstest", outYears = noOutYearConsequences }),
             };
             if (etag is not null) request.Headers.TryAddWithoutValidation("If-Match", etag);
+            late.Add(clock.Elapsed.TotalMilliseconds - due);
             using var response = await http.SendAsync(request);
             mine.Add(clock.Elapsed.TotalMilliseconds - due);
             if (response.StatusCode == HttpStatusCode.OK) { saved[index]++; etag = response.Headers.ETag!.Tag; }
@@ -151,6 +158,7 @@ if (rate > 0) Console.WriteLine($"paced: {rate:0} requests/s offered by {streams
 Console.WriteLine(Stats($"reports by {by}", readLatencies, seconds));
 Console.WriteLine(Stats("estimate writes", writeLatencies, seconds));
 Console.WriteLine(Stats("all requests", readLatencies.Concat(writeLatencies), seconds));
+if (rate > 0) Console.WriteLine(Stats("sent late by the generator", lateness, seconds));
 var lost = 0;
 for (var a = 0; a < Math.Min(accounts.Length, writers); a++)
 {

@@ -34,12 +34,12 @@ public static partial class BudgetCli
         var report = new Command("report", "The year's cases, a savings catalogue or one case") { year, catalogue, caseId, format, unit, keepTotals, priceLevel, outputFile, connection, provider };
         import.SetAction(async (parse, token) =>
         {
-            var store = await OpenStore(parse.GetValue(provider)!, parse.GetValue(connection), parse.InvocationConfiguration.Error, token);
+            using var store = await OpenStore(parse.GetValue(provider)!, parse.GetValue(connection), parse.InvocationConfiguration.Error, token);
             return store is null ? Usage : await ImportCases(store, parse.GetRequiredValue(file), parse.GetValue(year), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, token);
         });
         report.SetAction(async (parse, token) =>
         {
-            var store = await OpenStore(parse.GetValue(provider)!, parse.GetValue(connection), parse.InvocationConfiguration.Error, token);
+            using var store = await OpenStore(parse.GetValue(provider)!, parse.GetValue(connection), parse.InvocationConfiguration.Error, token);
             return store is null
                 ? Usage
                 : await CasesReport(store, parse.GetValue(year), parse.GetValue(catalogue), parse.GetValue(caseId), parse.GetValue(format)!, parse.GetValue(unit) == "thousands", parse.GetValue(keepTotals),

@@ -61,17 +61,17 @@ public static partial class BudgetCli
         var carryOvers = new Command("carry-overs", "The carry-over case: each account's result and what the policies carry into next year") { year, carryBy, format, outputFile, connection, provider };
         close.SetAction(async (parse, token) =>
         {
-            var store = await OpenStore(parse.GetValue(provider)!, parse.GetValue(connection), error, token);
+            using var store = await OpenStore(parse.GetValue(provider)!, parse.GetValue(connection), error, token);
             return store is null ? Usage : await YearEndCommands.Close(store, parse.GetValue(year), parse.GetValue(closeOn)!, output, error, token);
         });
         carryOvers.SetAction(async (parse, token) =>
         {
-            var store = await OpenStore(parse.GetValue(provider)!, parse.GetValue(connection), error, token);
+            using var store = await OpenStore(parse.GetValue(provider)!, parse.GetValue(connection), error, token);
             return store is null ? Usage : await YearEndCommands.CarryOvers(store, parse.GetValue(year), parse.GetValue(carryBy)!, parse.GetValue(format)!, parse.GetValue(outputFile), output, error, token);
         });
         import.SetAction(async (parse, token) =>
         {
-            var store = await OpenStore(parse.GetValue(provider)!, parse.GetValue(connection), error, token);
+            using var store = await OpenStore(parse.GetValue(provider)!, parse.GetValue(connection), error, token);
             return store is null ? Usage : await Import(store, parse.GetRequiredValue(folder), parse.GetValue(year), output, error, token);
         });
         report.SetAction(async (parse, token) =>
@@ -89,12 +89,13 @@ public static partial class BudgetCli
                 date = parsed.Value;
             }
 
-            var store = await OpenStore(parse.GetValue(provider)!, parse.GetValue(connection), error, token);
+            using var store = await OpenStore(parse.GetValue(provider)!, parse.GetValue(connection), error, token);
             return store is null ? Usage : await Report(store, parse.GetValue(year), RoundNumber.Of(parse.GetValue(round)), parse.GetValue(by).Grouping, date, parse.GetValue(format)!, parse.GetValue(outputFile), output, error, token);
         });
         migrate.SetAction(async (parse, token) =>
         {
-            if (await OpenStore(parse.GetValue(provider)!, parse.GetValue(connection), error, token) is null)
+            using var store = await OpenStore(parse.GetValue(provider)!, parse.GetValue(connection), error, token);
+            if (store is null)
             {
                 return Usage;
             }
@@ -203,8 +204,16 @@ public static partial class BudgetCli
 
         // Every command brings the schema up to date first, so a fresh database needs no separate migrate.
         var store = BudgetStores.Create(provider, connection, SystemClock.Instance);
-        await store.Migrate(cancellationToken);
-        return store;
+        try
+        {
+            await store.Migrate(cancellationToken);
+            return store;
+        }
+        catch
+        {
+            store.Dispose();
+            throw;
+        }
     }
 
     private static async Task<int> Import(BudgetStore store, DirectoryInfo folder, int year, TextWriter output, TextWriter error, CancellationToken cancellationToken)

@@ -31,7 +31,14 @@ public sealed partial class BudgetStore : IStoreMigrations, IYearStore, IDisposa
         estimateWrites = new GroupCommit<EstimateWrite>(CommitEstimates, static (write, error) => write.Done.TrySetException(error), MaxEstimatesPerCommit);
     }
 
-    public void Dispose() => factsCache?.Dispose();
+    /// <summary>SQLite's checkpoints beside the writes (decision 0025); null on PostgreSQL and in memory (tests).</summary>
+    internal Sqlite.SqliteCheckpoints? Checkpoints => (dialect as Sqlite.SqliteDialect)?.Checkpoints;
+
+    public void Dispose()
+    {
+        factsCache?.Dispose();
+        (dialect as IDisposable)?.Dispose(); // SQLite's checkpoints beside the writes
+    }
 
     /// <summary>
     /// Commits a write that may change what a report or a year's calendar reads, and tells the dialect it ended (on

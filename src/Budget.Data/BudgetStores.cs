@@ -15,7 +15,7 @@ public static class BudgetStores
 
     public static BudgetStore Create(string provider, string connectionString, IClock clock) => provider switch
     {
-        "sqlite" => new BudgetStore(new SqliteDialect(), connectionString, clock),
+        "sqlite" => new BudgetStore(new SqliteDialect(connectionString), connectionString, clock),
         "postgres" => new BudgetStore(new PostgresDialect(), connectionString, clock),
         _ => throw new ArgumentException($"Budget:Provider '{provider}' is not one of {string.Join(", ", Providers)}.", nameof(provider)),
     };

@@ -87,7 +87,7 @@ public sealed class ConsumptionAsOfTests : IDisposable
         (await Consumption()).Should().Be(100m);
         (await Consumption()).Should().Be(100m, "read twice, the second time from the kept facts");
 
-        var other = Budget.Data.BudgetStores.Create(factory.Storage.Provider, factory.Storage.ConnectionString, NodaTime.SystemClock.Instance);
+        using var other = Budget.Data.BudgetStores.Create(factory.Storage.Provider, factory.Storage.ConnectionString, NodaTime.SystemClock.Instance);
         await other.AddPostings(
             Year,
             [new Budget.Domain.Appropriations.Posting(Budget.Domain.Accounts.AccountId.Parse("6.45.51"), new NodaTime.LocalDate(Year, 3, 1), Budget.Domain.Money.Amount.Of(23.45m))],

@@ -13,11 +13,24 @@ namespace Budget.Data.Sqlite;
 /// merge (docs/performance.md).
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "The write gate's SemaphoreSlim holds no wait handle unless AvailableWaitHandle is asked for, which it never is; disposing it under a writer that still holds it would throw at the writer's close.")]
-internal sealed class SqliteDialect : SqlDialect
+internal sealed class SqliteDialect : SqlDialect, IDisposable
 {
     private static readonly string[] EstimateStageParameters = ["$round", "$account", "$estimate", "$explanation", "$y1", "$y2", "$y3", "$y4", "$requested", "$gross", "$refusion", "$basis"];
 
+    /// <summary>The WAL's checkpoints, taken beside this store's writes (decision 0025); null for an in-memory database.</summary>
+    private readonly SqliteCheckpoints? checkpoints;
+
+    public SqliteDialect(string connectionString) => checkpoints = SqliteCheckpoints.For(connectionString);
+
     public override string Name => "Sqlite";
+
+    /// <summary>The checkpoints beside the writes (tests).</summary>
+    internal SqliteCheckpoints? Checkpoints => checkpoints;
+
+    public override void Committed(bool calendars) => checkpoints?.Committed();
+
+    /// <summary>The store's end: the checkpoint under way ends, and its connection closes.</summary>
+    public void Dispose() => checkpoints?.Dispose();
 
     /// <summary>How long SQLite waits for another connection's write lock (PRAGMA busy_timeout), and the write gate before it.</summary>
     private static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(30);
