@@ -9,8 +9,9 @@ namespace Budget.Data.Sqlite;
 /// the copy and its fsync held the write lock for ~10 ms a few times a second under load, and every estimate queued
 /// behind it waited as long — most of the writes' p99. After this store's commits a passive checkpoint runs on a
 /// connection of its own, at most one at a time and one per <see cref="Every"/> (commits meanwhile wait for the next,
-/// which covers them all), while the next writes go on (in WAL mode a checkpoint and a writer do not exclude each other). The WAL then rarely reaches SQLite's own threshold,
-/// which stays as it is: should these checkpoints fall behind or fail, the writers' own still bound the file.
+/// which covers them all), while the next writes go on (in WAL mode a checkpoint and a writer do not exclude each
+/// other). The WAL then rarely reaches SQLite's own threshold, which stays as it is: should these checkpoints fall
+/// behind or fail, the writers' own still bound the file.
 /// </summary>
 internal sealed class SqliteCheckpoints : IDisposable
 {
@@ -20,8 +21,8 @@ internal sealed class SqliteCheckpoints : IDisposable
     private readonly string connectionString;
     private readonly TimeSpan every;
     private readonly Lock gate = new();
-    private SqliteConnection? connection;
     private readonly CancellationTokenSource ending = new();
+    private SqliteConnection? connection;
     private Task running = Task.CompletedTask;
     private long lastStarted;
     private bool pending;
@@ -39,14 +40,8 @@ internal sealed class SqliteCheckpoints : IDisposable
     /// <param name="every">At most one checkpoint started per this interval (tests); <see cref="Every"/> by default.</param>
     public static SqliteCheckpoints? For(string connectionString, TimeSpan? every = null)
     {
-        var builder = new SqliteConnectionStringBuilder(connectionString);
-        if (builder.Mode == SqliteOpenMode.Memory || builder.DataSource == ":memory:" || builder.DataSource.Length == 0)
-        {
-            return null;
-        }
-
-        builder.Pooling = false; // its own connection, kept open: never lent to a writer
-        return new SqliteCheckpoints(builder.ToString(), every ?? Every);
+        // Its own connection, kept open: never lent to a writer.
+        return SqliteFile.OwnConnection(connectionString) is { } own ? new SqliteCheckpoints(own, every ?? Every) : null;
     }
 
     /// <summary>Checkpoints that found nothing in their way and left the whole WAL in the database file (tests).</summary>
@@ -83,38 +78,14 @@ internal sealed class SqliteCheckpoints : IDisposable
         }
     }
 
-    /// <summary>Checkpoints while commits have arrived since the last one began, at most one per interval.</summary>
+    /// <summary>
+    /// Checkpoints while commits have arrived since the last one began, at most one per interval. Nothing in it throws:
+    /// the wait's cancellation and every failure of a checkpoint are caught where they happen.
+    /// </summary>
     private async Task Checkpoints()
     {
-        try
+        while (GoOn(taking: false))
         {
-            await CheckpointWhilePending();
-        }
-#pragma warning disable CA1031 // nothing here is a caller's to see: a checkpoint only ever helps
-        catch (Exception)
-#pragma warning restore CA1031
-        {
-            // Should anything above throw, the next commit starts a loop again.
-            lock (gate)
-            {
-                looping = false;
-            }
-        }
-    }
-
-    private async Task CheckpointWhilePending()
-    {
-        while (true)
-        {
-            lock (gate)
-            {
-                if (disposed || !pending)
-                {
-                    looping = false; // with the check, under the lock: a commit after it starts a new loop
-                    return;
-                }
-            }
-
             var wait = lastStarted == 0 ? TimeSpan.Zero : every - Stopwatch.GetElapsedTime(lastStarted);
             if (wait > TimeSpan.Zero)
             {
@@ -128,19 +99,37 @@ internal sealed class SqliteCheckpoints : IDisposable
                 }
             }
 
-            lock (gate)
+            if (!GoOn(taking: true))
             {
-                if (disposed || !pending)
-                {
-                    looping = false; // with the check, under the lock: a commit after it starts a new loop
-                    return;
-                }
+                return;
+            }
 
+            Checkpoint();
+        }
+    }
+
+    /// <summary>
+    /// Whether the loop goes on: not once the store ends or no commit waits — decided under the gate together with the
+    /// loop's end, so a commit after it starts a new loop. <paramref name="taking"/>: the waiting commits are this
+    /// checkpoint's, and its interval starts.
+    /// </summary>
+    private bool GoOn(bool taking)
+    {
+        lock (gate)
+        {
+            if (disposed || !pending)
+            {
+                looping = false;
+                return false;
+            }
+
+            if (taking)
+            {
                 pending = false;
                 lastStarted = Stopwatch.GetTimestamp();
             }
 
-            Checkpoint();
+            return true;
         }
     }
 

@@ -23,14 +23,8 @@ internal sealed class SqliteDataVersion : IChangeSignal
     /// </summary>
     public static SqliteDataVersion? For(string connectionString)
     {
-        var builder = new SqliteConnectionStringBuilder(connectionString);
-        if (builder.Mode == SqliteOpenMode.Memory || builder.DataSource == ":memory:" || builder.DataSource.Length == 0)
-        {
-            return null;
-        }
-
-        builder.Pooling = false; // a pooled connection might also write, and its own commits do not change its data_version
-        return new SqliteDataVersion(builder.ToString());
+        // Its own connection: a pooled one might also write, and its own commits do not change its data_version.
+        return SqliteFile.OwnConnection(connectionString) is { } own ? new SqliteDataVersion(own) : null;
     }
 
     public long? Read()
