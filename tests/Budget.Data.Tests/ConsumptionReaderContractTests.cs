@@ -92,4 +92,27 @@ public sealed class ConsumptionReaderContractTests(ProviderDatabases databases) 
             Amount.Zero, Amount.FromOre(2_50), Amount.Zero, Amount.Zero, Amount.FromOre(40_00), Amount.Zero, Amount.Zero, Amount.Zero, Amount.Zero, Amount.Zero, Amount.Zero, Amount.Zero);
         asOf.Single(a => a.Account.Id.Value == "5.57.72").Amounts.Select(a => a.Ore).Should().Equal(0, 2_50, 2_50, 42_50);
     }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task One_write_adds_to_an_account_s_stored_months_and_starts_another_s(string provider)
+    {
+        // PostgreSQL writes the month rows of accounts with nothing stored by COPY and adds the rest by upsert
+        // (decision 0026): one write with both kinds must give each its own months.
+        using var store = Store(provider);
+        const int year = 2066;
+        await Import(store, year, new ImportData { Accounts = TwoCommittees(), Postings = [Posting("5.57.72", Date(year, 3, 10), 40_00)] });
+        await Import(store, year, new ImportData
+        {
+            Postings = [Posting("5.57.72", Date(year, 1, 5), 1_00), Posting("5.57.71", Date(year, 2, 3), 2_50), Posting("5.57.72", Date(year, 3, 31), 5)],
+        });
+
+        var months = (await ((IConsumptionReader)store).ConsumptionByMonth(year, None)).ToDictionary(a => a.Account.Id.Value, a => a.Amounts.Select(x => x.Ore).ToArray());
+        var asOf = (await ((IConsumptionReader)store).ConsumptionAsOf(year, [Date(year, 1, 31), Date(year, 2, 28), Date(year, 12, 31)], None))
+            .ToDictionary(a => a.Account.Id.Value, a => a.Amounts.Select(x => x.Ore).ToArray());
+
+        months["5.57.72"].Should().Equal(1_00, 0, 40_05, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        months["5.57.71"].Should().Equal(0, 2_50, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        asOf["5.57.72"].Should().Equal(1_00, 1_00, 41_05);
+        asOf["5.57.71"].Should().Equal(0, 2_50, 2_50);
+    }
 }

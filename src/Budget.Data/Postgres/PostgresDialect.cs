@@ -260,9 +260,9 @@ internal sealed class PostgresDialect : SqlDialect
     /// <summary>
     /// The per-day sums go by binary COPY straight into posting_day, in its key order, for every (account, day) after
     /// the account's last stored day — on a year without postings yet, all of them; the few that may meet a stored
-    /// day are copied into a temporary table and merged with one upsert. Then the cumulative month totals in one
-    /// statement with three arrays; posting_month's foreign key is what holds the accounts to the account table
-    /// (migration 0006). Decision 0019.
+    /// day are merged with one upsert of arrays. Then the cumulative month totals, the same
+    /// way: by COPY for accounts with nothing stored, one upsert of three arrays for the rest (decision 0026);
+    /// posting_month's foreign key is what holds the accounts to the account table (migration 0006). Decision 0019.
     /// </summary>
     protected override async Task WritePostingDayRows(DbConnection connection, DbTransaction transaction, PostingDays days, IReadOnlyList<string> accounts, CancellationToken cancellationToken)
     {
@@ -333,7 +333,39 @@ internal sealed class PostgresDialect : SqlDialect
                 commandTimeout: 0));
         }
 
-        var deltas = days.CumulativeMonths().ToArray();
+        // Month rows of accounts with nothing stored yet (no day, so no month: both are written together, here) go
+        // by binary COPY, in the key's order; the rest add to their stored months with one upsert of three arrays
+        // (9 µs a row: half a second of a 2M-posting import into a fresh year, decision 0026).
+        const string monthsStored = "SELECT DISTINCT account_id FROM posting_month WHERE year = @Year AND account_id = ANY(@Accounts)";
+        var withMonths = (await connection.QueryAsync<string>(new CommandDefinition(
+                monthsStored, new { Year = year, Accounts = accounts.ToArray() }, transaction, cancellationToken: cancellationToken, commandTimeout: 0)))
+            .ToHashSet(StringComparer.Ordinal);
+        var added = new List<(int Month, string Account, long CumulativeOre)>();
+        await using (var writer = await npgsql.BeginBinaryImportAsync("COPY posting_month (year, month, account_id, cumulative_ore) FROM STDIN (FORMAT BINARY)", cancellationToken))
+        {
+            foreach (var delta in days.CumulativeMonths())
+            {
+                if (stored.ContainsKey(delta.Account) || withMonths.Contains(delta.Account))
+                {
+                    added.Add(delta);
+                    continue;
+                }
+
+                writer.StartRow();
+                writer.Write(year, NpgsqlTypes.NpgsqlDbType.Bigint);
+                writer.Write(delta.Month, NpgsqlTypes.NpgsqlDbType.Integer);
+                writer.Write(delta.Account, NpgsqlTypes.NpgsqlDbType.Text);
+                writer.Write(delta.CumulativeOre, NpgsqlTypes.NpgsqlDbType.Bigint);
+            }
+
+            await writer.CompleteAsync(cancellationToken);
+        }
+
+        if (added.Count == 0)
+        {
+            return;
+        }
+
         const string monthly = """
             INSERT INTO posting_month (year, month, account_id, cumulative_ore)
             SELECT @Year, d.month, d.account_id, d.cumulative_ore
@@ -342,7 +374,7 @@ internal sealed class PostgresDialect : SqlDialect
             """;
         await connection.ExecuteAsync(new CommandDefinition(
             monthly,
-            new { Year = year, Months = deltas.Select(d => d.Month).ToArray(), Accounts = deltas.Select(d => d.Account).ToArray(), Amounts = deltas.Select(d => d.CumulativeOre).ToArray() },
+            new { Year = year, Months = added.Select(d => d.Month).ToArray(), Accounts = added.Select(d => d.Account).ToArray(), Amounts = added.Select(d => d.CumulativeOre).ToArray() },
             transaction,
             cancellationToken: cancellationToken,
             commandTimeout: 0));
