@@ -51,14 +51,7 @@ public sealed partial class BudgetStore : IAppropriationStore, IEstimateStore
 
     private async Task<StoredEstimate?> FindEstimate(DbConnection connection, DbTransaction? transaction, int year, RoundNumber round, AccountId account, CancellationToken cancellationToken)
     {
-        var sql = $"""
-            SELECT round AS Round, account_id AS AccountId, estimate_ore AS EstimateOre, explanation AS Explanation,
-                   out_year_1_ore AS OutYear1, out_year_2_ore AS OutYear2, out_year_3_ore AS OutYear3, out_year_4_ore AS OutYear4,
-                   requested_ore AS RequestedOre, version AS Version, {dialect.InstantText("recorded_at")} AS RecordedAt,
-                   gross_ore AS GrossOre, refusion_ore AS RefusionOre, basis AS Basis, time_shift_ore AS TimeShiftOre
-            FROM estimate WHERE year = @Year AND round = @Round AND account_id = @AccountId
-            """;
-        var row = await connection.QuerySingleOrDefaultAsync<EstimateRow>(new CommandDefinition(sql, new { Year = year, Round = round.Value, AccountId = account.Value }, transaction, cancellationToken: cancellationToken));
+        var row = await dialect.FindEstimateRow(connection, transaction, year, round, account.Value, cancellationToken);
         return row is null ? null : new StoredEstimate(year, row.ToEstimate(), row.Version, Text.ToInstant(row.RecordedAt));
     }
 
@@ -271,21 +264,12 @@ public sealed partial class BudgetStore : IAppropriationStore, IEstimateStore
 
     /// <summary>
     /// Whether the year is closed and the round's state (the row created open when absent, unless the year is
-    /// closed: a closed year is written nothing), both held until the commit (PostgreSQL: shared row locks), in one
-    /// command. No state when the year is closed and the round was never changed.
+    /// closed: a closed year is written nothing), both held until the commit (PostgreSQL: shared row locks)
+    /// (<see cref="SqlDialect.ClosedOnAndRoundStateText"/>). No state when the year is closed and the round was never changed.
     /// </summary>
     private async Task<(LocalDate? ClosedOn, Domain.Appropriations.RoundState? State)> ClosedOnAndRoundState(DbConnection connection, DbTransaction transaction, int year, RoundNumber round, Instant at, CancellationToken cancellationToken)
     {
-        var sql = $"""
-            INSERT INTO round_state (year, round, state, changed_at)
-            SELECT @Year, @Round, 'open', {dialect.Instant("@At")} WHERE NOT EXISTS (SELECT 1 FROM budget_year WHERE year = @Year AND closed_on IS NOT NULL)
-            ON CONFLICT (year, round) DO NOTHING;
-            SELECT {dialect.DateText("closed_on")} FROM budget_year WHERE year = @Year{dialect.ShareLock};
-            SELECT state FROM round_state WHERE year = @Year AND round = @Round{dialect.ShareLock};
-            """;
-        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(sql, new { Year = year, Round = round.Value, At = at.Iso() }, transaction, cancellationToken: cancellationToken));
-        var closedOn = await results.ReadSingleOrDefaultAsync<string?>();
-        var state = await results.ReadSingleOrDefaultAsync<string?>();
+        var (closedOn, state) = await dialect.ClosedOnAndRoundStateText(connection, transaction, year, round, at, cancellationToken);
         return (Date(closedOn), state is null ? null : RoundStateCodes.Parse(state));
     }
 }

@@ -115,7 +115,7 @@ public sealed partial class BudgetStore : IStoreMigrations, IYearStore, IDisposa
     public async Task<Account?> FindAccount(int year, AccountId account, CancellationToken cancellationToken)
     {
         await using var connection = await Open(cancellationToken);
-        return (await Accounts(connection, null, year, account, cancellationToken)).SingleOrDefault();
+        return (await dialect.FindAccountRow(connection, year, account.Value, cancellationToken))?.ToAccount();
     }
 
     /// <summary>
@@ -142,9 +142,7 @@ public sealed partial class BudgetStore : IStoreMigrations, IYearStore, IDisposa
         var accounts = new List<Account>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            accounts.Add(new AccountRow(
-                reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
-                reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6)).ToAccount());
+            accounts.Add(AccountRow.Read(reader).ToAccount());
         }
 
         accounts.Sort(static (a, b) =>

@@ -8,6 +8,14 @@ namespace Budget.Data;
 
 internal sealed record AccountRow(string AccountId, string Name, string Committee, string ActivityArea, string? ReportingGroup, string Block, string? RefusionBenefit)
 {
+    /// <summary>The row a reader stands at, its columns in this record's order.</summary>
+    public static AccountRow Read(System.Data.Common.DbDataReader r) => new(
+        r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4), r.GetString(5), r.IsDBNull(6) ? null : r.GetString(6));
+
+    /// <summary>The row a kept SQLite statement stands at, its columns in this record's order.</summary>
+    public static AccountRow Read(Sqlite.RawStatement r) => new(
+        r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.NullableText(4), r.Text(5), r.NullableText(6));
+
     public Account ToAccount() =>
         new Account(Domain.Accounts.AccountId.Parse(AccountId), Name, Committee, ActivityArea, ReportingGroup, BlockCodes.Parse(Block)) { RefusionBenefit = RefusionBenefit };
 }
@@ -20,6 +28,17 @@ internal sealed record EstimateRow(long Round, string AccountId, long EstimateOr
         requested_ore AS RequestedOre, version AS Version, recorded_at AS RecordedAt,
         gross_ore AS GrossOre, refusion_ore AS RefusionOre, basis AS Basis, time_shift_ore AS TimeShiftOre
         """;
+
+    /// <summary>The row a reader stands at, its columns in this record's order.</summary>
+    public static EstimateRow Read(System.Data.Common.DbDataReader r) => new(
+        r.GetInt64(0), r.GetString(1), r.GetInt64(2), r.GetString(3), r.GetInt64(4), r.GetInt64(5), r.GetInt64(6), r.GetInt64(7),
+        r.IsDBNull(8) ? null : r.GetInt64(8), r.GetInt64(9), r.GetString(10), r.IsDBNull(11) ? null : r.GetInt64(11), r.IsDBNull(12) ? null : r.GetInt64(12),
+        r.IsDBNull(13) ? null : r.GetString(13), r.IsDBNull(14) ? null : r.GetInt64(14));
+
+    /// <summary>The row a kept SQLite statement stands at, its columns in this record's order.</summary>
+    public static EstimateRow Read(Sqlite.RawStatement r) => new(
+        r.Int64(0), r.Text(1), r.Int64(2), r.Text(3), r.Int64(4), r.Int64(5), r.Int64(6), r.Int64(7),
+        r.NullableInt64(8), r.Int64(9), r.Text(10), r.NullableInt64(11), r.NullableInt64(12), r.NullableText(13), r.NullableInt64(14));
 
     public AccountEstimate ToEstimate() => new(
         RoundNumber.Of((int)Round),

@@ -192,6 +192,63 @@ internal abstract class SqlDialect
         RETURNING {returning}
         """;
 
+    /// <summary>
+    /// Whether the year is closed (its closing date as text) and the round's state code, both held until the commit
+    /// (PostgreSQL: shared row locks); the round's row is created open when absent, unless the year is closed. Here in
+    /// one command of three statements; SQLite runs them on statements it keeps prepared.
+    /// </summary>
+    public virtual async Task<(string? ClosedOn, string? State)> ClosedOnAndRoundStateText(DbConnection connection, DbTransaction transaction, int year, RoundNumber round, Instant at, CancellationToken cancellationToken)
+    {
+        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(
+            $"{OpenRoundStateSql};\n{ClosedOnSql};\n{RoundStateSql};",
+            new { Year = year, Round = round.Value, At = at.Iso() },
+            transaction,
+            cancellationToken: cancellationToken));
+        var closedOn = await results.ReadSingleOrDefaultAsync<string?>();
+        var state = await results.ReadSingleOrDefaultAsync<string?>();
+        return (closedOn, state);
+    }
+
+    /// <summary>The round's state row, created open when absent unless the year is closed (a closed year is written nothing).</summary>
+    protected string OpenRoundStateSql => field ??= $"""
+        INSERT INTO round_state (year, round, state, changed_at)
+        SELECT @Year, @Round, 'open', {Instant("@At")} WHERE NOT EXISTS (SELECT 1 FROM budget_year WHERE year = @Year AND closed_on IS NOT NULL)
+        ON CONFLICT (year, round) DO NOTHING
+        """;
+
+    protected string ClosedOnSql => field ??= $"SELECT {DateText("closed_on")} FROM budget_year WHERE year = @Year{ShareLock}";
+
+    protected string RoundStateSql => field ??= $"SELECT state FROM round_state WHERE year = @Year AND round = @Round{ShareLock}";
+
+    /// <summary>The columns of <see cref="EstimateRow"/>, in its order, of the estimate of one account and round.</summary>
+    protected string FindEstimateSql => field ??= $"""
+        SELECT round, account_id, estimate_ore, explanation, out_year_1_ore, out_year_2_ore, out_year_3_ore, out_year_4_ore,
+               requested_ore, version, {InstantText("recorded_at")}, gross_ore, refusion_ore, basis, time_shift_ore
+        FROM estimate WHERE year = @Year AND round = @Round AND account_id = @AccountId
+        """;
+
+    /// <summary>An account's and round's estimate as stored, or null (every estimate saved reads it first).</summary>
+    public virtual async Task<EstimateRow?> FindEstimateRow(DbConnection connection, DbTransaction? transaction, int year, RoundNumber round, string account, CancellationToken cancellationToken)
+    {
+        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(
+            FindEstimateSql, new { Year = (long)year, Round = (long)round.Value, AccountId = account }, transaction, cancellationToken: cancellationToken));
+        return await reader.ReadAsync(cancellationToken) ? EstimateRow.Read(reader) : null;
+    }
+
+    /// <summary>The columns of <see cref="AccountRow"/>, in its order, of one account of a year.</summary>
+    protected const string FindAccountSql = """
+        SELECT account_id, name, committee, activity_area, reporting_group, block, refusion_benefit
+        FROM account WHERE year = @Year AND account_id = @AccountId
+        """;
+
+    /// <summary>One account of a year as stored, or null (every estimate saved reads it first).</summary>
+    public virtual async Task<AccountRow?> FindAccountRow(DbConnection connection, int year, string account, CancellationToken cancellationToken)
+    {
+        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(
+            FindAccountSql, new { Year = (long)year, AccountId = account }, cancellationToken: cancellationToken));
+        return await reader.ReadAsync(cancellationToken) ? AccountRow.Read(reader) : null;
+    }
+
     /// <summary>Writes a write's audit entry in the write's transaction.</summary>
     public Task InsertAudit(DbConnection connection, DbTransaction transaction, AuditEntry audit, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(new CommandDefinition(
@@ -200,7 +257,7 @@ internal abstract class SqlDialect
             transaction,
             cancellationToken: cancellationToken));
 
-    private string InsertAuditSql => field ??= $"""
+    protected string InsertAuditSql => field ??= $"""
         INSERT INTO audit_entry (year, at, user_name, user_id, action, target, before, after)
         VALUES (@Year, {Instant("@At")}, @User, @UserId, @Action, @Target, @Before, @After)
         """;
@@ -234,11 +291,11 @@ internal abstract class SqlDialect
         return versions;
     }
 
-    private string InsertEstimateVersion => field ??= InsertEstimate("version");
+    protected string InsertEstimateVersion => field ??= InsertEstimate("version");
 
-    private string UpdateEstimateVersion => field ??= UpdateEstimate("version");
+    protected string UpdateEstimateVersion => field ??= UpdateEstimate("version");
 
-    private const string EstimateHistory = $"""
+    protected const string EstimateHistory = $"""
         INSERT INTO estimate_version ({EstimateColumns})
         SELECT {EstimateColumns} FROM estimate WHERE year = @Year AND round = @Round AND account_id = @AccountId
         """;

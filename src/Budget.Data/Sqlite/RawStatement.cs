@@ -24,6 +24,116 @@ internal sealed class RawStatement : IDisposable
 
     public void Bind(int index, ReadOnlySpan<byte> utf8) => Check(raw.sqlite3_bind_text(statement, index, utf8));
 
+    /// <summary>
+    /// Binds a value to the parameter named <c>@name</c> (integers, text or null, as the provider would bind them);
+    /// a name the statement does not use is skipped, so one set of values can serve several statements.
+    /// </summary>
+    public void Bind(string name, object? value)
+    {
+        var index = Index(name);
+        if (index == 0)
+        {
+            return;
+        }
+
+        Check(value switch
+        {
+            null => raw.sqlite3_bind_null(statement, index),
+            long number => raw.sqlite3_bind_int64(statement, index, number),
+            int number => raw.sqlite3_bind_int64(statement, index, number),
+            string text => raw.sqlite3_bind_text(statement, index, text),
+            _ => throw new ArgumentException($"{value.GetType().Name} is not bound by a raw statement", nameof(value)),
+        });
+    }
+
+    /// <summary>Binds every named parameter of the statement from <paramref name="values"/>; each must be given.</summary>
+    public void BindAll(IEnumerable<(string Name, object? Value)> values)
+    {
+        raw.sqlite3_clear_bindings(statement);
+        var bound = 0;
+        foreach (var (name, value) in values)
+        {
+            if (Index(name) != 0)
+            {
+                Bind(name, value);
+                bound++;
+            }
+        }
+
+        if (bound != raw.sqlite3_bind_parameter_count(statement))
+        {
+            throw new InvalidOperationException($"{raw.sqlite3_bind_parameter_count(statement)} parameters in the statement, {bound} bound: {raw.sqlite3_sql(statement).utf8_to_string()}");
+        }
+    }
+
+    /// <summary>The parameters' positions by name (without the @), read from the statement once.</summary>
+    private Dictionary<string, int> Names => field ??= Enumerable.Range(1, raw.sqlite3_bind_parameter_count(statement))
+        .ToDictionary(i => raw.sqlite3_bind_parameter_name(statement, i).utf8_to_string()[1..], StringComparer.Ordinal);
+
+    private int Index(string name) => Names.GetValueOrDefault(name);
+
+    /// <summary>The next row of a query: true while there is one; at the end (or on an error, thrown) it is made ready for the next values.</summary>
+    public bool Step()
+    {
+        var result = raw.sqlite3_step(statement);
+        if (result == raw.SQLITE_ROW)
+        {
+            return true;
+        }
+
+        raw.sqlite3_reset(statement);
+        if (result != raw.SQLITE_DONE)
+        {
+            SqliteException.ThrowExceptionForRC(result, db);
+        }
+
+        return false;
+    }
+
+    /// <summary>Makes a query that was not stepped to its end ready for the next values.</summary>
+    public void Reset() => raw.sqlite3_reset(statement);
+
+    public bool IsNull(int column) => raw.sqlite3_column_type(statement, column) == raw.SQLITE_NULL;
+
+    public long Int64(int column) => raw.sqlite3_column_int64(statement, column);
+
+    public long? NullableInt64(int column) => IsNull(column) ? null : Int64(column);
+
+    public string Text(int column) => raw.sqlite3_column_text(statement, column).utf8_to_string();
+
+    public string? NullableText(int column) => IsNull(column) ? null : Text(column);
+
+    /// <summary>Executes a statement that returns at most one integer (RETURNING), then makes it ready for the next values.</summary>
+    public long? RunScalar() => RunFirst(static s => raw.sqlite3_column_int64(s, 0), (long?)null);
+
+    /// <summary>Executes a statement that returns at most one text, then makes it ready for the next values.</summary>
+    public string? RunText() => RunFirst(static s => raw.sqlite3_column_text(s, 0).utf8_to_string(), (string?)null);
+
+    /// <summary>The first row's first column (none: <paramref name="none"/>, also for NULL), every row stepped through.</summary>
+    private T RunFirst<T>(Func<sqlite3_stmt, T> read, T none)
+    {
+        var value = none;
+        var first = true;
+        int result;
+        while ((result = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
+        {
+            if (first && raw.sqlite3_column_type(statement, 0) != raw.SQLITE_NULL)
+            {
+                value = read(statement);
+            }
+
+            first = false;
+        }
+
+        raw.sqlite3_reset(statement);
+        if (result != raw.SQLITE_DONE)
+        {
+            SqliteException.ThrowExceptionForRC(result, db);
+        }
+
+        return value;
+    }
+
     /// <summary>Executes the statement with the values bound, then makes it ready for the next ones.</summary>
     public void Run()
     {
