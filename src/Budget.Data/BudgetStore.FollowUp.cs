@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Budget.Application;
+using Budget.Domain;
 using Budget.Domain.Appropriations;
 using Budget.Domain.Accounts;
 using Budget.Domain.FollowUp;
@@ -158,9 +159,7 @@ public sealed partial class BudgetStore : IFollowUpReader
     private async Task<FactsCache.Entry?> Refresh(DbConnection connection, DbTransaction? transaction, int year, RoundNumber round, LocalDate asOf, FactsCache.Entry? kept, long? signal, long refresh, bool mayLookAgain, CancellationToken cancellationToken)
     {
         var window = ConsumptionWindow.For(year, asOf);
-        var sql = dialect.InSnapshot(kept is null
-            ? $"{LastFactChangeSql};\n{FactsSql(window, changedOnly: false)}"
-            : $"{LastFactChangeSql};\n{ChangesSinceSql};\n{FactsSql(window, changedOnly: true)}");
+        var sql = RefreshSql(window, changedOnly: kept is not null);
         long version;
         long? settled;
         await using (var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql, FactsParameters(year, round, asOf, window, since: kept?.Version), transaction, cancellationToken: cancellationToken)))
@@ -178,7 +177,7 @@ public sealed partial class BudgetStore : IFollowUpReader
             if (kept is null)
             {
                 await reader.NextResultAsync(cancellationToken);
-                return new FactsCache.Entry(version, signal, await ReadFacts(reader, window, null, cancellationToken), settled, refresh);
+                return new FactsCache.Entry(version, signal, new ChunkedList<AccountFacts>(await ReadFacts(reader, window, null, cancellationToken)), settled, refresh);
             }
 
             if (version == kept.Version && (signal is null || signal == kept.Settled))
@@ -207,18 +206,18 @@ public sealed partial class BudgetStore : IFollowUpReader
                     // still right (KeptFollowUps, decision 0021). Their account rows are the kept ones: only an import
                     // writes accounts, and it logs the whole year.
                     await reader.NextResultAsync(cancellationToken);
-                    AccountFacts[]? facts = null;
+                    // The rest share the kept list's chunks (decision 0026).
+                    var replaced = new List<(int, AccountFacts)>();
                     foreach (var fresh in await ReadFacts(reader, window, [.. changed.Select(id => kept.Facts[kept.Positions[id]].Account)], cancellationToken))
                     {
                         var position = kept.Positions[fresh.Account.Id.Value];
                         if (!fresh.Equals(kept.Facts[position]))
                         {
-                            facts ??= (AccountFacts[])kept.Facts.Clone();
-                            facts[position] = fresh;
+                            replaced.Add((position, fresh));
                         }
                     }
 
-                    return new FactsCache.Entry(version, signal, facts ?? kept.Facts, settled, refresh, kept.Positions);
+                    return new FactsCache.Entry(version, signal, kept.Facts.With(replaced), settled, refresh, kept.Positions);
                 }
             }
         }
@@ -287,6 +286,21 @@ public sealed partial class BudgetStore : IFollowUpReader
     /// more than one row per account and kind, whatever the number of postings (docs/performance.md).
     /// </summary>
     /// <param name="changedOnly">Only the accounts changed since <c>@Since</c> (<see cref="ChangedAccountsSql"/>), or all.</param>
+    /// <summary>
+    /// <see cref="Refresh"/>'s command: one of eight texts (changed accounts only or all; a month total to read; days
+    /// to add), each built once — every report after a write sends one, and building it cost more than the few
+    /// accounts it reads.
+    /// </summary>
+    private string RefreshSql(ConsumptionWindow window, bool changedOnly)
+    {
+        var shape = (changedOnly ? 1 : 0) | (window.ThroughMonth > 0 ? 2 : 0) | (window.DaysFrom is not null ? 4 : 0);
+        return refreshSql[shape] ??= dialect.InSnapshot(changedOnly
+            ? $"{LastFactChangeSql};\n{ChangesSinceSql};\n{FactsSql(window, changedOnly: true)}"
+            : $"{LastFactChangeSql};\n{FactsSql(window, changedOnly: false)}");
+    }
+
+    private readonly string?[] refreshSql = new string?[8];
+
     private string FactsSql(ConsumptionWindow window, bool changedOnly)
     {
         string Only(string column) => changedOnly ? " AND " + dialect.AmongAccounts(column, ChangedAccountsSql) : "";
@@ -370,10 +384,7 @@ public sealed partial class BudgetStore : IFollowUpReader
         await reader.NextResultAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            var r = reader;
-            var row = new EstimateRow(
-                r.GetInt64(0), r.GetString(1), r.GetInt64(2), r.GetString(3), r.GetInt64(4), r.GetInt64(5), r.GetInt64(6), r.GetInt64(7),
-                r.IsDBNull(8) ? null : r.GetInt64(8), r.GetInt64(9), r.GetString(10), r.IsDBNull(11) ? null : r.GetInt64(11), r.IsDBNull(12) ? null : r.GetInt64(12), r.IsDBNull(13) ? null : r.GetString(13), r.IsDBNull(14) ? null : r.GetInt64(14));
+            var row = EstimateRow.Read(reader);
             estimates[row.AccountId] = row.ToEstimate();
         }
 

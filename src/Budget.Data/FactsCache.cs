@@ -1,3 +1,4 @@
+using Budget.Domain;
 using Budget.Domain.Appropriations;
 using Budget.Domain.FollowUp;
 using NodaTime;
@@ -43,7 +44,7 @@ internal sealed class FactsCache(IChangeSignal? signal) : IDisposable
     private readonly SemaphoreSlim[] refreshing = Enumerable.Range(0, 16).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
 
     /// <summary>Facts as of a version, with each account's position.</summary>
-    internal sealed class Entry(long version, long? signal, AccountFacts[] facts, long? settled, long refresh, Dictionary<string, int>? positions = null)
+    internal sealed class Entry(long version, long? signal, ChunkedList<AccountFacts> facts, long? settled, long refresh, Dictionary<string, int>? positions = null)
     {
         /// <summary>The number of the refresh that read these facts (<see cref="BeginRefresh"/>), taken before its snapshot.</summary>
         public long Refresh { get; } = refresh;
@@ -60,15 +61,16 @@ internal sealed class FactsCache(IChangeSignal? signal) : IDisposable
         /// </summary>
         public long? Settled { get; } = settled;
 
-        public AccountFacts[] Facts { get; } = facts;
+        /// <summary>The facts, in chunks shared with the entry they were derived from (decision 0026).</summary>
+        public ChunkedList<AccountFacts> Facts { get; } = facts;
 
         /// <summary>Each account's position; shared with the entry these facts were derived from (same accounts, same places).</summary>
         public Dictionary<string, int> Positions { get; } = positions ?? Index(facts);
 
-        private static Dictionary<string, int> Index(AccountFacts[] facts)
+        private static Dictionary<string, int> Index(ChunkedList<AccountFacts> facts)
         {
-            var positions = new Dictionary<string, int>(facts.Length, StringComparer.Ordinal);
-            for (var i = 0; i < facts.Length; i++)
+            var positions = new Dictionary<string, int>(facts.Count, StringComparer.Ordinal);
+            for (var i = 0; i < facts.Count; i++)
             {
                 positions[facts[i].Account.Id.Value] = i;
             }
@@ -103,7 +105,7 @@ internal sealed class FactsCache(IChangeSignal? signal) : IDisposable
     }
 
     /// <summary>The facts of a key whose signal has not moved since they were read: no commit anywhere since.</summary>
-    public bool TryGetUnchanged(int year, int round, LocalDate asOf, long? now, out AccountFacts[] facts)
+    public bool TryGetUnchanged(int year, int round, LocalDate asOf, long? now, out IReadOnlyList<AccountFacts> facts)
     {
         var entry = Find(year, round, asOf);
         if (now is { } current && entry?.Signal == current)

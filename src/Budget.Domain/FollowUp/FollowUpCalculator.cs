@@ -140,7 +140,7 @@ internal sealed class FollowUpLayout
         return rows;
     }
 
-    public static FollowUpFigures Sum(int[] members, FollowUpFigures[] figures)
+    public static FollowUpFigures Sum(int[] members, IReadOnlyList<FollowUpFigures> figures)
     {
         var sum = FollowUpFigures.Empty;
         foreach (var position in members)

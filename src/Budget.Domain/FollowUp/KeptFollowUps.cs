@@ -24,7 +24,7 @@ public sealed class KeptFollowUps
 
     private readonly record struct Key(int Year, int Round, LocalDate AsOf, FollowUpGrouping By);
 
-    private sealed record Kept(IReadOnlyList<AccountFacts> Facts, FollowUpLayout Layout, FollowUpFigures[] Figures, FollowUpLayout Committees, FollowUpFigures[] CommitteeSums, FollowUpReport Report, long Built);
+    private sealed record Kept(IReadOnlyList<AccountFacts> Facts, FollowUpLayout Layout, ChunkedList<FollowUpFigures> Figures, FollowUpLayout Committees, FollowUpFigures[] CommitteeSums, FollowUpReport Report, long Built);
 
     /// <param name="facts">Never changed after it is handed here: the same list (by reference) is answered with the same report.</param>
     public FollowUpReport Build(int year, RoundNumber round, LocalDate asOf, FollowUpGrouping by, IReadOnlyList<AccountFacts> facts)
@@ -68,8 +68,8 @@ public sealed class KeptFollowUps
         // The total is kept as the sum of per-committee sums, so a change re-adds one committee, not every account.
         var committees = FollowUpLayout.Of(FollowUpGrouping.Committee, facts);
         var committeeSums = committees.RowsOf(figures).Select(r => r.Figures).ToArray();
-        var report = new FollowUpReport(year, round, asOf, by, layout.RowsOf(figures), FollowUpLayout.Sum(committeeSums));
-        return new Kept(facts, layout, figures, committees, committeeSums, report, built);
+        var report = new FollowUpReport(year, round, asOf, by, new ChunkedList<FollowUpRow>(layout.RowsOf(figures)), FollowUpLayout.Sum(committeeSums));
+        return new Kept(facts, layout, new ChunkedList<FollowUpFigures>(figures), committees, committeeSums, report, built);
     }
 
     /// <summary>Replaces one member's figures in a sum being updated (the sum kept so far, or the one before the first change).</summary>
@@ -102,7 +102,12 @@ public sealed class KeptFollowUps
             benefit);
     }
 
-    /// <summary>The kept follow-up with the changed accounts re-added; null when the accounts are not the same, in the same order.</summary>
+    /// <summary>
+    /// The kept follow-up with the changed accounts re-added; null when the accounts are not the same, in the same
+    /// order. Figures and rows are replaced in chunks shared with the kept ones (<see cref="ChunkedList{T}"/>): a change
+    /// of a few accounts of thousands copies a few chunks, and facts handed out as such a list are compared only where
+    /// their chunks differ.
+    /// </summary>
     private static Kept? Update(Kept before, IReadOnlyList<AccountFacts> facts, long built)
     {
         if (before.Facts.Count != facts.Count)
@@ -110,13 +115,16 @@ public sealed class KeptFollowUps
             return null;
         }
 
-        FollowUpFigures[]? figures = null;
+        var positions = facts is ChunkedList<AccountFacts> now && before.Facts is ChunkedList<AccountFacts> then
+            ? now.ChangedFrom(then)
+            : Enumerable.Range(0, facts.Count);
+        var replaced = new List<(int Index, FollowUpFigures Figures)>();
 
         // Each changed row's and committee's sum with the changed accounts' figures replaced in it, or null where that
         // cannot be told from the sum (then it is re-added from its members).
         var changedRows = new Dictionary<int, FollowUpFigures?>();
         var changedCommittees = new Dictionary<int, FollowUpFigures?>();
-        for (var i = 0; i < facts.Count; i++)
+        foreach (var i in positions)
         {
             var old = before.Facts[i];
             var fresh = facts[i];
@@ -130,24 +138,21 @@ public sealed class KeptFollowUps
                 return null; // another account at this position: the rows themselves may differ
             }
 
-            figures ??= (FollowUpFigures[])before.Figures.Clone();
-            var replaced = before.Figures[i];
-            figures[i] = fresh.Figures();
-            Replace(changedRows, before.Layout.RowOf[i], before.Report.Rows[before.Layout.RowOf[i]].Figures, replaced, figures[i]);
-            Replace(changedCommittees, before.Committees.RowOf[i], before.CommitteeSums[before.Committees.RowOf[i]], replaced, figures[i]);
+            var was = before.Figures[i];
+            var figuresNow = fresh.Figures();
+            replaced.Add((i, figuresNow));
+            Replace(changedRows, before.Layout.RowOf[i], before.Report.Rows[before.Layout.RowOf[i]].Figures, was, figuresNow);
+            Replace(changedCommittees, before.Committees.RowOf[i], before.CommitteeSums[before.Committees.RowOf[i]], was, figuresNow);
         }
 
-        if (figures is null)
+        if (replaced.Count == 0)
         {
             return before with { Facts = facts, Built = built };
         }
 
-        var rows = before.Report.Rows.ToArray();
-        foreach (var (r, sum) in changedRows)
-        {
-            rows[r] = before.Layout.Rows[r] with { Figures = sum ?? FollowUpLayout.Sum(before.Layout.Members[r], figures) };
-        }
-
+        var figures = before.Figures.With(replaced);
+        var rows = (before.Report.Rows as ChunkedList<FollowUpRow> ?? new ChunkedList<FollowUpRow>(before.Report.Rows)).With(
+            changedRows.Select(c => (c.Key, before.Layout.Rows[c.Key] with { Figures = c.Value ?? FollowUpLayout.Sum(before.Layout.Members[c.Key], figures) })));
         var committeeSums = (FollowUpFigures[])before.CommitteeSums.Clone();
         foreach (var (c, sum) in changedCommittees)
         {
