@@ -280,13 +280,6 @@ public sealed partial class BudgetStore : IFollowUpReader
     };
 
     /// <summary>
-    /// Everything the follow-up needs per account, as statements of one command read in this order by
-    /// <see cref="ReadFacts"/>: accounts (not for the changed accounts: the caller has them), movements, whole months
-    /// (when the window has any), days (when it has any), estimates. The hot path of every report: it never touches
-    /// more than one row per account and kind, whatever the number of postings (docs/performance.md).
-    /// </summary>
-    /// <param name="changedOnly">Only the accounts changed since <c>@Since</c> (<see cref="ChangedAccountsSql"/>), or all.</param>
-    /// <summary>
     /// <see cref="Refresh"/>'s command: one of eight texts (changed accounts only or all; a month total to read; days
     /// to add), each built once — every report after a write sends one, and building it cost more than the few
     /// accounts it reads.
@@ -301,6 +294,13 @@ public sealed partial class BudgetStore : IFollowUpReader
 
     private readonly string?[] refreshSql = new string?[8];
 
+    /// <summary>
+    /// Everything the follow-up needs per account, as statements of one command read in this order by
+    /// <see cref="ReadFacts"/>: accounts (not for the changed accounts: the caller has them), movements, whole months
+    /// (when the window has any), days (when it has any), estimates. The hot path of every report: it never touches
+    /// more than one row per account and kind, whatever the number of postings (docs/performance.md).
+    /// </summary>
+    /// <param name="changedOnly">Only the accounts changed since <c>@Since</c> (<see cref="ChangedAccountsSql"/>), or all.</param>
     private string FactsSql(ConsumptionWindow window, bool changedOnly)
     {
         string Only(string column) => changedOnly ? " AND " + dialect.AmongAccounts(column, ChangedAccountsSql) : "";

@@ -46,23 +46,28 @@ internal sealed class RawStatement : IDisposable
         });
     }
 
-    /// <summary>Binds every named parameter of the statement from <paramref name="values"/>; each must be given.</summary>
+    /// <summary>Binds every named parameter of the statement (at most 64) from <paramref name="values"/>; each must be given.</summary>
     public void BindAll(IEnumerable<(string Name, object? Value)> values)
     {
+        if (raw.sqlite3_bind_parameter_count(statement) > 64)
+        {
+            throw new NotSupportedException("BindAll binds statements of at most 64 parameters.");
+        }
+
         raw.sqlite3_clear_bindings(statement);
-        var bound = 0;
+        var bound = 0UL; // by position: a name given twice counts once
         foreach (var (name, value) in values)
         {
-            if (Index(name) != 0)
+            if (Index(name) is var index and not 0)
             {
                 Bind(name, value);
-                bound++;
+                bound |= 1UL << (index - 1);
             }
         }
 
-        if (bound != raw.sqlite3_bind_parameter_count(statement))
+        if (System.Numerics.BitOperations.PopCount(bound) != raw.sqlite3_bind_parameter_count(statement))
         {
-            throw new InvalidOperationException($"{raw.sqlite3_bind_parameter_count(statement)} parameters in the statement, {bound} bound: {raw.sqlite3_sql(statement).utf8_to_string()}");
+            throw new InvalidOperationException($"{raw.sqlite3_bind_parameter_count(statement)} parameters in the statement, {System.Numerics.BitOperations.PopCount(bound)} bound: {raw.sqlite3_sql(statement).utf8_to_string()}");
         }
     }
 
@@ -115,17 +120,24 @@ internal sealed class RawStatement : IDisposable
         var value = none;
         var first = true;
         int result;
-        while ((result = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
+        try
         {
-            if (first && raw.sqlite3_column_type(statement, 0) != raw.SQLITE_NULL)
+            while ((result = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
             {
-                value = read(statement);
-            }
+                if (first && raw.sqlite3_column_type(statement, 0) != raw.SQLITE_NULL)
+                {
+                    value = read(statement);
+                }
 
-            first = false;
+                first = false;
+            }
+        }
+        finally
+        {
+            // Also when reading failed: a statement left stepping would hold its read (or its write) open.
+            raw.sqlite3_reset(statement);
         }
 
-        raw.sqlite3_reset(statement);
         if (result != raw.SQLITE_DONE)
         {
             SqliteException.ThrowExceptionForRC(result, db);

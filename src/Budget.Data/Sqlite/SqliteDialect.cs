@@ -20,7 +20,14 @@ internal sealed class SqliteDialect : SqlDialect, IDisposable
     /// <summary>The WAL's checkpoints, taken beside this store's writes (decision 0025); null for an in-memory database.</summary>
     private readonly SqliteCheckpoints? checkpoints;
 
-    public SqliteDialect(string connectionString) => checkpoints = SqliteCheckpoints.For(connectionString);
+    public SqliteDialect(string connectionString)
+    {
+        checkpoints = SqliteCheckpoints.For(connectionString);
+        pooled = new SqliteConnectionStringBuilder(connectionString).Pooling;
+    }
+
+    /// <summary>Whether native connections outlive their opens (the provider's pool, the default): else kept statements end with each open.</summary>
+    private readonly bool pooled;
 
     public override string Name => "Sqlite";
 
@@ -30,7 +37,22 @@ internal sealed class SqliteDialect : SqlDialect, IDisposable
     public override void Committed(bool calendars) => checkpoints?.Committed();
 
     /// <summary>The store's end: the checkpoint under way ends, and its connection closes.</summary>
-    public void Dispose() => checkpoints?.Dispose();
+    public void Dispose()
+    {
+        checkpoints?.Dispose();
+
+        // The kept statements end with the store, so that the pool's native connections close when the pool does, not
+        // when the garbage collector gets to the statements (a statement in use ends when its call returns).
+        foreach (var (_, statements) in kept)
+        {
+            foreach (var statement in statements.Values)
+            {
+                statement.Dispose();
+            }
+        }
+
+        kept.Clear();
+    }
 
     /// <summary>How long SQLite waits for another connection's write lock (PRAGMA busy_timeout), and the write gate before it.</summary>
     private static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(30);
@@ -47,7 +69,7 @@ internal sealed class SqliteDialect : SqlDialect, IDisposable
 
     public override async Task<DbConnection> Open(string connectionString, CancellationToken cancellationToken)
     {
-        var connection = new GatedConnection(connectionString);
+        var connection = new GatedConnection(connectionString, this);
         try
         {
             await connection.OpenAsync(cancellationToken);
@@ -116,7 +138,7 @@ internal sealed class SqliteDialect : SqlDialect, IDisposable
     }
 
     /// <summary>A connection that holds the store's write gate from its write's beginning until it is closed.</summary>
-    private sealed class GatedConnection(string connectionString) : SqliteConnection(connectionString)
+    private sealed class GatedConnection(string connectionString, SqliteDialect dialect) : SqliteConnection(connectionString)
     {
         private SqliteDialect? held;
 
@@ -143,6 +165,11 @@ internal sealed class SqliteDialect : SqlDialect, IDisposable
         {
             try
             {
+                if (!dialect.pooled && Handle is { } native)
+                {
+                    dialect.Forget(native); // the native connection closes now: its statements first
+                }
+
                 base.Close();
             }
             finally
@@ -186,12 +213,27 @@ internal sealed class SqliteDialect : SqlDialect, IDisposable
     }
 
     /// <summary>
-    /// Statements kept prepared per native connection (pooled across opens), by their SQL, for the writes that run
-    /// with every estimate saved. A native connection is used by one open connection at a time, so its statements are
-    /// too; they are finalised with it (SQLite closes a connection whose statements are still prepared once they are
-    /// finalised). Only the constant SQL of this class comes here, so each connection keeps a handful.
+    /// Statements kept prepared per native connection (pooled across opens), by their SQL, for what runs with every
+    /// estimate saved. A native connection is used by one open connection at a time, so its statements are too. They
+    /// end with the store (<see cref="Dispose"/>), or with each open when the connection string turns pooling off; a
+    /// native connection the pool closes while the store lives (idle for minutes) stays open until the garbage
+    /// collector finalises its statements (SQLite closes a connection only once its statements are finalised). Only the
+    /// constant SQL of this class comes here, so each connection keeps a handful.
     /// </summary>
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, Dictionary<string, RawStatement>> kept = [];
+
+    /// <summary>Finalises the statements kept for a native connection about to close.</summary>
+    private void Forget(SQLitePCL.sqlite3 native)
+    {
+        if (kept.TryGetValue(native, out var statements))
+        {
+            kept.Remove(native);
+            foreach (var statement in statements.Values)
+            {
+                statement.Dispose();
+            }
+        }
+    }
 
     private RawStatement Kept(DbConnection connection, string sql)
     {
@@ -222,6 +264,7 @@ internal sealed class SqliteDialect : SqlDialect, IDisposable
     /// <summary>Every estimate saved reads the current one first: on a kept statement (decision 0026).</summary>
     public override Task<EstimateRow?> FindEstimateRow(DbConnection connection, DbTransaction? transaction, int year, RoundNumber round, string account, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var find = Kept(connection, FindEstimateSql);
         find.BindAll([("Year", (long)year), ("Round", (long)round.Value), ("AccountId", account)]);
         return Task.FromResult(First(find, EstimateRow.Read));
@@ -230,6 +273,7 @@ internal sealed class SqliteDialect : SqlDialect, IDisposable
     /// <summary>Every estimate saved reads its account first: on a kept statement (decision 0026).</summary>
     public override Task<AccountRow?> FindAccountRow(DbConnection connection, int year, string account, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var find = Kept(connection, FindAccountSql);
         find.BindAll([("Year", (long)year), ("AccountId", account)]);
         return Task.FromResult(First(find, AccountRow.Read));
