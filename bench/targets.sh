@@ -74,6 +74,7 @@ PY
 sqlitedb="Data Source=$dir/b.db"
 row "report in process, $n postings, by account, read in full" "$(bdn full ReportLatency sqlite "$sqlitedb" Account 03-31 off)" "load $(load)"
 row "report in process, $n postings, by account, right after an estimate is saved" "$(bdn afterwrite ReportAfterWrite sqlite "$sqlitedb" Account)" "load $(load)"
+row "an estimate saved in process (EstimateRecording.Record), SQLite" "$(bdn estimate EstimateSaved sqlite "$sqlitedb")" "load $(load)"
 row "report in process, SQLite, data unchanged" "$(bdn sqlite-kept ReportLatency sqlite "$sqlitedb" Account 03-31)" "load $(load)"
 row "report in process, PostgreSQL, data unchanged" "$(bdn pg-kept ReportLatency postgres "$(pgconn b)" Account 03-31)" "load $(load)"
 row "report in process, PostgreSQL, right after an estimate is saved" "$(bdn pg-afterwrite ReportAfterWrite postgres "$(pgconn b)" Account)" "load $(load)"

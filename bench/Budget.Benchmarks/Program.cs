@@ -105,4 +105,40 @@ public class ReportAfterWrite
     public async Task<FollowUpReport?> Report() =>
         await query.Report(year, RoundNumber.Of(1), By, null, CancellationToken.None);
 }
+
+/// <summary>
+/// An estimate saved as the API saves it (<see cref="Budget.Application.Estimates.EstimateRecording.Record"/>: the year,
+/// the account and the current estimate read, the compare-and-set with its history row and audit entry, one at a
+/// time), for its time and what it allocates (decision 0026). Same environment as <see cref="ReportLatency"/>; the
+/// year's round 1 must be open. No report is kept, so no background refresh follows the write.
+/// </summary>
+[MemoryDiagnoser]
+public class EstimateSaved
+{
+    private Budget.Application.Estimates.EstimateRecording recording = null!;
+    private int year;
+    private Budget.Domain.Accounts.AccountId account;
+    private long saved;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var provider = Environment.GetEnvironmentVariable("BUDGET_BENCH_PROVIDER") ?? "sqlite";
+        var connection = Environment.GetEnvironmentVariable("BUDGET_BENCH_CONNECTION") ?? throw new InvalidOperationException("Set BUDGET_BENCH_CONNECTION to a loaded database.");
+        year = int.Parse(Environment.GetEnvironmentVariable("BUDGET_BENCH_YEAR") ?? "2014", System.Globalization.CultureInfo.InvariantCulture);
+        var store = BudgetStores.Create(provider, connection, SystemClock.Instance);
+        recording = new Budget.Application.Estimates.EstimateRecording(store, store, SystemClock.Instance);
+        account = ((IYearStore)store).Accounts(year, CancellationToken.None).GetAwaiter().GetResult()[0].Id;
+    }
+
+    [Benchmark]
+    public async Task<Budget.Application.Estimates.EstimateWriteResult> Save()
+    {
+        var estimate = new AccountEstimate(RoundNumber.Of(1), account, Budget.Domain.Money.Amount.FromOre(2_000_000_00 + saved++), "benchmark", OutYearConsequences.None);
+        var result = await recording.Record(year, estimate, new Budget.Application.Estimates.ExpectedVersion.Any(), Budget.Application.Users.Actor.System, CancellationToken.None);
+        return result.Status == Budget.Application.Estimates.EstimateWriteStatus.Saved
+            ? result
+            : throw new InvalidOperationException($"the estimate was not saved ({result.Status}): round 1 of {year} must be open and have an estimate of the first account");
+    }
+}
 }
