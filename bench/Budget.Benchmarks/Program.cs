@@ -41,10 +41,7 @@ public class ReportLatency
     [GlobalSetup]
     public void Setup()
     {
-        var provider = Environment.GetEnvironmentVariable("BUDGET_BENCH_PROVIDER") ?? "sqlite";
-        var connection = Environment.GetEnvironmentVariable("BUDGET_BENCH_CONNECTION") ?? throw new InvalidOperationException("Set BUDGET_BENCH_CONNECTION to a loaded database.");
-        year = int.Parse(Environment.GetEnvironmentVariable("BUDGET_BENCH_YEAR") ?? "2014", System.Globalization.CultureInfo.InvariantCulture);
-        var store = BudgetStores.Create(provider, connection, SystemClock.Instance);
+        (var store, year) = BenchDatabase.Open();
         query = new FollowUpQuery(store, store, new KeptFollowUps()); // as the server builds it (decision 0021)
     }
 
@@ -78,10 +75,7 @@ public class ReportAfterWrite
     [GlobalSetup]
     public void Setup()
     {
-        var provider = Environment.GetEnvironmentVariable("BUDGET_BENCH_PROVIDER") ?? "sqlite";
-        var connection = Environment.GetEnvironmentVariable("BUDGET_BENCH_CONNECTION") ?? throw new InvalidOperationException("Set BUDGET_BENCH_CONNECTION to a loaded database.");
-        year = int.Parse(Environment.GetEnvironmentVariable("BUDGET_BENCH_YEAR") ?? "2014", System.Globalization.CultureInfo.InvariantCulture);
-        store = BudgetStores.Create(provider, connection, SystemClock.Instance);
+        (store, year) = BenchDatabase.Open();
         query = new FollowUpQuery(store, store, new KeptFollowUps()); // as the server builds it (decision 0021)
         account = ((IYearStore)store).Accounts(year, CancellationToken.None).GetAwaiter().GetResult()[0].Id.Value;
     }
@@ -123,10 +117,7 @@ public class EstimateSaved
     [GlobalSetup]
     public void Setup()
     {
-        var provider = Environment.GetEnvironmentVariable("BUDGET_BENCH_PROVIDER") ?? "sqlite";
-        var connection = Environment.GetEnvironmentVariable("BUDGET_BENCH_CONNECTION") ?? throw new InvalidOperationException("Set BUDGET_BENCH_CONNECTION to a loaded database.");
-        year = int.Parse(Environment.GetEnvironmentVariable("BUDGET_BENCH_YEAR") ?? "2014", System.Globalization.CultureInfo.InvariantCulture);
-        var store = BudgetStores.Create(provider, connection, SystemClock.Instance);
+        (var store, year) = BenchDatabase.Open();
         recording = new Budget.Application.Estimates.EstimateRecording(store, store, SystemClock.Instance);
         account = ((IYearStore)store).Accounts(year, CancellationToken.None).GetAwaiter().GetResult()[0].Id;
     }
@@ -139,6 +130,18 @@ public class EstimateSaved
         return result.Status == Budget.Application.Estimates.EstimateWriteStatus.Saved
             ? result
             : throw new InvalidOperationException($"the estimate was not saved ({result.Status}): round 1 of {year} must be open and have an estimate of the first account");
+    }
+}
+
+/// <summary>The loaded database every benchmark reads: BUDGET_BENCH_PROVIDER (default sqlite), BUDGET_BENCH_CONNECTION, year BUDGET_BENCH_YEAR (default 2014).</summary>
+internal static class BenchDatabase
+{
+    public static (BudgetStore Store, int Year) Open()
+    {
+        var provider = Environment.GetEnvironmentVariable("BUDGET_BENCH_PROVIDER") ?? "sqlite";
+        var connection = Environment.GetEnvironmentVariable("BUDGET_BENCH_CONNECTION") ?? throw new InvalidOperationException("Set BUDGET_BENCH_CONNECTION to a loaded database.");
+        var year = int.Parse(Environment.GetEnvironmentVariable("BUDGET_BENCH_YEAR") ?? "2014", System.Globalization.CultureInfo.InvariantCulture);
+        return (BudgetStores.Create(provider, connection, SystemClock.Instance), year);
     }
 }
 }

@@ -307,10 +307,7 @@ public sealed partial class BudgetStore : IFollowUpReader
         var statements = new List<string>();
         if (!changedOnly)
         {
-            statements.Add("""
-                SELECT account_id, name, committee, activity_area, reporting_group, block, refusion_benefit
-                FROM account WHERE year = @Year
-                """);
+            statements.Add($"SELECT {AccountRow.Columns} FROM account WHERE year = @Year");
         }
 
         statements.Add($"""
@@ -334,8 +331,7 @@ public sealed partial class BudgetStore : IFollowUpReader
         }
 
         statements.Add($"""
-            SELECT round, account_id, estimate_ore, explanation, out_year_1_ore, out_year_2_ore, out_year_3_ore, out_year_4_ore,
-                   requested_ore, version, {dialect.InstantText("recorded_at")}, gross_ore, refusion_ore, basis, time_shift_ore
+            SELECT {dialect.EstimateRowColumns}
             FROM estimate WHERE year = @Year AND round = @Round{Only("account_id")}
             """);
         return string.Join(";\n", statements);

@@ -126,7 +126,7 @@ public sealed partial class BudgetStore : IStoreMigrations, IYearStore, IDisposa
     private static async Task<List<Account>> Accounts(DbConnection connection, DbTransaction? transaction, int year, AccountId? only, CancellationToken cancellationToken)
     {
         var sql = $"""
-            SELECT account_id, name, committee, activity_area, reporting_group, block, refusion_benefit
+            SELECT {AccountRow.Columns}
             FROM account WHERE year = @Year{(only is null ? "" : " AND account_id = @One")}
             """;
         await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql, new { Year = year, One = only?.Value }, transaction, cancellationToken: cancellationToken));

@@ -8,6 +8,9 @@ namespace Budget.Data;
 
 internal sealed record AccountRow(string AccountId, string Name, string Committee, string ActivityArea, string? ReportingGroup, string Block, string? RefusionBenefit)
 {
+    /// <summary>The account table's columns in this record's order, as <see cref="Read(System.Data.Common.DbDataReader)"/> reads them.</summary>
+    public const string Columns = "account_id, name, committee, activity_area, reporting_group, block, refusion_benefit";
+
     /// <summary>The row a reader stands at, its columns in this record's order.</summary>
     public static AccountRow Read(System.Data.Common.DbDataReader r) => new(
         r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4), r.GetString(5), r.IsDBNull(6) ? null : r.GetString(6));
@@ -22,14 +25,7 @@ internal sealed record AccountRow(string AccountId, string Name, string Committe
 
 internal sealed record EstimateRow(long Round, string AccountId, long EstimateOre, string Explanation, long OutYear1, long OutYear2, long OutYear3, long OutYear4, long? RequestedOre, long Version, string RecordedAt, long? GrossOre, long? RefusionOre, string? Basis, long? TimeShiftOre)
 {
-    public const string Columns = """
-        round AS Round, account_id AS AccountId, estimate_ore AS EstimateOre, explanation AS Explanation,
-        out_year_1_ore AS OutYear1, out_year_2_ore AS OutYear2, out_year_3_ore AS OutYear3, out_year_4_ore AS OutYear4,
-        requested_ore AS RequestedOre, version AS Version, recorded_at AS RecordedAt,
-        gross_ore AS GrossOre, refusion_ore AS RefusionOre, basis AS Basis, time_shift_ore AS TimeShiftOre
-        """;
-
-    /// <summary>The row a reader stands at, its columns in this record's order.</summary>
+    /// <summary>The row a reader stands at, its columns in this record's order (<see cref="SqlDialect.EstimateRowColumns"/>).</summary>
     public static EstimateRow Read(System.Data.Common.DbDataReader r) => new(
         r.GetInt64(0), r.GetString(1), r.GetInt64(2), r.GetString(3), r.GetInt64(4), r.GetInt64(5), r.GetInt64(6), r.GetInt64(7),
         r.IsDBNull(8) ? null : r.GetInt64(8), r.GetInt64(9), r.GetString(10), r.IsDBNull(11) ? null : r.GetInt64(11), r.IsDBNull(12) ? null : r.GetInt64(12),

@@ -220,12 +220,14 @@ internal abstract class SqlDialect
 
     protected string RoundStateSql => field ??= $"SELECT state FROM round_state WHERE year = @Year AND round = @Round{ShareLock}";
 
-    /// <summary>The columns of <see cref="EstimateRow"/>, in its order, of the estimate of one account and round.</summary>
-    protected string FindEstimateSql => field ??= $"""
-        SELECT round, account_id, estimate_ore, explanation, out_year_1_ore, out_year_2_ore, out_year_3_ore, out_year_4_ore,
-               requested_ore, version, {InstantText("recorded_at")}, gross_ore, refusion_ore, basis, time_shift_ore
-        FROM estimate WHERE year = @Year AND round = @Round AND account_id = @AccountId
+    /// <summary>The estimate table's columns in <see cref="EstimateRow"/>'s order, as <see cref="EstimateRow.Read(DbDataReader)"/> reads them.</summary>
+    public string EstimateRowColumns => field ??= $"""
+        round, account_id, estimate_ore, explanation, out_year_1_ore, out_year_2_ore, out_year_3_ore, out_year_4_ore,
+        requested_ore, version, {InstantText("recorded_at")}, gross_ore, refusion_ore, basis, time_shift_ore
         """;
+
+    /// <summary>The estimate of one account and round.</summary>
+    protected string FindEstimateSql => field ??= $"SELECT {EstimateRowColumns} FROM estimate WHERE year = @Year AND round = @Round AND account_id = @AccountId";
 
     /// <summary>An account's and round's estimate as stored, or null (every estimate saved reads it first).</summary>
     public virtual async Task<EstimateRow?> FindEstimateRow(DbConnection connection, DbTransaction? transaction, int year, RoundNumber round, string account, CancellationToken cancellationToken)
@@ -235,11 +237,8 @@ internal abstract class SqlDialect
         return await reader.ReadAsync(cancellationToken) ? EstimateRow.Read(reader) : null;
     }
 
-    /// <summary>The columns of <see cref="AccountRow"/>, in its order, of one account of a year.</summary>
-    protected const string FindAccountSql = """
-        SELECT account_id, name, committee, activity_area, reporting_group, block, refusion_benefit
-        FROM account WHERE year = @Year AND account_id = @AccountId
-        """;
+    /// <summary>One account of a year.</summary>
+    protected const string FindAccountSql = $"SELECT {AccountRow.Columns} FROM account WHERE year = @Year AND account_id = @AccountId";
 
     /// <summary>One account of a year as stored, or null (every estimate saved reads it first).</summary>
     public virtual async Task<AccountRow?> FindAccountRow(DbConnection connection, int year, string account, CancellationToken cancellationToken)

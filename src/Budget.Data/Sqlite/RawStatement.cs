@@ -77,27 +77,6 @@ internal sealed class RawStatement : IDisposable
 
     private int Index(string name) => Names.GetValueOrDefault(name);
 
-    /// <summary>The next row of a query: true while there is one; at the end (or on an error, thrown) it is made ready for the next values.</summary>
-    public bool Step()
-    {
-        var result = raw.sqlite3_step(statement);
-        if (result == raw.SQLITE_ROW)
-        {
-            return true;
-        }
-
-        raw.sqlite3_reset(statement);
-        if (result != raw.SQLITE_DONE)
-        {
-            SqliteException.ThrowExceptionForRC(result, db);
-        }
-
-        return false;
-    }
-
-    /// <summary>Makes a query that was not stepped to its end ready for the next values.</summary>
-    public void Reset() => raw.sqlite3_reset(statement);
-
     public bool IsNull(int column) => raw.sqlite3_column_type(statement, column) == raw.SQLITE_NULL;
 
     public long Int64(int column) => raw.sqlite3_column_int64(statement, column);
@@ -109,24 +88,28 @@ internal sealed class RawStatement : IDisposable
     public string? NullableText(int column) => IsNull(column) ? null : Text(column);
 
     /// <summary>Executes a statement that returns at most one integer (RETURNING), then makes it ready for the next values.</summary>
-    public long? RunScalar() => RunFirst(static s => raw.sqlite3_column_int64(s, 0), (long?)null);
+    public long? RunScalar() => RunFirst(static s => s.NullableInt64(0));
 
     /// <summary>Executes a statement that returns at most one text, then makes it ready for the next values.</summary>
-    public string? RunText() => RunFirst(static s => raw.sqlite3_column_text(s, 0).utf8_to_string(), (string?)null);
+    public string? RunText() => RunFirst(static s => s.NullableText(0));
 
-    /// <summary>The first row's first column (none: <paramref name="none"/>, also for NULL), every row stepped through.</summary>
-    private T RunFirst<T>(Func<sqlite3_stmt, T> read, T none)
+    /// <summary>
+    /// Executes a query of at most one row and reads it (none: the default), every row stepped through, then makes
+    /// the statement ready for the next values.
+    /// </summary>
+    public T? RunFirst<T>(Func<RawStatement, T> read)
     {
-        var value = none;
+        ArgumentNullException.ThrowIfNull(read);
+        T? value = default;
         var first = true;
         int result;
         try
         {
             while ((result = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
             {
-                if (first && raw.sqlite3_column_type(statement, 0) != raw.SQLITE_NULL)
+                if (first)
                 {
-                    value = read(statement);
+                    value = read(this);
                 }
 
                 first = false;

@@ -193,20 +193,14 @@ internal sealed class SqliteDialect : SqlDialect, IDisposable
         {
             var save = saves[i];
             var values = save.EstimateParameters().Select(p => (p.Name, p.Value)).ToArray();
-            var saving = Kept(connection, save.ExpectedVersion is null ? InsertEstimateVersion : UpdateEstimateVersion);
-            saving.BindAll(values);
-            versions[i] = saving.RunScalar();
+            versions[i] = Kept(connection, save.ExpectedVersion is null ? InsertEstimateVersion : UpdateEstimateVersion, values).RunScalar();
             if (versions[i] is null)
             {
                 continue;
             }
 
-            var history = Kept(connection, EstimateHistory);
-            history.BindAll(values);
-            history.Run();
-            var audit = Kept(connection, InsertAuditSql);
-            audit.BindAll(AuditValues(save.Audit));
-            audit.Run();
+            Kept(connection, EstimateHistory, values).Run();
+            Kept(connection, InsertAuditSql, AuditValues(save.Audit)).Run();
         }
 
         return Task.FromResult(versions);
@@ -235,7 +229,8 @@ internal sealed class SqliteDialect : SqlDialect, IDisposable
         }
     }
 
-    private RawStatement Kept(DbConnection connection, string sql)
+    /// <summary>The connection's kept statement of <paramref name="sql"/>, prepared when first asked for, bound to <paramref name="values"/>.</summary>
+    private RawStatement Kept(DbConnection connection, string sql, IEnumerable<(string Name, object? Value)> values)
     {
         var db = ((SqliteConnection)connection).Handle!;
         var statements = kept.GetValue(db, static _ => new Dictionary<string, RawStatement>(StringComparer.Ordinal));
@@ -244,6 +239,7 @@ internal sealed class SqliteDialect : SqlDialect, IDisposable
             statements[sql] = statement = new RawStatement(db, sql);
         }
 
+        statement.BindAll(values);
         return statement;
     }
 
@@ -251,51 +247,23 @@ internal sealed class SqliteDialect : SqlDialect, IDisposable
     public override Task<(string? ClosedOn, string? State)> ClosedOnAndRoundStateText(DbConnection connection, DbTransaction transaction, int year, RoundNumber round, Instant at, CancellationToken cancellationToken)
     {
         (string, object?)[] values = [("Year", (long)year), ("Round", (long)round.Value), ("At", at.Iso())];
-        var open = Kept(connection, OpenRoundStateSql);
-        open.BindAll(values);
-        open.Run();
-        var closedOn = Kept(connection, ClosedOnSql);
-        closedOn.BindAll(values);
-        var state = Kept(connection, RoundStateSql);
-        state.BindAll(values);
-        return Task.FromResult((closedOn.RunText(), state.RunText()));
+        Kept(connection, OpenRoundStateSql, values).Run();
+        var closedOn = Kept(connection, ClosedOnSql, values).RunText();
+        return Task.FromResult((closedOn, Kept(connection, RoundStateSql, values).RunText()));
     }
 
     /// <summary>Every estimate saved reads the current one first: on a kept statement (decision 0026).</summary>
     public override Task<EstimateRow?> FindEstimateRow(DbConnection connection, DbTransaction? transaction, int year, RoundNumber round, string account, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var find = Kept(connection, FindEstimateSql);
-        find.BindAll([("Year", (long)year), ("Round", (long)round.Value), ("AccountId", account)]);
-        return Task.FromResult(First(find, EstimateRow.Read));
+        return Task.FromResult(Kept(connection, FindEstimateSql, [("Year", (long)year), ("Round", (long)round.Value), ("AccountId", account)]).RunFirst(EstimateRow.Read));
     }
 
     /// <summary>Every estimate saved reads its account first: on a kept statement (decision 0026).</summary>
     public override Task<AccountRow?> FindAccountRow(DbConnection connection, int year, string account, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var find = Kept(connection, FindAccountSql);
-        find.BindAll([("Year", (long)year), ("AccountId", account)]);
-        return Task.FromResult(First(find, AccountRow.Read));
-    }
-
-    /// <summary>The first row of a kept query (at most one is asked for), the statement left ready for the next values.</summary>
-    private static T? First<T>(RawStatement query, Func<RawStatement, T> read)
-        where T : class
-    {
-        if (!query.Step())
-        {
-            return null;
-        }
-
-        try
-        {
-            return read(query);
-        }
-        finally
-        {
-            query.Reset();
-        }
+        return Task.FromResult(Kept(connection, FindAccountSql, [("Year", (long)year), ("AccountId", account)]).RunFirst(AccountRow.Read));
     }
 
     /// <summary>An audit entry's values for <see cref="SqlDialect.InsertAudit"/>'s statement.</summary>
@@ -521,14 +489,12 @@ internal sealed class SqliteDialect : SqlDialect, IDisposable
     protected override Task AppendFactChanges(DbConnection connection, DbTransaction transaction, int year, string?[] accounts, CancellationToken cancellationToken)
     {
         // Writers are serialised (BEGIN IMMEDIATE): each row's rowid is the next version, in commit order.
-        var append = Kept(connection, "INSERT INTO fact_change (year, account_id) VALUES (@Year, @Account)");
         foreach (var account in accounts)
         {
-            append.BindAll([("Year", (long)year), ("Account", account)]);
-            append.Run();
+            Kept(connection, "INSERT INTO fact_change (year, account_id) VALUES (@Year, @Account)", [("Year", (long)year), ("Account", account)]).Run();
         }
 
-        Kept(connection, ForgetFactChangesSql).Run();
+        Kept(connection, ForgetFactChangesSql, []).Run();
         return Task.CompletedTask;
     }
 
