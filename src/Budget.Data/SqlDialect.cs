@@ -144,9 +144,29 @@ internal abstract class SqlDialect
         }
 
         var accounts = days.Accounts();
+        await RequireAccounts(connection, transaction, days.Year, accounts, cancellationToken);
         await WritePostingDayRows(connection, transaction, days, accounts, cancellationToken);
         await LogFactChanges(connection, transaction, days.Year, accounts, cancellationToken);
     }
+
+    /// <summary>
+    /// Refuses postings on accounts the year does not have, before anything is written: the one check of the accounts
+    /// a postings write touches, where posting_month's foreign key looked one up for every month row (decision 0027).
+    /// </summary>
+    private async Task RequireAccounts(DbConnection connection, DbTransaction transaction, int year, IReadOnlyList<string> accounts, CancellationToken cancellationToken)
+    {
+        var existing = await ExistingAccounts(connection, transaction, year, accounts, cancellationToken);
+        if (existing.Count < accounts.Count)
+        {
+            throw new UnknownAccountsException(year, accounts.Where(a => !existing.Contains(a)).ToArray());
+        }
+    }
+
+    /// <summary>
+    /// Which of these accounts (distinct) the year has, read in the write's transaction; PostgreSQL locks them
+    /// <c>FOR KEY SHARE</c>, as a foreign key's check does.
+    /// </summary>
+    protected abstract Task<IReadOnlySet<string>> ExistingAccounts(DbConnection connection, DbTransaction transaction, int year, IReadOnlyList<string> accounts, CancellationToken cancellationToken);
 
     protected abstract Task WritePostingDayRows(DbConnection connection, DbTransaction transaction, PostingDays days, IReadOnlyList<string> accounts, CancellationToken cancellationToken);
 

@@ -55,6 +55,31 @@ public sealed class AppropriationContractTests(ProviderDatabases databases) : St
     }
 
     /// <summary>
+    /// The store refuses postings on an account their year does not have and keeps none of the write: its own check of
+    /// the accounts a postings write touches, now that posting_month has no foreign key either (decision 0027). The
+    /// application never sends such a posting; this is the guard behind it.
+    /// </summary>
+    [Theory, MemberData(nameof(Providers))]
+    public async Task Postings_on_an_account_the_year_does_not_have_are_refused_and_none_of_the_write_is_stored(string provider)
+    {
+        using var store = Store(provider);
+        await Import(store, 2075, new ImportData { Accounts = TwoCommittees(), Postings = [Posting("5.57.70", Date(2075, 3, 10), 5_00)] });
+        await Import(store, 2076, new ImportData { Accounts = [.. TwoCommittees(), Account("5.57.79", "Ældreudvalget", "Hjemmepleje")] });
+
+        var write = () => ((IAppropriationStore)store).AddPostings(
+            2075,
+            [Posting("5.57.70", Date(2075, 2, 1), 1_01), Posting("5.57.79", Date(2075, 2, 1), 2_00)],
+            Audit(2075, "postings.add", "postings"),
+            None);
+
+        (await write.Should().ThrowAsync<UnknownAccountsException>()).Which.Accounts.Should().Equal("5.57.79");
+        var facts = await ((IFollowUpReader)store).AccountFacts(2075, R1, Date(2075, 12, 31), None);
+        facts.Select(f => (f.Account.Id.Value, f.Consumption.Ore)).Should().BeEquivalentTo([("5.57.70", 5_00L), ("5.57.71", 0L), ("5.57.72", 0L), ("5.68.90", 0L)]);
+        (await ((IFollowUpReader)store).AccountFacts(2076, R1, Date(2076, 12, 31), None)).Should().OnlyContain(f => f.Consumption.Ore == 0);
+        (await Trail(store, 2075)).Should().Equal(("import", "years/2075"));
+    }
+
+    /// <summary>
     /// The ceiling is reached with two movements of 10^18 øre, far above what one input may carry (10^13 øre, contract
     /// §7): the store does not check inputs, the application does, and reaching the ceiling with inputs of the largest
     /// size takes 200.000 movements, an import of about 25 s per provider, too slow for this suite. The second is one

@@ -264,6 +264,14 @@ internal sealed class PostgresDialect : SqlDialect
     /// way: by COPY for accounts with nothing stored, one upsert of three arrays for the rest (decision 0026);
     /// posting_month's foreign key is what holds the accounts to the account table (migration 0006). Decision 0019.
     /// </summary>
+    /// <summary>Locked FOR KEY SHARE to the commit, as posting_month's foreign key locked them row by row (decision 0027).</summary>
+    protected override async Task<IReadOnlySet<string>> ExistingAccounts(DbConnection connection, DbTransaction transaction, int year, IReadOnlyList<string> accounts, CancellationToken cancellationToken)
+    {
+        const string sql = "SELECT account_id FROM account WHERE year = @Year AND account_id = ANY(@Accounts) FOR KEY SHARE";
+        var found = await connection.QueryAsync<string>(new CommandDefinition(sql, new { Year = (long)year, Accounts = accounts.ToArray() }, transaction, cancellationToken: cancellationToken, commandTimeout: 0));
+        return found.ToHashSet(StringComparer.Ordinal);
+    }
+
     protected override async Task WritePostingDayRows(DbConnection connection, DbTransaction transaction, PostingDays days, IReadOnlyList<string> accounts, CancellationToken cancellationToken)
     {
         var npgsql = (NpgsqlConnection)connection;
