@@ -88,8 +88,8 @@ public sealed class MigrationParityTests(ProviderDatabases databases) : Provider
     {
         var (sqlite, postgres) = await BothSchemas();
 
-        // posting_day has no key on account on either provider (PostgreSQL migration 0006, SQLite migration 0011): the
-        // postings write keeps posting_month's key for every account it touches (decisions 0006 and 0019).
+        // posting_day and posting_month have no key on account on either provider (migrations 0006/0011 and 0012): the
+        // postings write checks the accounts it touches once instead (decision 0027).
         sqlite.ForeignKeys.Should().NotBeEmpty().And.BeEquivalentTo(postgres.ForeignKeys);
     }
 

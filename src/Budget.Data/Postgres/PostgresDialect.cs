@@ -257,13 +257,6 @@ internal sealed class PostgresDialect : SqlDialect
         SELECT version FROM saved
         """;
 
-    /// <summary>
-    /// The per-day sums go by binary COPY straight into posting_day, in its key order, for every (account, day) after
-    /// the account's last stored day — on a year without postings yet, all of them; the few that may meet a stored
-    /// day are merged with one upsert of arrays. Then the cumulative month totals, the same
-    /// way: by COPY for accounts with nothing stored, one upsert of three arrays for the rest (decision 0026);
-    /// posting_month's foreign key is what holds the accounts to the account table (migration 0006). Decision 0019.
-    /// </summary>
     /// <summary>Locked FOR KEY SHARE to the commit, as posting_month's foreign key locked them row by row (decision 0027).</summary>
     protected override async Task<IReadOnlySet<string>> ExistingAccounts(DbConnection connection, DbTransaction transaction, int year, IReadOnlyList<string> accounts, CancellationToken cancellationToken)
     {
@@ -272,6 +265,13 @@ internal sealed class PostgresDialect : SqlDialect
         return found.ToHashSet(StringComparer.Ordinal);
     }
 
+    /// <summary>
+    /// The per-day sums go by binary COPY straight into posting_day, in its key order, for every (account, day) after
+    /// the account's last stored day — on a year without postings yet, all of them; the few that may meet a stored
+    /// day are merged with one upsert of arrays. Then the cumulative month totals, the same
+    /// way: by COPY for accounts with nothing stored, one upsert of three arrays for the rest (decision 0026).
+    /// The accounts were checked first (RequireAccounts, decision 0027). Decision 0019.
+    /// </summary>
     protected override async Task WritePostingDayRows(DbConnection connection, DbTransaction transaction, PostingDays days, IReadOnlyList<string> accounts, CancellationToken cancellationToken)
     {
         var npgsql = (NpgsqlConnection)connection;

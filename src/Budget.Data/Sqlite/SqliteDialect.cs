@@ -352,12 +352,6 @@ internal sealed class SqliteDialect : SqlDialect, IDisposable
         return Task.CompletedTask;
     }
 
-    /// <summary>
-    /// The per-day sums in posting_day's key order through a prepared upsert of <see cref="RowsPerUpsert"/> rows on
-    /// SQLite's own API (bound integers and pre-encoded UTF-8 text: no per-row allocation, one statement step per
-    /// batch of rows), then the cumulative month totals the same way. On a year without postings yet every upsert
-    /// appends at the end of the key (decision 0019).
-    /// </summary>
     /// <summary>The accounts travel as one JSON array (json_each): one statement however many a write touches.</summary>
     protected override async Task<IReadOnlySet<string>> ExistingAccounts(DbConnection connection, DbTransaction transaction, int year, IReadOnlyList<string> accounts, CancellationToken cancellationToken)
     {
@@ -378,6 +372,12 @@ internal sealed class SqliteDialect : SqlDialect, IDisposable
         return found.ToHashSet(StringComparer.Ordinal);
     }
 
+    /// <summary>
+    /// The per-day sums in posting_day's key order through a prepared upsert of <see cref="RowsPerUpsert"/> rows on
+    /// SQLite's own API (bound integers and pre-encoded UTF-8 text: no per-row allocation, one statement step per
+    /// batch of rows), then the cumulative month totals the same way. On a year without postings yet every upsert
+    /// appends at the end of the key (decision 0019).
+    /// </summary>
     protected override Task WritePostingDayRows(DbConnection connection, DbTransaction transaction, PostingDays days, IReadOnlyList<string> accounts, CancellationToken cancellationToken)
     {
         var db = ((SqliteConnection)connection).Handle!;
