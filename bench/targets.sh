@@ -123,6 +123,12 @@ if command -v hledger >/dev/null; then
     t1=$(now); e+=("$(secs "$t0" "$t1")")
   done
   row "import + report of a 200.000-posting year, two CLI processes, vs hledger" "$(median "${e[@]}") s vs $(median "${h[@]}") s: $(ratio "$(median "${h[@]}")" "$(median "${e[@]}")")× faster" "load $(load)"
+  # The same two commands warm in one process (BenchmarkDotNet CliWarm): what Native AOT could at best bring the two
+  # processes down to, since it removes start-up and compiling but not the work (docs/performance.md).
+  BUDGET_BENCH_DATASET="$hl/year" dotnet bench/Budget.Benchmarks/bin/Release/net10.0/Budget.Benchmarks.dll --filter "*CliWarm*" --inProcess \
+    --warmupCount 8 --iterationCount 8 --launchCount 1 --artifacts "$work/bdn-cliwarm" >"$work/bdn-cliwarm.log" 2>&1 || true
+  warm=$(python3 -c 'import csv,sys; r=list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))[0]; print(r["Mean"].replace(",", ""))' "$work/bdn-cliwarm/results/Budget.Benchmarks.CliWarm-report.csv" 2>/dev/null || echo "no result")
+  row "the same import + report warm in one process (CliWarm), the floor of a Native AOT CLI" "$warm (20× hledger needs ≤ $(echo "scale=2; $(median "${h[@]}") / 20" | bc) s for both processes)" "load $(load)"
 else
   row "import + report vs hledger" "hledger not installed (apt-get install hledger)" "-"
 fi

@@ -133,6 +133,64 @@ public class EstimateSaved
     }
 }
 
+/// <summary>
+/// The CLI's import of a year's folder into a new SQLite database and its report by account, both through
+/// <c>BudgetCli.Run</c> as the two processes of the hledger comparison run them, but warm: in one process, after
+/// BenchmarkDotNet's warm-up, with nothing left to start or compile. What Native AOT could at best bring the two
+/// processes down to (docs/performance.md). BUDGET_BENCH_DATASET: the folder (bench/generate-year.py, all five files);
+/// year BUDGET_BENCH_YEAR (default 2014).
+/// </summary>
+[MemoryDiagnoser]
+public class CliWarm
+{
+    private string dataset = null!;
+    private string database = null!;
+    private string year = null!;
+    private int iteration;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        dataset = Environment.GetEnvironmentVariable("BUDGET_BENCH_DATASET") ?? throw new InvalidOperationException("BUDGET_BENCH_DATASET names the year's folder");
+        year = Environment.GetEnvironmentVariable("BUDGET_BENCH_YEAR") ?? "2014";
+    }
+
+    /// <summary>
+    /// A new file for every import: the provider pools connections by connection string, and a pooled connection to a
+    /// deleted file of the same name would import into the last iteration's year.
+    /// </summary>
+    [IterationSetup]
+    public void NewDatabase()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var file in Directory.GetFiles(Path.GetTempPath(), $"budget-cli-warm-{Environment.ProcessId}-*"))
+        {
+            File.Delete(file);
+        }
+
+        database = Path.Combine(Path.GetTempPath(), $"budget-cli-warm-{Environment.ProcessId}-{++iteration}.db");
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var file in Directory.GetFiles(Path.GetTempPath(), $"budget-cli-warm-{Environment.ProcessId}-*"))
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Benchmark]
+    public async Task<int> ImportAndReport()
+    {
+        var connection = $"Data Source={database}";
+        var imported = await Budget.Cli.BudgetCli.Run(["import", dataset, "--year", year, "--connection", connection], TextWriter.Null, Console.Error, CancellationToken.None);
+        var reported = await Budget.Cli.BudgetCli.Run(["report", "--year", year, "--round", "1", "--by", "account", "--format", "csv", "--connection", connection], TextWriter.Null, Console.Error, CancellationToken.None);
+        return imported == 0 && reported == 0 ? 0 : throw new InvalidOperationException($"the CLI failed: import {imported}, report {reported}");
+    }
+}
+
 /// <summary>The loaded database every benchmark reads: BUDGET_BENCH_PROVIDER (default sqlite), BUDGET_BENCH_CONNECTION, year BUDGET_BENCH_YEAR (default 2014).</summary>
 internal static class BenchDatabase
 {
