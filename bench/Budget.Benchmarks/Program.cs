@@ -162,17 +162,15 @@ public class CliWarm
     [IterationSetup]
     public void NewDatabase()
     {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        foreach (var file in Directory.GetFiles(Path.GetTempPath(), $"budget-cli-warm-{Environment.ProcessId}-*"))
-        {
-            File.Delete(file);
-        }
-
+        DeleteDatabases();
         database = Path.Combine(Path.GetTempPath(), $"budget-cli-warm-{Environment.ProcessId}-{++iteration}.db");
     }
 
     [GlobalCleanup]
-    public void Cleanup()
+    public void Cleanup() => DeleteDatabases();
+
+    /// <summary>This process's databases, once the pool has let go of them.</summary>
+    private static void DeleteDatabases()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         foreach (var file in Directory.GetFiles(Path.GetTempPath(), $"budget-cli-warm-{Environment.ProcessId}-*"))
