@@ -113,29 +113,15 @@ public sealed class CsvRecordReader : IDisposable
     /// </summary>
     private CsvRecord? TryReadPlainRecord()
     {
-        var newline = buffer.AsSpan(position, end - position).IndexOf('\n');
-        if (newline < 0 && !exhausted)
-        {
-            Fill(compact: true);
-            newline = buffer.AsSpan(position, end - position).IndexOf('\n');
-        }
-
-        if (newline < 0 && (!exhausted || position == end))
-        {
-            return null; // longer than the buffer, or the end of the file
-        }
-
-        var length = newline < 0 ? end - position : newline;
-        var content = buffer.AsSpan(position, length);
-        if (newline >= 0 && content.EndsWith('\r'))
-        {
-            content = content[..^1];
-        }
-
-        // The general reader counts every character it reads, the terminator (or the end of the file) included.
-        if (content.IndexOfAny('"', '\r') >= 0 || content.Length + 1 > limits.MaxRecord)
+        if (!TryLocatePlain(out var length, out var terminated))
         {
             return null;
+        }
+
+        var content = buffer.AsSpan(position, length);
+        if (terminated && content.EndsWith('\r'))
+        {
+            content = content[..^1];
         }
 
         var count = content.Count(Separator) + 1;
@@ -153,18 +139,95 @@ public sealed class CsvRecordReader : IDisposable
             rest = i == count - 1 ? rest : rest[(cut + 1)..];
         }
 
-        var startLine = line;
-        if (newline >= 0)
+        return new CsvRecord(Consume(length, terminated), fields);
+    }
+
+    /// <summary>
+    /// The hot path of a large import, without allocating: when the next data record is plain (as for
+    /// <see cref="TryReadPlainRecord"/>), holds exactly <c>fields.Length</c> fields and no replacement character, consumes
+    /// it and gives its text (valid until the next read), each field's range within it and its line. Otherwise false
+    /// with nothing consumed: <see cref="Read"/> then takes the record, with its errors and the header's flavour.
+    /// </summary>
+    public bool TryReadPlain(Span<Range> fields, out ReadOnlySpan<char> record, out int recordLine)
+    {
+        record = default;
+        recordLine = 0;
+        if (!started || !TryLocatePlain(out var length, out var terminated))
         {
-            position += length + 1;
-            line++;
-        }
-        else
-        {
-            position += length;
+            return false;
         }
 
-        return new CsvRecord(startLine, fields);
+        var content = buffer.AsSpan(position, length);
+        if (terminated && content.EndsWith('\r'))
+        {
+            content = content[..^1];
+        }
+
+        if (content.Contains('\uFFFD'))
+        {
+            return false;
+        }
+
+        var start = 0;
+        for (var i = 0; i < fields.Length; i++)
+        {
+            var rest = content[start..];
+            var cut = i == fields.Length - 1 ? rest.Length : rest.IndexOf(Separator);
+            if (cut < 0 || cut > limits.MaxField || (i == fields.Length - 1 && rest.Contains(Separator)))
+            {
+                return false;
+            }
+
+            fields[i] = new Range(start, start + cut);
+            start += cut + 1;
+        }
+
+        record = content;
+        recordLine = Consume(length, terminated);
+        return true;
+    }
+
+    /// <summary>
+    /// Whether the next record is plain, and if so its length in the buffer without the line feed and whether a line
+    /// feed ends it (not the end of the file); nothing is consumed.
+    /// </summary>
+    private bool TryLocatePlain(out int length, out bool terminated)
+    {
+        var newline = buffer.AsSpan(position, end - position).IndexOf('\n');
+        if (newline < 0 && !exhausted)
+        {
+            Fill(compact: true);
+            newline = buffer.AsSpan(position, end - position).IndexOf('\n');
+        }
+
+        terminated = newline >= 0;
+        length = terminated ? newline : end - position;
+        if (!terminated && (!exhausted || position == end))
+        {
+            return false; // longer than the buffer, or the end of the file
+        }
+
+        var content = buffer.AsSpan(position, length);
+        if (terminated && content.EndsWith('\r'))
+        {
+            content = content[..^1];
+        }
+
+        // The general reader counts every character it reads, the terminator (or the end of the file) included.
+        return content.IndexOfAny('"', '\r') < 0 && content.Length + 1 <= limits.MaxRecord;
+    }
+
+    /// <summary>Consumes a located plain record; its line.</summary>
+    private int Consume(int length, bool terminated)
+    {
+        var startLine = line;
+        position += length + (terminated ? 1 : 0);
+        if (terminated)
+        {
+            line++;
+        }
+
+        return startLine;
     }
 
     private int Peek()

@@ -14,6 +14,7 @@ internal sealed class CsvTable : IDisposable
     private readonly CsvRecordReader reader;
     private readonly Dictionary<string, int> columns;
     private readonly ErrorList errors;
+    private bool ended;
 
     private CsvTable(string file, CsvRecordReader reader, Dictionary<string, int> columns, ErrorList errors)
     {
@@ -86,7 +87,16 @@ internal sealed class CsvTable : IDisposable
     /// <summary>The data rows; a row with the wrong number of fields is recorded as an error and skipped.</summary>
     public IEnumerable<CsvRow> Rows()
     {
-        while (true)
+        while (NextRow() is { } row)
+        {
+            yield return row;
+        }
+    }
+
+    /// <summary>The next data row as <see cref="Rows"/> gives it; null at the end, or after an error in the format itself.</summary>
+    public CsvRow? NextRow()
+    {
+        while (!ended)
         {
             CsvRecord? record;
             try
@@ -96,12 +106,14 @@ internal sealed class CsvTable : IDisposable
             catch (CsvFormatException e)
             {
                 errors.Add(new DatasetError(File, e.Line, null, e.Message));
-                yield break;
+                ended = true;
+                break;
             }
 
             if (record is null)
             {
-                yield break;
+                ended = true;
+                break;
             }
 
             if (record.Fields is [""])
@@ -115,8 +127,37 @@ internal sealed class CsvTable : IDisposable
                 continue;
             }
 
-            yield return new CsvRow(this, record);
+            return new CsvRow(this, record);
         }
+
+        return null;
+    }
+
+    /// <summary>The position of a column in the file's records (the header's order).</summary>
+    public int IndexOf(string column) => columns[column];
+
+    /// <summary>
+    /// The next row without allocating when it is plain and whole (<see cref="CsvRecordReader.TryReadPlain"/>): its
+    /// text, each column's range in the header's order, its line. Otherwise false with nothing consumed, and
+    /// <see cref="NextRow"/> reads it.
+    /// </summary>
+    public bool TryReadPlain(Span<Range> fields, out ReadOnlySpan<char> record, out int line)
+    {
+        record = default;
+        line = 0;
+        return !ended && fields.Length == columns.Count && reader.TryReadPlain(fields, out record, out line);
+    }
+
+    /// <summary>A row read by <see cref="TryReadPlain"/> as the general accessors read it, to check and report it field by field.</summary>
+    public CsvRow RowOf(int line, ReadOnlySpan<char> record, ReadOnlySpan<Range> fields)
+    {
+        var values = new string[fields.Length];
+        for (var i = 0; i < fields.Length; i++)
+        {
+            values[i] = new string(record[fields[i]]);
+        }
+
+        return new CsvRow(this, new CsvRecord(line, values));
     }
 
     internal string? Raw(CsvRecord record, string column) =>
@@ -187,7 +228,7 @@ internal sealed class CsvRow(CsvTable table, CsvRecord record)
     /// A yyyy-MM-dd date (year 1 to 9999) read without the pattern parser, the hot path of a large import; null for
     /// anything else, which the pattern then reads or refuses with its message.
     /// </summary>
-    private static LocalDate? TryParseIsoDate(string value)
+    public static LocalDate? TryParseIsoDate(ReadOnlySpan<char> value)
     {
         if (value.Length != 10 || value[4] != '-' || value[7] != '-')
         {
@@ -201,7 +242,7 @@ internal sealed class CsvRow(CsvTable table, CsvRecord record)
             ? new LocalDate(year, month, day)
             : null;
 
-        static int Digits(string text, int start, int count)
+        static int Digits(ReadOnlySpan<char> text, int start, int count)
         {
             var number = 0;
             for (var i = start; i < start + count; i++)

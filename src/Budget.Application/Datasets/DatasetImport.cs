@@ -398,8 +398,20 @@ public sealed class DatasetImport(IImportStore store, IClock clock, Domain.Refus
             yield break;
         }
 
-        foreach (var row in table.Rows())
+        var plain = new PlainPostings(table, year, known, scope, tally);
+        while (true)
         {
+            if (plain.TryRead(out var posting, out var row))
+            {
+                yield return posting;
+                continue;
+            }
+
+            if (row is null)
+            {
+                yield break;
+            }
+
             var account = KnownAccount(row, known, scope, PostingsFile);
             var postedOn = row.Date("posted_on");
             if (postedOn is { } date && !PostingWindow.Contains(year, date))
@@ -417,6 +429,49 @@ public sealed class DatasetImport(IImportStore store, IClock clock, Domain.Refus
             {
                 yield return new Posting(account!.Value, postedOn!.Value, amount!.Value);
             }
+        }
+    }
+
+    /// <summary>
+    /// The postings file's hot path: a plain row (see <see cref="CsvRecordReader.TryReadPlain"/>) whose account is
+    /// known and in scope, whose date is yyyy-MM-dd within the posting window and whose amount is plain becomes a
+    /// posting without a string or row object; any other row is handed back as a <see cref="CsvRow"/> for the checks
+    /// and messages of the general path, so what is accepted and what is said about a bad row does not change.
+    /// A 2M-posting file allocated ~390 bytes a row before (issue 20).
+    /// </summary>
+    private sealed class PlainPostings(CsvTable table, int year, Dictionary<AccountId, Account> known, Scope scope, Tally tally)
+    {
+        private readonly Range[] fields = new Range[3];
+        private readonly int accountAt = table.IndexOf("account");
+        private readonly int postedOnAt = table.IndexOf("posted_on");
+        private readonly int amountAt = table.IndexOf("amount");
+        private readonly Dictionary<string, Account>.AlternateLookup<ReadOnlySpan<char>> accounts =
+            known.ToDictionary(k => k.Key.Value, k => k.Value, StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+
+        /// <summary>True with a posting; false with the next row for the general path, or null at the end of the file.</summary>
+        public bool TryRead(out Posting posting, out CsvRow? row)
+        {
+            posting = default;
+            if (!table.TryReadPlain(fields, out var record, out var line))
+            {
+                row = table.NextRow();
+                return false;
+            }
+
+            if (accounts.TryGetValue(record[fields[accountAt]], out var account)
+                && scope.Allows(account.Committee)
+                && CsvRow.TryParseIsoDate(record[fields[postedOnAt]]) is { } postedOn
+                && PostingWindow.Contains(year, postedOn)
+                && table.Amounts.TryParsePlain(record[fields[amountAt]], out var amount)
+                && tally.TryAddPosting(amount))
+            {
+                posting = new Posting(account.Id, postedOn, amount);
+                row = null;
+                return true;
+            }
+
+            row = table.RowOf(line, record, fields);
+            return false;
         }
     }
 
@@ -501,9 +556,11 @@ public sealed class DatasetImport(IImportStore store, IClock clock, Domain.Refus
     {
         public ErrorList Violations { get; } = new();
 
+        public bool Allows(string committee) => actor.MayActFor(committee);
+
         public void Check(string file, CsvRow row, string committee)
         {
-            if (!actor.MayActFor(committee))
+            if (!Allows(committee))
             {
                 Violations.Add(new DatasetError(file, row.Line, "committee", $"'{Domain.Echo.Cut(committee)}' is outside the committees {actor.Name} may act for"));
             }
@@ -519,6 +576,19 @@ public sealed class DatasetImport(IImportStore store, IClock clock, Domain.Refus
         public void AddMovement(CsvRow row, Amount amount) => movements = Add(row, "movements", movements, amount);
 
         public void AddPosting(CsvRow row, Amount amount) => postings = Add(row, "postings", postings, amount);
+
+        /// <summary>Adds a posting that keeps the year within the ceiling; false, adding nothing, for one that would cross it.</summary>
+        public bool TryAddPosting(Amount amount)
+        {
+            var next = AmountCeilings.AddMagnitude(postings, amount.Ore);
+            if (!AmountCeilings.IsWithinYear(next) && AmountCeilings.IsWithinYear(postings))
+            {
+                return false;
+            }
+
+            postings = next;
+            return true;
+        }
 
         private long Add(CsvRow row, string what, long sum, Amount amount)
         {

@@ -96,20 +96,21 @@ public sealed class AmountText
         return true;
     }
 
-    /// <summary>
-    /// The common form read without allocating (the hot path of a large import): an optional '-', 1 to 15 digits, and
-    /// optionally the decimal separator and 1 or 2 digits, within <see cref="AmountCeilings.MaxInputOre"/>. Anything
-    /// else — spaces, thousands separators, errors — is left to the full reading above, which says what is wrong.
-    /// </summary>
     private bool TryParsePlain(string? text, out Amount amount)
     {
         amount = Amount.Zero;
-        if (text is null)
-        {
-            return false;
-        }
+        return text is not null && TryParsePlain(text.AsSpan(), out amount);
+    }
 
-        var span = text.AsSpan();
+    /// <summary>
+    /// The common form read without allocating (the hot path of a large import): an optional '-', 1 to 15 digits, and
+    /// optionally the decimal separator and 1 or 2 digits, within <see cref="AmountCeilings.MaxInputOre"/>. Anything
+    /// else — spaces, thousands separators, errors — is left to <see cref="TryParse"/>, which says what is wrong.
+    /// </summary>
+    public bool TryParsePlain(ReadOnlySpan<char> text, out Amount amount)
+    {
+        amount = Amount.Zero;
+        var span = text;
         var negative = span.Length > 0 && span[0] == '-';
         if (negative)
         {
