@@ -287,9 +287,9 @@ internal sealed class PostgresDialect : SqlDialect
             .ToDictionary(r => r.Account, r => Text.ToLocalDate(r.Last), StringComparer.Ordinal);
 
         var merged = new List<(string Account, int Day, long Ore, int Count)>();
-        await using (var writer = await npgsql.BeginBinaryImportAsync("COPY posting_day (year, account_id, posted_on, amount_ore, posting_count) FROM STDIN (FORMAT BINARY)", cancellationToken))
+        await using (var writer = await BinaryCopyWriter.Begin(npgsql, "COPY posting_day (year, account_id, posted_on, amount_ore, posting_count) FROM STDIN (FORMAT BINARY)", cancellationToken))
         {
-            var dates = Enumerable.Range(0, days.DaysInYear).Select(d => { var date = days.DateOf(d); return new DateOnly(date.Year, date.Month, date.Day); }).ToArray();
+            var dates = Enumerable.Range(0, days.DaysInYear).Select(d => BinaryCopyWriter.EpochDays(days.DateOf(d))).ToArray();
             foreach (var account in accounts)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -302,18 +302,16 @@ internal sealed class PostgresDialect : SqlDialect
                         continue;
                     }
 
-                    // Synchronous writes into the importer's buffer (it flushes when full): an awaited call per value
-                    // cost more than the values themselves.
-                    writer.StartRow();
-                    writer.Write(year, NpgsqlTypes.NpgsqlDbType.Bigint);
-                    writer.Write(account, NpgsqlTypes.NpgsqlDbType.Text);
-                    writer.Write(dates[d], NpgsqlTypes.NpgsqlDbType.Date);
-                    writer.Write(ore, NpgsqlTypes.NpgsqlDbType.Bigint);
-                    writer.Write((long)count, NpgsqlTypes.NpgsqlDbType.Bigint);
+                    writer.StartRow(5);
+                    writer.Bigint(year);
+                    writer.Text(account);
+                    writer.Date(dates[d]);
+                    writer.Bigint(ore);
+                    writer.Bigint(count);
                 }
             }
 
-            await writer.CompleteAsync(cancellationToken);
+            await writer.Complete(cancellationToken);
         }
 
         if (merged.Count > 0)
@@ -359,7 +357,7 @@ internal sealed class PostgresDialect : SqlDialect
         }
         else
         {
-            await using var writer = await npgsql.BeginBinaryImportAsync("COPY posting_month (year, month, account_id, cumulative_ore) FROM STDIN (FORMAT BINARY)", cancellationToken);
+            await using var writer = await BinaryCopyWriter.Begin(npgsql, "COPY posting_month (year, month, account_id, cumulative_ore) FROM STDIN (FORMAT BINARY)", cancellationToken);
             foreach (var delta in days.CumulativeMonths())
             {
                 if (!copied.Contains(delta.Account))
@@ -368,14 +366,14 @@ internal sealed class PostgresDialect : SqlDialect
                     continue;
                 }
 
-                writer.StartRow();
-                writer.Write(year, NpgsqlTypes.NpgsqlDbType.Bigint);
-                writer.Write(delta.Month, NpgsqlTypes.NpgsqlDbType.Integer);
-                writer.Write(delta.Account, NpgsqlTypes.NpgsqlDbType.Text);
-                writer.Write(delta.CumulativeOre, NpgsqlTypes.NpgsqlDbType.Bigint);
+                writer.StartRow(4);
+                writer.Bigint(year);
+                writer.Integer(delta.Month);
+                writer.Text(delta.Account);
+                writer.Bigint(delta.CumulativeOre);
             }
 
-            await writer.CompleteAsync(cancellationToken);
+            await writer.Complete(cancellationToken);
         }
 
         if (added.Count == 0)
