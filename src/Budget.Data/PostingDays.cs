@@ -107,6 +107,35 @@ internal sealed class PostingDays
 
     public LocalDate DateOf(int day) => newYear.PlusDays(day);
 
+    /// <summary>
+    /// An account's days of one month (1–12) as PostgreSQL's month rows hold them (decision 0029): into
+    /// <paramref name="ore"/> and <paramref name="count"/>, index 0 = the 1st, each day's sum and number of postings,
+    /// 0 where nothing was posted (or the account has nothing here). Both spans are as long as the month.
+    /// </summary>
+    public void MonthDays(string account, int month, Span<long> ore, Span<long> count)
+    {
+        var first = new LocalDate(Year, month, 1).DayOfYear - 1;
+        var length = CalendarSystem.Iso.GetDaysInMonth(Year, month);
+        if (ore.Length != length || count.Length != length)
+        {
+            throw new ArgumentException($"month {month} of {Year} has {length} days");
+        }
+
+        if (!byAccount.TryGetValue(account, out var days))
+        {
+            ore.Clear();
+            count.Clear();
+            return;
+        }
+
+        for (var d = 0; d < length; d++)
+        {
+            var at = days.At(first + d);
+            ore[d] = days.Slab[at];
+            count[d] = days.Slab[at + 1];
+        }
+    }
+
     /// <summary>The ISO text of each day of the year (index 0 = 1 January) as UTF-8, as SQLite stores posted_on.</summary>
     public byte[][] IsoDatesUtf8() =>
         Enumerable.Range(0, DaysInYear).Select(d => Encoding.UTF8.GetBytes(DateOf(d).Iso())).ToArray();

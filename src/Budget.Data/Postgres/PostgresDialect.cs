@@ -97,7 +97,7 @@ internal sealed class PostgresDialect : SqlDialect
         $"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;\nSET LOCAL plan_cache_mode = force_generic_plan;\n{statements};\nCOMMIT";
 
     /// <summary>The tables an import fills, whose statistics the reports' plans rely on.</summary>
-    private static readonly string[] ImportedTables = ["account", "movement", "estimate", "posting_day", "posting_month", "fact_change", "estimate_round", "budget_year"];
+    private static readonly string[] ImportedTables = ["account", "movement", "estimate", "posting_month", "fact_change", "estimate_round", "budget_year"];
 
     /// <summary>
     /// Analyses the imported tables that were never analysed or changed by more than autovacuum's threshold since: a
@@ -153,16 +153,22 @@ internal sealed class PostgresDialect : SqlDialect
     // SUM(bigint) is numeric here: exact, capped into a long for a year stored before the ceiling existed.
     public override string Magnitudes => """
         SELECT (SELECT LEAST(COALESCE(SUM(ABS(amount_ore)), 0), 9000000000000000000)::bigint FROM movement WHERE year = @Year) AS "Movements",
-               (SELECT LEAST(COALESCE(SUM(ABS(amount_ore)), 0), 9000000000000000000)::bigint FROM posting_day WHERE year = @Year) AS "Postings"
+               (SELECT LEAST(COALESCE(SUM(ABS(d.amount_ore)), 0), 9000000000000000000)::bigint
+                FROM posting_month m CROSS JOIN LATERAL unnest(m.day_ore) AS d(amount_ore) WHERE m.year = @Year) AS "Postings"
         """;
 
-    // Lateral per account so that each account's days are one primary-key range (≤ 30 rows), not a year's scan.
+    // Lateral per account: each account's month is one primary-key lookup, its days a slice of the month row's arrays
+    // (decision 0029). The window's days lie in one month (ConsumptionWindow); an account without postings on them is
+    // absent, as it was when the days were rows.
     public override string DaysConsumption(string? accounts) => $"""
         SELECT a.account_id, d.amount_ore
         FROM account a CROSS JOIN LATERAL (
-            SELECT SUM(p.amount_ore)::bigint AS amount_ore FROM posting_day p
-            WHERE p.year = a.year AND p.account_id = a.account_id
-              AND p.posted_on BETWEEN CAST(@DaysFrom AS date) AND CAST(@DaysTo AS date)) d
+            SELECT SUM(x.amount_ore)::bigint AS amount_ore
+            FROM posting_month m
+            CROSS JOIN LATERAL unnest(m.day_ore[EXTRACT(DAY FROM CAST(@DaysFrom AS date))::integer : EXTRACT(DAY FROM CAST(@DaysTo AS date))::integer],
+                                      m.day_count[EXTRACT(DAY FROM CAST(@DaysFrom AS date))::integer : EXTRACT(DAY FROM CAST(@DaysTo AS date))::integer]) AS x(amount_ore, posting_count)
+            WHERE m.year = a.year AND m.month = EXTRACT(MONTH FROM CAST(@DaysFrom AS date))::integer AND m.account_id = a.account_id
+              AND x.posting_count > 0) d
         WHERE a.year = @Year AND d.amount_ore IS NOT NULL{(accounts is null ? "" : " AND " + accounts)}
         """;
 
@@ -266,111 +272,54 @@ internal sealed class PostgresDialect : SqlDialect
     }
 
     /// <summary>
-    /// The per-day sums go by binary COPY straight into posting_day, in its key order, for every (account, day) after
-    /// the account's last stored day — on a year without postings yet, all of them; the few that may meet a stored
-    /// day are merged with one upsert of arrays. Then the cumulative month totals, the same
-    /// way: by COPY for accounts with nothing stored, one upsert of three arrays for the rest (decision 0026).
-    /// The accounts were checked first (RequireAccounts, decision 0027). Decision 0019.
+    /// The per-day sums and the cumulative month totals go into posting_month, whose row per account and month holds
+    /// the month's days as two arrays (decision 0029). Accounts without month rows yet — on a year without postings,
+    /// all of them — get theirs by binary COPY in the key's order; the others add to their stored rows with one upsert
+    /// of arrays (decision 0026). The accounts were checked first (RequireAccounts, decision 0027). Decision 0019.
     /// </summary>
     protected override async Task WritePostingDayRows(DbConnection connection, DbTransaction transaction, PostingDays days, IReadOnlyList<string> accounts, CancellationToken cancellationToken)
     {
         var npgsql = (NpgsqlConnection)connection;
         var year = (long)days.Year;
-        const string lastDays = """
-            SELECT a.account_id, d.last
-            FROM unnest(@Accounts) AS a(account_id)
-            CROSS JOIN LATERAL (SELECT MAX(p.posted_on)::text AS last FROM posting_day p WHERE p.year = @Year AND p.account_id = a.account_id) d
-            WHERE d.last IS NOT NULL
-            """;
-        var stored = (await connection.QueryAsync<(string Account, string Last)>(new CommandDefinition(
-                lastDays, new { Year = year, Accounts = accounts.ToArray() }, transaction, cancellationToken: cancellationToken, commandTimeout: 0)))
-            .ToDictionary(r => r.Account, r => Text.ToLocalDate(r.Last), StringComparer.Ordinal);
 
-        var merged = new List<(string Account, int Day, long Ore, int Count)>();
-        await using (var writer = await BinaryCopyWriter.Begin(npgsql, "COPY posting_day (year, account_id, posted_on, amount_ore, posting_count) FROM STDIN (FORMAT BINARY)", cancellationToken))
-        {
-            var dates = Enumerable.Range(0, days.DaysInYear).Select(d => BinaryCopyWriter.EpochDays(days.DateOf(d))).ToArray();
-            foreach (var account in accounts)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var last = stored.TryGetValue(account, out var day) ? day.DayOfYear - 1 : -1;
-                foreach (var (d, ore, count) in days.DaysOf(account))
-                {
-                    if (d <= last)
-                    {
-                        merged.Add((account, d, ore, count));
-                        continue;
-                    }
-
-                    writer.StartRow(5);
-                    writer.Bigint(year);
-                    writer.Text(account);
-                    writer.Date(dates[d]);
-                    writer.Bigint(ore);
-                    writer.Bigint(count);
-                }
-            }
-
-            await writer.Complete(cancellationToken);
-        }
-
-        if (merged.Count > 0)
-        {
-            const string merge = """
-                INSERT INTO posting_day (year, account_id, posted_on, amount_ore, posting_count)
-                SELECT @Year, d.account_id, CAST(@NewYear AS date) + d.day, d.amount_ore, d.posting_count
-                FROM unnest(@Accounts, @Days, @Amounts, @Counts) AS d(account_id, day, amount_ore, posting_count)
-                ON CONFLICT (year, account_id, posted_on)
-                DO UPDATE SET amount_ore = posting_day.amount_ore + excluded.amount_ore, posting_count = posting_day.posting_count + excluded.posting_count
-                """;
-            await connection.ExecuteAsync(new CommandDefinition(
-                merge,
-                new
-                {
-                    Year = year,
-                    NewYear = days.DateOf(0).Iso(),
-                    Accounts = merged.Select(m => m.Account).ToArray(),
-                    Days = merged.Select(m => m.Day).ToArray(),
-                    Amounts = merged.Select(m => m.Ore).ToArray(),
-                    Counts = merged.Select(m => (long)m.Count).ToArray(),
-                },
-                transaction,
-                cancellationToken: cancellationToken,
-                commandTimeout: 0));
-        }
-
-        // Month rows of accounts with nothing stored yet (no day, so no month: both are written together, here) go
-        // by binary COPY, in the key's order; the rest add to their stored months with one upsert of three arrays
-        // (9 µs a row: half a second of a 2M-posting import into a fresh year, decision 0026). Every account with
-        // month rows has one for December: that key says which of the others have any after all.
-        var fresh = accounts.Where(a => !stored.ContainsKey(a)).ToArray();
+        // Every account with month rows has one for December: that key says which accounts have any.
         const string monthsStored = "SELECT account_id FROM posting_month WHERE year = @Year AND month = 12 AND account_id = ANY(@Accounts)";
-        HashSet<string> withMonths = fresh.Length == 0
-            ? []
-            : (await connection.QueryAsync<string>(new CommandDefinition(monthsStored, new { Year = year, Accounts = fresh }, transaction, cancellationToken: cancellationToken, commandTimeout: 0)))
-                .ToHashSet(StringComparer.Ordinal);
-        var copied = fresh.Where(a => !withMonths.Contains(a)).ToHashSet(StringComparer.Ordinal);
+        var stored = (await connection.QueryAsync<string>(new CommandDefinition(monthsStored, new { Year = year, Accounts = accounts.ToArray() }, transaction, cancellationToken: cancellationToken, commandTimeout: 0)))
+            .ToHashSet(StringComparer.Ordinal);
+        var ore = new long[BinaryCopyWriter.MaxArrayLength];
+        var count = new long[BinaryCopyWriter.MaxArrayLength];
         var added = new List<(int Month, string Account, long CumulativeOre)>();
-        if (copied.Count == 0)
+        if (stored.Count == accounts.Count)
         {
             added.AddRange(days.CumulativeMonths());
         }
         else
         {
-            await using var writer = await BinaryCopyWriter.Begin(npgsql, "COPY posting_month (year, month, account_id, cumulative_ore) FROM STDIN (FORMAT BINARY)", cancellationToken);
+            await using var writer = await BinaryCopyWriter.Begin(npgsql, "COPY posting_month (year, month, account_id, cumulative_ore, day_ore, day_count) FROM STDIN (FORMAT BINARY)", cancellationToken);
+            var month = 0;
+            var length = 0;
             foreach (var delta in days.CumulativeMonths())
             {
-                if (!copied.Contains(delta.Account))
+                if (stored.Contains(delta.Account))
                 {
                     added.Add(delta);
                     continue;
                 }
 
-                writer.StartRow(4);
+                if (delta.Month != month)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    (month, length) = (delta.Month, CalendarSystem.Iso.GetDaysInMonth(days.Year, delta.Month));
+                }
+
+                days.MonthDays(delta.Account, delta.Month, ore.AsSpan(0, length), count.AsSpan(0, length));
+                writer.StartRow(6);
                 writer.Bigint(year);
                 writer.Integer(delta.Month);
                 writer.Text(delta.Account);
                 writer.Bigint(delta.CumulativeOre);
+                writer.BigintArray(ore.AsSpan(0, length));
+                writer.BigintArray(count.AsSpan(0, length));
             }
 
             await writer.Complete(cancellationToken);
@@ -381,15 +330,43 @@ internal sealed class PostgresDialect : SqlDialect
             return;
         }
 
+        // The rows' day arrays travel end to end in two flat arrays; each row takes its slice (1-based, as SQL indexes).
+        var dayOre = new List<long>();
+        var dayCount = new List<long>();
+        var firsts = new int[added.Count];
+        var lengths = new int[added.Count];
+        for (var i = 0; i < added.Count; i++)
+        {
+            var (month, account, _) = added[i];
+            var length = CalendarSystem.Iso.GetDaysInMonth(days.Year, month);
+            days.MonthDays(account, month, ore.AsSpan(0, length), count.AsSpan(0, length));
+            (firsts[i], lengths[i]) = (dayOre.Count + 1, length);
+            dayOre.AddRange(ore.AsSpan(0, length));
+            dayCount.AddRange(count.AsSpan(0, length));
+        }
+
         const string monthly = """
-            INSERT INTO posting_month (year, month, account_id, cumulative_ore)
-            SELECT @Year, d.month, d.account_id, d.cumulative_ore
-            FROM unnest(@Months, @Accounts, @Amounts) AS d(month, account_id, cumulative_ore)
-            ON CONFLICT (year, month, account_id) DO UPDATE SET cumulative_ore = posting_month.cumulative_ore + excluded.cumulative_ore
+            INSERT INTO posting_month (year, month, account_id, cumulative_ore, day_ore, day_count)
+            SELECT @Year, d.month, d.account_id, d.cumulative_ore, (@DayOre)[d.first : d.first + d.days - 1], (@DayCount)[d.first : d.first + d.days - 1]
+            FROM unnest(@Months, @Accounts, @Amounts, @Firsts, @Lengths) AS d(month, account_id, cumulative_ore, first, days)
+            ON CONFLICT (year, month, account_id) DO UPDATE SET
+                cumulative_ore = posting_month.cumulative_ore + excluded.cumulative_ore,
+                day_ore = ARRAY(SELECT s.stored + s.added FROM unnest(posting_month.day_ore, excluded.day_ore) WITH ORDINALITY AS s(stored, added, day) ORDER BY s.day),
+                day_count = ARRAY(SELECT s.stored + s.added FROM unnest(posting_month.day_count, excluded.day_count) WITH ORDINALITY AS s(stored, added, day) ORDER BY s.day)
             """;
         await connection.ExecuteAsync(new CommandDefinition(
             monthly,
-            new { Year = year, Months = added.Select(d => d.Month).ToArray(), Accounts = added.Select(d => d.Account).ToArray(), Amounts = added.Select(d => d.CumulativeOre).ToArray() },
+            new
+            {
+                Year = year,
+                Months = added.Select(d => d.Month).ToArray(),
+                Accounts = added.Select(d => d.Account).ToArray(),
+                Amounts = added.Select(d => d.CumulativeOre).ToArray(),
+                Firsts = firsts,
+                Lengths = lengths,
+                DayOre = dayOre.ToArray(),
+                DayCount = dayCount.ToArray(),
+            },
             transaction,
             cancellationToken: cancellationToken,
             commandTimeout: 0));

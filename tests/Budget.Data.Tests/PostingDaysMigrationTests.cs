@@ -1,0 +1,58 @@
+using Dapper;
+using Npgsql;
+
+namespace Budget.Data.Tests;
+
+/// <summary>
+/// Migration 0013 (PostgreSQL, decision 0029) moves the day rows of posting_day into arrays in posting_month's rows:
+/// a database migrated before it, with postings, reads the same days and months afterwards. Run in a schema of its
+/// own inside a transaction that is rolled back, so the class's database is left as it was.
+/// </summary>
+public sealed class PostingDaysMigrationTests(ProviderDatabases databases) : ProviderTests(databases)
+{
+    [BothProvidersFact]
+    public async Task The_days_of_a_database_migrated_before_0013_read_the_same_afterwards()
+    {
+        await using var connection = (NpgsqlConnection)await Database("postgres").Open();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await connection.ExecuteAsync("CREATE SCHEMA before_0013; SET LOCAL search_path TO before_0013", transaction: transaction);
+        var migrations = Migrator.Migrations("Postgres").ToArray();
+        foreach (var (_, _, sql) in migrations.Where(m => m.Version < 13))
+        {
+            await connection.ExecuteAsync(sql, transaction: transaction);
+        }
+
+        // Two accounts of a leap year: 5.57.70 from February (29 February and 1 March, two postings on one day), 5.57.71
+        // on 31 December only; their month rows from their first month through December, as the store wrote them.
+        const string data = """
+            INSERT INTO budget_year (year, created_at) VALUES (2060, now());
+            INSERT INTO account (year, account_id, name, committee, activity_area, block) VALUES
+                (2060, '5.57.70', 'Kontanthjælp', 'Socialudvalget', 'Overførsler', 'drift'),
+                (2060, '5.57.71', 'Boligstøtte', 'Socialudvalget', 'Overførsler', 'drift');
+            INSERT INTO posting_day (year, account_id, posted_on, amount_ore, posting_count) VALUES
+                (2060, '5.57.70', '2060-02-29', 1500, 2),
+                (2060, '5.57.70', '2060-03-01', -200, 1),
+                (2060, '5.57.71', '2060-12-31', 99, 1);
+            INSERT INTO posting_month (year, month, account_id, cumulative_ore)
+            SELECT 2060, m, '5.57.70', CASE WHEN m = 2 THEN 1500 ELSE 1300 END FROM generate_series(2, 12) m
+            UNION ALL SELECT 2060, 12, '5.57.71', 99;
+            """;
+        await connection.ExecuteAsync(data, transaction: transaction);
+
+        await connection.ExecuteAsync(migrations.Single(m => m.Version == 13).Sql, transaction: transaction);
+
+        var days = (await connection.QueryAsync<(string Account, string Day, long Ore, long Count)>(
+            "SELECT account_id, posted_on::text, amount_ore, posting_count FROM posting_day ORDER BY account_id, posted_on", transaction: transaction)).ToArray();
+        days.Should().Equal(("5.57.70", "2060-02-29", 1500L, 2L), ("5.57.70", "2060-03-01", -200L, 1L), ("5.57.71", "2060-12-31", 99L, 1L));
+        var february = await connection.QuerySingleAsync<(long[] Ore, long[] Count, long Cumulative)>(
+            "SELECT day_ore, day_count, cumulative_ore FROM posting_month WHERE year = 2060 AND month = 2 AND account_id = '5.57.70'", transaction: transaction);
+        february.Ore.Should().HaveCount(29).And.Subject.Should().Equal(Enumerable.Repeat(0L, 28).Append(1500L));
+        february.Count.Should().Equal(Enumerable.Repeat(0L, 28).Append(2L));
+        february.Cumulative.Should().Be(1500);
+        (await connection.QueryAsync<int>("SELECT cardinality(day_ore) FROM posting_month WHERE account_id = '5.57.70' ORDER BY month", transaction: transaction))
+            .Should().Equal(29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31);
+        (await connection.ExecuteScalarAsync<long>("SELECT SUM(x) FROM posting_month, unnest(day_ore) x", transaction: transaction)).Should().Be(1399);
+
+        await transaction.RollbackAsync();
+    }
+}
