@@ -177,4 +177,34 @@ public sealed class ImportContractTests(ProviderDatabases databases) : StoreCont
             byYearEnd[accounts[i].Id].Should().Be(Ore((5 * i * 1_000) + 15), accounts[i].Id.Value);
         }
     }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task A_second_import_adds_to_every_stored_day_and_month_of_many_accounts(string provider)
+    {
+        // 400 accounts with postings from January: 4.800 stored month rows, more than PostgreSQL's upsert writes in one
+        // statement. The second import posts again on a stored day, on a new day of a stored month, and on 31 December
+        // (a stored month row without days yet).
+        using var store = Store(provider);
+        var accounts = Enumerable.Range(0, 400).Select(i => Account($"5.57.{70 + (i / 100)}.{i % 100:00}", "Udvalg", "Område")).ToArray();
+        Posting[] On(LocalDate day, int times) => accounts.Select((a, i) => new Posting(a.Id, day, Ore((i + 1) * times))).ToArray();
+        await Import(store, 2061, new ImportData { Accounts = accounts, Postings = [.. On(Date(2061, 1, 5), 1), .. On(Date(2061, 6, 10), 10)] });
+        await Import(store, 2061, new ImportData { Postings = [.. On(Date(2061, 1, 5), 100), .. On(Date(2061, 6, 11), 1_000), .. On(Date(2061, 12, 31), 10_000)] });
+
+        async Task<Dictionary<AccountId, Amount>> ConsumptionAsOf(LocalDate asOf) =>
+            (await ((IFollowUpReader)store).AccountFacts(2061, R1, asOf, None)).ToDictionary(f => f.Account.Id, f => f.Consumption);
+        var byJanuary5 = await ConsumptionAsOf(Date(2061, 1, 5));
+        var byJune10 = await ConsumptionAsOf(Date(2061, 6, 10));
+        var byJune30 = await ConsumptionAsOf(Date(2061, 6, 30));
+        var byDecember30 = await ConsumptionAsOf(Date(2061, 12, 30));
+        var byYearEnd = await ConsumptionAsOf(Date(2061, 12, 31));
+        for (var i = 0; i < accounts.Length; i++)
+        {
+            var unit = i + 1;
+            byJanuary5[accounts[i].Id].Should().Be(Ore(101 * unit), accounts[i].Id.Value);
+            byJune10[accounts[i].Id].Should().Be(Ore(111 * unit), accounts[i].Id.Value);
+            byJune30[accounts[i].Id].Should().Be(Ore(1_111 * unit), accounts[i].Id.Value);
+            byDecember30[accounts[i].Id].Should().Be(Ore(1_111 * unit), accounts[i].Id.Value);
+            byYearEnd[accounts[i].Id].Should().Be(Ore(11_111 * unit), accounts[i].Id.Value);
+        }
+    }
 }

@@ -271,10 +271,13 @@ internal sealed class PostgresDialect : SqlDialect
         return found.ToHashSet(StringComparer.Ordinal);
     }
 
+    /// <summary>Month rows per statement of the upsert that adds to stored months.</summary>
+    private const int MonthRowsPerUpsert = 4_096;
+
     /// <summary>
     /// The per-day sums and the cumulative month totals go into posting_month, whose row per account and month holds
     /// the month's days as two arrays (decision 0029). Accounts without month rows yet — on a year without postings,
-    /// all of them — get theirs by binary COPY in the key's order; the others add to their stored rows with one upsert
+    /// all of them — get theirs by binary COPY in the key's order; the others add to their stored rows by an upsert
     /// of arrays (decision 0026). The accounts were checked first (RequireAccounts, decision 0027). Decision 0019.
     /// </summary>
     protected override async Task WritePostingDayRows(DbConnection connection, DbTransaction transaction, PostingDays days, IReadOnlyList<string> accounts, CancellationToken cancellationToken)
@@ -331,20 +334,8 @@ internal sealed class PostgresDialect : SqlDialect
         }
 
         // The rows' day arrays travel end to end in two flat arrays; each row takes its slice (1-based, as SQL indexes).
-        var dayOre = new List<long>();
-        var dayCount = new List<long>();
-        var firsts = new int[added.Count];
-        var lengths = new int[added.Count];
-        for (var i = 0; i < added.Count; i++)
-        {
-            var (month, account, _) = added[i];
-            var length = CalendarSystem.Iso.GetDaysInMonth(days.Year, month);
-            days.MonthDays(account, month, ore.AsSpan(0, length), count.AsSpan(0, length));
-            (firsts[i], lengths[i]) = (dayOre.Count + 1, length);
-            dayOre.AddRange(ore.AsSpan(0, length));
-            dayCount.AddRange(count.AsSpan(0, length));
-        }
-
+        // A statement per MonthRowsPerUpsert rows bounds what one holds in memory (a year's 60.000 month rows would be
+        // ~30 MB of days), whatever the write.
         const string monthly = """
             INSERT INTO posting_month (year, month, account_id, cumulative_ore, day_ore, day_count)
             SELECT @Year, d.month, d.account_id, d.cumulative_ore, (@DayOre)[d.first : d.first + d.days - 1], (@DayCount)[d.first : d.first + d.days - 1]
@@ -354,22 +345,39 @@ internal sealed class PostgresDialect : SqlDialect
                 day_ore = ARRAY(SELECT s.stored + s.added FROM unnest(posting_month.day_ore, excluded.day_ore) WITH ORDINALITY AS s(stored, added, day) ORDER BY s.day),
                 day_count = ARRAY(SELECT s.stored + s.added FROM unnest(posting_month.day_count, excluded.day_count) WITH ORDINALITY AS s(stored, added, day) ORDER BY s.day)
             """;
-        await connection.ExecuteAsync(new CommandDefinition(
-            monthly,
-            new
+        foreach (var chunk in added.Chunk(MonthRowsPerUpsert))
+        {
+            var dayOre = new long[chunk.Length * BinaryCopyWriter.MaxArrayLength];
+            var dayCount = new long[dayOre.Length];
+            var firsts = new int[chunk.Length];
+            var lengths = new int[chunk.Length];
+            var used = 0;
+            for (var i = 0; i < chunk.Length; i++)
             {
-                Year = year,
-                Months = added.Select(d => d.Month).ToArray(),
-                Accounts = added.Select(d => d.Account).ToArray(),
-                Amounts = added.Select(d => d.CumulativeOre).ToArray(),
-                Firsts = firsts,
-                Lengths = lengths,
-                DayOre = dayOre.ToArray(),
-                DayCount = dayCount.ToArray(),
-            },
-            transaction,
-            cancellationToken: cancellationToken,
-            commandTimeout: 0));
+                var (month, account, _) = chunk[i];
+                var length = CalendarSystem.Iso.GetDaysInMonth(days.Year, month);
+                days.MonthDays(account, month, dayOre.AsSpan(used, length), dayCount.AsSpan(used, length));
+                (firsts[i], lengths[i]) = (used + 1, length);
+                used += length;
+            }
+
+            await connection.ExecuteAsync(new CommandDefinition(
+                monthly,
+                new
+                {
+                    Year = year,
+                    Months = chunk.Select(d => d.Month).ToArray(),
+                    Accounts = chunk.Select(d => d.Account).ToArray(),
+                    Amounts = chunk.Select(d => d.CumulativeOre).ToArray(),
+                    Firsts = firsts,
+                    Lengths = lengths,
+                    DayOre = dayOre[..used],
+                    DayCount = dayCount[..used],
+                },
+                transaction,
+                cancellationToken: cancellationToken,
+                commandTimeout: 0));
+        }
     }
 
     /// <summary>
