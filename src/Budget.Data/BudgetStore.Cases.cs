@@ -94,7 +94,7 @@ public sealed partial class BudgetStore : ICaseStore
             return new CaseStoreResult(status, Version: latest);
         }
 
-        await YearCeiling.Check(connection, transaction, dialect.Magnitudes, year, movements, [], cancellationToken);
+        await YearCeiling.Check(connection, transaction, dialect, year, movements, [], cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             $"""
             INSERT INTO case_approval (case_id, version, decided_on, reference, approved_at, approved_by)

@@ -107,13 +107,13 @@ public sealed partial class BudgetStore : IRoundStore
 
         if (transition.Grants.Count > 0)
         {
-            await YearCeiling.Check(connection, transaction, dialect.Magnitudes, year, transition.Grants, [], cancellationToken);
+            await YearCeiling.Check(connection, transaction, dialect, year, transition.Grants, [], cancellationToken);
             await dialect.InsertMovements(connection, transaction, year, transition.Grants, audit.At, cancellationToken);
         }
 
         if (transition.NextYearShifts.Count > 0)
         {
-            await YearCeiling.Check(connection, transaction, dialect.Magnitudes, year + 1, transition.NextYearShifts, [], cancellationToken);
+            await YearCeiling.Check(connection, transaction, dialect, year + 1, transition.NextYearShifts, [], cancellationToken);
             await dialect.InsertMovements(connection, transaction, year + 1, transition.NextYearShifts, audit.At, cancellationToken);
         }
 

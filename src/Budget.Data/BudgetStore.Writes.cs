@@ -18,7 +18,7 @@ public sealed partial class BudgetStore : IAppropriationStore, IEstimateStore
         await using var connection = await Open(cancellationToken);
         await using var transaction = await dialect.BeginWrite(connection, cancellationToken);
         await dialect.LockYear(connection, transaction, year, cancellationToken);
-        await YearCeiling.Check(connection, transaction, dialect.Magnitudes, year, movements, [], cancellationToken);
+        await YearCeiling.Check(connection, transaction, dialect, year, movements, [], cancellationToken);
         await dialect.InsertMovements(connection, transaction, year, movements, audit.At, cancellationToken);
         await InsertAudit(connection, transaction, audit, cancellationToken);
         await CommitWrite(transaction, cancellationToken, calendars: false);
@@ -31,7 +31,7 @@ public sealed partial class BudgetStore : IAppropriationStore, IEstimateStore
         await using var transaction = await dialect.BeginWrite(connection, cancellationToken);
         await dialect.LockYear(connection, transaction, year, cancellationToken);
         await RequireOpen(connection, transaction, year, cancellationToken);
-        await YearCeiling.Check(connection, transaction, dialect.Magnitudes, year, [], postings, cancellationToken);
+        await YearCeiling.Check(connection, transaction, dialect, year, [], postings, cancellationToken);
         var days = new PostingDays(year);
         foreach (var posting in postings)
         {

@@ -79,7 +79,7 @@ public sealed partial class BudgetStore : IYearEndStore
 
         if (movements.Count > 0)
         {
-            await YearCeiling.Check(connection, transaction, dialect.Magnitudes, next, movements, [], cancellationToken);
+            await YearCeiling.Check(connection, transaction, dialect, next, movements, [], cancellationToken);
             await dialect.InsertMovements(connection, transaction, next, movements, audit.At, cancellationToken);
         }
 

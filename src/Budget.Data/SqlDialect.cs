@@ -79,8 +79,14 @@ internal abstract class SqlDialect
     /// <summary>An instant column read back as extended ISO text in UTC.</summary>
     public abstract string InstantText(string column);
 
-    /// <summary>The year's sums of |amount| of movements and of postings, as <see cref="YearCeiling"/> reads them.</summary>
-    public abstract string Magnitudes { get; }
+    /// <summary>The year's sum of |amount| of its movements in øre, capped into a long (one value), as <see cref="YearCeiling"/> reads it.</summary>
+    public abstract string MovementMagnitude { get; }
+
+    /// <summary>The year's sum of |amount| of its postings (its day sums) in øre, capped into a long (one value).</summary>
+    public abstract string PostingMagnitude { get; }
+
+    /// <summary>Both magnitudes, as columns <c>Movements</c> and <c>Postings</c> (an import's start).</summary>
+    public string Magnitudes => $"SELECT ({MovementMagnitude}) AS \"Movements\", ({PostingMagnitude}) AS \"Postings\"";
 
     /// <summary>
     /// The consumption of each account from the days <c>@DaysFrom</c> through <c>@DaysTo</c> of the year: one key range

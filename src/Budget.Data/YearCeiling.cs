@@ -20,12 +20,27 @@ internal static class YearCeiling
     public static async Task<Magnitudes> Read(DbConnection connection, DbTransaction transaction, string sql, int year, CancellationToken cancellationToken) =>
         await connection.QuerySingleAsync<Magnitudes>(new CommandDefinition(sql, new { Year = (long)year }, transaction, cancellationToken: cancellationToken));
 
-    public static async Task Check(DbConnection connection, DbTransaction transaction, string sql, int year, IReadOnlyList<AppropriationMovement> movements, IReadOnlyList<Posting> postings, CancellationToken cancellationToken)
+    /// <summary>
+    /// Refuses a write whose movements or postings would carry the year past the ceiling. Only the sums the write adds
+    /// to are read: a movement write does not sum the year's postings (on PostgreSQL the days of every month row).
+    /// </summary>
+    public static async Task Check(DbConnection connection, DbTransaction transaction, SqlDialect dialect, int year, IReadOnlyList<AppropriationMovement> movements, IReadOnlyList<Posting> postings, CancellationToken cancellationToken)
     {
-        var existing = await Read(connection, transaction, sql, year, cancellationToken);
-        Require(year, "movements", existing.Movements, Magnitude(movements.Select(m => m.Amount)), movements.Select(m => m.Account.Value));
-        Require(year, "postings", existing.Postings, Magnitude(postings.Select(p => p.Amount)), postings.Select(p => p.Account.Value));
+        if (movements.Count > 0)
+        {
+            var existing = await Sum(connection, transaction, dialect.MovementMagnitude, year, cancellationToken);
+            Require(year, "movements", existing, Magnitude(movements.Select(m => m.Amount)), movements.Select(m => m.Account.Value));
+        }
+
+        if (postings.Count > 0)
+        {
+            var existing = await Sum(connection, transaction, dialect.PostingMagnitude, year, cancellationToken);
+            Require(year, "postings", existing, Magnitude(postings.Select(p => p.Amount)), postings.Select(p => p.Account.Value));
+        }
     }
+
+    private static async Task<long> Sum(DbConnection connection, DbTransaction transaction, string sql, int year, CancellationToken cancellationToken) =>
+        await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, new { Year = (long)year }, transaction, cancellationToken: cancellationToken));
 
     /// <summary>The sum of |amount| in øre, saturating above the ceiling (so it never overflows itself).</summary>
     public static long Magnitude(IEnumerable<Amount> amounts) =>

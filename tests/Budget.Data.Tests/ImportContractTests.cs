@@ -181,30 +181,35 @@ public sealed class ImportContractTests(ProviderDatabases databases) : StoreCont
     [Theory, MemberData(nameof(Providers))]
     public async Task A_second_import_adds_to_every_stored_day_and_month_of_many_accounts(string provider)
     {
-        // 400 accounts with postings from January: 4.800 stored month rows, more than PostgreSQL's upsert writes in one
-        // statement. The second import posts again on a stored day, on a new day of a stored month, and on 31 December
-        // (a stored month row without days yet).
+        // 400 accounts with postings, half of them from January, half from June: 3.800 stored month rows. The second
+        // import brings 50 new accounts and posts on every account on a stored day (5 January for the first half, a
+        // month before the first stored one for the second), on a new day of a stored month and on 31 December: 4.800
+        // month rows added to or inserted before stored ones — more than PostgreSQL's upsert writes in one statement —
+        // and the new accounts' rows beside them.
         using var store = Store(provider);
-        var accounts = Enumerable.Range(0, 400).Select(i => Account($"5.57.{70 + (i / 100)}.{i % 100:00}", "Udvalg", "Område")).ToArray();
-        Posting[] On(LocalDate day, int times) => accounts.Select((a, i) => new Posting(a.Id, day, Ore((i + 1) * times))).ToArray();
-        await Import(store, 2061, new ImportData { Accounts = accounts, Postings = [.. On(Date(2061, 1, 5), 1), .. On(Date(2061, 6, 10), 10)] });
-        await Import(store, 2061, new ImportData { Postings = [.. On(Date(2061, 1, 5), 100), .. On(Date(2061, 6, 11), 1_000), .. On(Date(2061, 12, 31), 10_000)] });
+        var all = Enumerable.Range(0, 450).Select(i => Account($"5.57.{70 + (i / 100)}.{i % 100:00}", "Udvalg", "Område")).ToArray();
+        var (old, fresh) = (all[..400], all[400..]);
+        Posting[] On(IEnumerable<Account> accounts, LocalDate day, int times) =>
+            accounts.Select(a => new Posting(a.Id, day, Ore((Array.IndexOf(all, a) + 1) * times))).ToArray();
+        await Import(store, 2061, new ImportData { Accounts = old, Postings = [.. On(old[..200], Date(2061, 1, 5), 1), .. On(old, Date(2061, 6, 10), 10)] });
+        await Import(store, 2061, new ImportData { Accounts = fresh, Postings = [.. On(all, Date(2061, 1, 5), 100), .. On(all, Date(2061, 6, 11), 1_000), .. On(all, Date(2061, 12, 31), 10_000)] });
 
         async Task<Dictionary<AccountId, Amount>> ConsumptionAsOf(LocalDate asOf) =>
             (await ((IFollowUpReader)store).AccountFacts(2061, R1, asOf, None)).ToDictionary(f => f.Account.Id, f => f.Consumption);
-        var byJanuary5 = await ConsumptionAsOf(Date(2061, 1, 5));
-        var byJune10 = await ConsumptionAsOf(Date(2061, 6, 10));
-        var byJune30 = await ConsumptionAsOf(Date(2061, 6, 30));
-        var byDecember30 = await ConsumptionAsOf(Date(2061, 12, 30));
-        var byYearEnd = await ConsumptionAsOf(Date(2061, 12, 31));
-        for (var i = 0; i < accounts.Length; i++)
+        var asOf = new[] { Date(2061, 1, 5), Date(2061, 6, 10), Date(2061, 6, 30), Date(2061, 12, 30), Date(2061, 12, 31) };
+        var read = new List<Dictionary<AccountId, Amount>>();
+        foreach (var date in asOf)
         {
-            var unit = i + 1;
-            byJanuary5[accounts[i].Id].Should().Be(Ore(101 * unit), accounts[i].Id.Value);
-            byJune10[accounts[i].Id].Should().Be(Ore(111 * unit), accounts[i].Id.Value);
-            byJune30[accounts[i].Id].Should().Be(Ore(1_111 * unit), accounts[i].Id.Value);
-            byDecember30[accounts[i].Id].Should().Be(Ore(1_111 * unit), accounts[i].Id.Value);
-            byYearEnd[accounts[i].Id].Should().Be(Ore(11_111 * unit), accounts[i].Id.Value);
+            read.Add(await ConsumptionAsOf(date));
+        }
+
+        for (var i = 0; i < all.Length; i++)
+        {
+            // Per unit: first import 1 (5 January, first half only) and 10 (10 June, the 400); second 100, 1.000, 10.000.
+            var first = i < 200 ? 1 : 0;
+            var june10 = i < 400 ? 10 : 0;
+            long[] expected = [first + 100, first + 100 + june10, first + 100 + june10 + 1_000, first + 100 + june10 + 1_000, first + 100 + june10 + 11_000];
+            read.Select(r => r[all[i].Id].Ore).Should().Equal(expected.Select(e => e * (i + 1)), all[i].Id.Value);
         }
     }
 }

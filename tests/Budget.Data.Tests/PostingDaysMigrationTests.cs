@@ -55,4 +55,32 @@ public sealed class PostingDaysMigrationTests(ProviderDatabases databases) : Pro
 
         await transaction.RollbackAsync();
     }
+
+    [BothProvidersFact]
+    public async Task A_day_without_its_month_row_stops_the_migration_before_anything_is_dropped()
+    {
+        await using var connection = (NpgsqlConnection)await Database("postgres").Open();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await connection.ExecuteAsync("CREATE SCHEMA orphan_0013; SET LOCAL search_path TO orphan_0013", transaction: transaction);
+        var migrations = Migrator.Migrations("Postgres").ToArray();
+        foreach (var (_, _, sql) in migrations.Where(m => m.Version < 13))
+        {
+            await connection.ExecuteAsync(sql, transaction: transaction);
+        }
+
+        // A day in March whose month rows were deleted by hand: only February's and April's are left.
+        const string data = """
+            INSERT INTO budget_year (year, created_at) VALUES (2060, now());
+            INSERT INTO account (year, account_id, name, committee, activity_area, block) VALUES (2060, '5.57.70', 'Kontanthjælp', 'Socialudvalget', 'Overførsler', 'drift');
+            INSERT INTO posting_day (year, account_id, posted_on, amount_ore, posting_count) VALUES (2060, '5.57.70', '2060-03-04', 700, 1);
+            INSERT INTO posting_month (year, month, account_id, cumulative_ore) VALUES (2060, 2, '5.57.70', 0), (2060, 4, '5.57.70', 700);
+            """;
+        await connection.ExecuteAsync(data, transaction: transaction);
+
+        var migrate = () => connection.ExecuteAsync(migrations.Single(m => m.Version == 13).Sql, transaction: transaction);
+
+        (await migrate.Should().ThrowAsync<PostgresException>()).Which.MessageText.Should()
+            .Contain("5.57.70").And.Contain("2060-03-04").And.Contain("without a posting_month row");
+        await transaction.RollbackAsync();
+    }
 }

@@ -151,10 +151,12 @@ internal sealed class PostgresDialect : SqlDialect
     public override string InstantText(string column) => $"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')";
 
     // SUM(bigint) is numeric here: exact, capped into a long for a year stored before the ceiling existed.
-    public override string Magnitudes => """
-        SELECT (SELECT LEAST(COALESCE(SUM(ABS(amount_ore)), 0), 9000000000000000000)::bigint FROM movement WHERE year = @Year) AS "Movements",
-               (SELECT LEAST(COALESCE(SUM(ABS(d.amount_ore)), 0), 9000000000000000000)::bigint
-                FROM posting_month m CROSS JOIN LATERAL unnest(m.day_ore) AS d(amount_ore) WHERE m.year = @Year) AS "Postings"
+    public override string MovementMagnitude =>
+        "SELECT LEAST(COALESCE(SUM(ABS(amount_ore)), 0), 9000000000000000000)::bigint FROM movement WHERE year = @Year";
+
+    public override string PostingMagnitude => """
+        SELECT LEAST(COALESCE(SUM(ABS(d.amount_ore)), 0), 9000000000000000000)::bigint
+        FROM posting_month m CROSS JOIN LATERAL unnest(m.day_ore) AS d(amount_ore) WHERE m.year = @Year
         """;
 
     // Lateral per account: each account's month is one primary-key lookup, its days a slice of the month row's arrays

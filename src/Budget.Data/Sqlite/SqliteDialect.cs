@@ -294,7 +294,9 @@ internal sealed class SqliteDialect : SqlDialect, IDisposable
     // SUM raises on integer overflow, so the sums are capped into a long (a year stored before the ceiling existed
     // reads as full instead of failing the write), and taken exactly in two integer parts (whole 10^9 øre and the
     // rest), each far from overflowing: TOTAL() is a double, which near the ceiling rounds to 256 øre.
-    public override string Magnitudes => $"SELECT ({Magnitude("movement")}) AS Movements, ({Magnitude("posting_day")}) AS Postings";
+    public override string MovementMagnitude => Magnitude("movement");
+
+    public override string PostingMagnitude => Magnitude("posting_day");
 
     private static string Magnitude(string table) => $"""
         SELECT CASE WHEN high >= 9000000000 THEN 9000000000000000000 ELSE MIN(high * 1000000000 + low, 9000000000000000000) END
