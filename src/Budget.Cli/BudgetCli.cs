@@ -236,7 +236,7 @@ public static partial class BudgetCli
 
         var progress = new ImportProgress(paths.Sum(p => new FileInfo(p.Path).Length));
         var files = paths.ToDictionary(p => p.Name, p => (Func<Stream>)(() => progress.Track(File.OpenRead(p.Path))));
-        var importer = new DatasetImport(store, SystemClock.Instance, RuleData.LoadEmbedded(typeof(BudgetCli).Assembly));
+        var importer = new DatasetImport(store, SystemClock.Instance, loadRules: () => RuleData.LoadEmbedded(typeof(BudgetCli).Assembly));
         var stopwatch = Stopwatch.StartNew();
         ImportOutcome outcome;
         if (ReferenceEquals(output, Console.Out) && AnsiConsole.Profile.Capabilities.Interactive)

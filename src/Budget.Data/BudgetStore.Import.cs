@@ -69,18 +69,8 @@ public sealed partial class BudgetStore : IImportStore
 
         public LocalDate? ClosedOn { get; init; }
 
-        public async Task AddAccounts(IReadOnlyList<Account> accounts, CancellationToken cancellationToken)
-        {
-            const string sql = """
-                INSERT INTO account (year, account_id, name, committee, activity_area, reporting_group, block, refusion_benefit)
-                VALUES (@Year, @AccountId, @Name, @Committee, @ActivityArea, @Group, @Block, @RefusionBenefit)
-                """;
-            await connection.ExecuteAsync(new CommandDefinition(
-                sql,
-                accounts.Select(a => new { Year = year, AccountId = a.Id.Value, a.Name, a.Committee, a.ActivityArea, a.Group, Block = a.Block.ToCode(), a.RefusionBenefit }),
-                transaction,
-                cancellationToken: cancellationToken));
-        }
+        public Task AddAccounts(IReadOnlyList<Account> accounts, CancellationToken cancellationToken) =>
+            store.dialect.InsertAccounts(connection, transaction, year, accounts, cancellationToken);
 
         public async Task SetCutoff(RoundNumber round, LocalDate cutoff, CancellationToken cancellationToken) =>
             await connection.ExecuteAsync(new CommandDefinition(

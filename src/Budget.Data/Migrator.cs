@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Reflection;
 using Dapper;
 
 namespace Budget.Data;
@@ -23,13 +22,17 @@ internal static class Migrator
         await connection.ExecuteAsync(new CommandDefinition(journal, transaction: outer, cancellationToken: cancellationToken));
         var applied = (await connection.QueryAsync<long>(new CommandDefinition("SELECT version FROM schema_migration", transaction: outer, cancellationToken: cancellationToken))).ToHashSet();
 
-        foreach (var (version, name, sql) in Migrations(provider))
+        // Only the pending migrations' scripts are read: a process opening an up-to-date database reads none (and the
+        // loop stays on plain arrays and strings, which a cold process does not have to compile first).
+        foreach (var resource in Resources(provider))
         {
+            var (version, name) = VersionAndName(provider, resource);
             if (applied.Contains(version))
             {
                 continue;
             }
 
+            var sql = Read(resource);
             var transaction = outer ?? await connection.BeginTransactionAsync(cancellationToken);
             try
             {
@@ -51,23 +54,35 @@ internal static class Migrator
         }
     }
 
-    public static IEnumerable<(long Version, string Name, string Sql)> Migrations(string provider)
+    public static IEnumerable<(long Version, string Name, string Sql)> Migrations(string provider) =>
+        Resources(provider).Select(r =>
+        {
+            var (version, name) = VersionAndName(provider, r);
+            return (version, name, Read(r));
+        });
+
+    /// <summary>The provider's migration scripts (embedded "NNNN_name.sql"), in order: the four digits sort as numbers.</summary>
+    private static string[] Resources(string provider)
     {
-        var assembly = typeof(Migrator).Assembly;
-        var prefix = $"{assembly.GetName().Name}.Migrations.{provider}.";
-        return assembly.GetManifestResourceNames()
-            .Where(n => n.StartsWith(prefix, StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal))
-            .Select(n =>
-            {
-                var file = n[prefix.Length..^".sql".Length];
-                return (Version: long.Parse(file[..4], System.Globalization.CultureInfo.InvariantCulture), Name: file, Sql: Read(assembly, n));
-            })
-            .OrderBy(m => m.Version);
+        var prefix = Prefix(provider);
+        var resources = Array.FindAll(
+            typeof(Migrator).Assembly.GetManifestResourceNames(),
+            n => n.StartsWith(prefix, StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal));
+        Array.Sort(resources, StringComparer.Ordinal);
+        return resources;
     }
 
-    private static string Read(Assembly assembly, string resource)
+    private static string Prefix(string provider) => $"{typeof(Migrator).Assembly.GetName().Name}.Migrations.{provider}.";
+
+    private static (long Version, string Name) VersionAndName(string provider, string resource)
     {
-        using var stream = assembly.GetManifestResourceStream(resource)!;
+        var name = resource[Prefix(provider).Length..^".sql".Length];
+        return (long.Parse(name.AsSpan(0, 4), System.Globalization.CultureInfo.InvariantCulture), name);
+    }
+
+    private static string Read(string resource)
+    {
+        using var stream = typeof(Migrator).Assembly.GetManifestResourceStream(resource)!;
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd();
     }

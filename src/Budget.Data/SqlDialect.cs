@@ -325,6 +325,20 @@ internal abstract class SqlDialect
         SELECT {EstimateColumns} FROM estimate WHERE year = @Year AND round = @Round AND account_id = @AccountId
         """;
 
+    /// <summary>An import's new accounts.</summary>
+    public virtual async Task InsertAccounts(DbConnection connection, DbTransaction transaction, int year, IReadOnlyList<Account> accounts, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            INSERT INTO account (year, account_id, name, committee, activity_area, reporting_group, block, refusion_benefit)
+            VALUES (@Year, @AccountId, @Name, @Committee, @ActivityArea, @Group, @Block, @RefusionBenefit)
+            """;
+        await connection.ExecuteAsync(new CommandDefinition(
+            sql,
+            accounts.Select(a => new { Year = year, AccountId = a.Id.Value, a.Name, a.Committee, a.ActivityArea, a.Group, Block = a.Block.ToCode(), a.RefusionBenefit }),
+            transaction,
+            cancellationToken: cancellationToken));
+    }
+
     /// <summary>An import's estimates in set statements: new ones version 1, existing ones their next version, with history rows.</summary>
     public abstract Task SaveImportedEstimates(DbConnection connection, DbTransaction transaction, int year, IReadOnlyList<AccountEstimate> estimates, Instant recordedAt, CancellationToken cancellationToken);
 }

@@ -82,6 +82,28 @@ public sealed class CliTests : CliDatabaseTests
         report.Error.Should().Contain("There is no budget year 2014");
     }
 
+    [Fact]
+    public async Task An_account_naming_a_benefit_the_rule_data_lacks_is_refused_with_the_benefits_it_has()
+    {
+        // The CLI loads the rule data only when an account names a benefit: this one must still be checked against it.
+        var folder = Path.Combine(Folder, "benefit");
+        Directory.CreateDirectory(folder);
+        foreach (var file in Directory.GetFiles(Demo, "*.csv"))
+        {
+            File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+        }
+
+        var accounts = Path.Combine(folder, "accounts.csv");
+        var lines = (await File.ReadAllLinesAsync(accounts)).Length;
+        await File.AppendAllTextAsync(accounts, "Erhvervs- og Beskæftigelsesudvalget,Beskæftigelse,5.57.98,Ny ydelse,Kontante ydelser,drift,borgerloen\n");
+
+        var import = await Cli("import", folder, "--year", "2014");
+
+        import.Exit.Should().Be(BudgetCli.InvalidData);
+        import.Error.Should().Contain($"accounts.csv line {lines + 1}, refusion_benefit: 'borgerloen' is not a benefit of the refusion rule data (expected ")
+            .And.Contain("kontanthjaelp");
+    }
+
     [Theory]
     [InlineData("report", "--round", "1")]
     [InlineData("report", "--year", "2014", "--round", "4")]

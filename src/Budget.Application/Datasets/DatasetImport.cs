@@ -27,7 +27,13 @@ public sealed record ImportOutcome(ImportCounts? Counts, IReadOnlyList<DatasetEr
 /// every file is validated row by row and on any error nothing is stored. Files stream; postings are written in
 /// batches inside the one transaction, so a file of millions of rows is never held in memory.
 /// </summary>
-public sealed class DatasetImport(IImportStore store, IClock clock, Domain.Refusion.RefusionRuleBook? rules = null, CsvLimits? limits = null)
+/// <param name="rules">The refusion rule data whose benefits an account's <c>refusion_benefit</c> must name (the API's, loaded once).</param>
+/// <param name="loadRules">
+/// Or a way to load it, called only when an account names a benefit: a process that imports once (the CLI) then
+/// does not parse and validate the whole rule data for a dataset that never asks (~0,1 s of a cold process).
+/// Neither: the benefit is not checked.
+/// </param>
+public sealed class DatasetImport(IImportStore store, IClock clock, Domain.Refusion.RefusionRuleBook? rules = null, CsvLimits? limits = null, Func<Domain.Refusion.RefusionRuleBook>? loadRules = null)
 {
     public const string AccountsFile = "accounts";
     public const string MovementsFile = "movements";
@@ -96,7 +102,9 @@ public sealed class DatasetImport(IImportStore store, IClock clock, Domain.Refus
 
         if (files.TryGetValue(AccountsFile, out var accounts))
         {
-            var added = ReadAccounts(accounts, known, rules?.Rules.Select(r => r.Benefit).ToHashSet(StringComparer.Ordinal), scope, errors);
+            Func<Domain.Refusion.RefusionRuleBook>? ruleBook = rules is not null ? () => rules : loadRules;
+            var benefits = ruleBook is null ? null : new Lazy<HashSet<string>>(() => ruleBook().Rules.Select(r => r.Benefit).ToHashSet(StringComparer.Ordinal));
+            var added = ReadAccounts(accounts, known, benefits, scope, errors);
             if (!errors.Any)
             {
                 await session.AddAccounts(added, cancellationToken);
@@ -214,8 +222,8 @@ public sealed class DatasetImport(IImportStore store, IClock clock, Domain.Refus
         return count;
     }
 
-    /// <param name="benefits">The benefits of the rule data, which <c>refusion_benefit</c> must name; null skips the check.</param>
-    private List<Account> ReadAccounts(Func<Stream> open, Dictionary<AccountId, Account> known, HashSet<string>? benefits, Scope scope, ErrorList errors)
+    /// <param name="benefits">The benefits of the rule data, which <c>refusion_benefit</c> must name (read when a row names one); null skips the check.</param>
+    private List<Account> ReadAccounts(Func<Stream> open, Dictionary<AccountId, Account> known, Lazy<HashSet<string>>? benefits, Scope scope, ErrorList errors)
     {
         var added = new List<Account>();
         var inFile = new HashSet<AccountId>();
@@ -240,9 +248,9 @@ public sealed class DatasetImport(IImportStore store, IClock clock, Domain.Refus
             }
 
             var benefit = row.Text("refusion_benefit", required: false, maxLength: 100);
-            if (benefit is not null && benefits is not null && !benefits.Contains(benefit))
+            if (benefit is not null && benefits is not null && !benefits.Value.Contains(benefit))
             {
-                row.Reject("refusion_benefit", $"'{benefit}' is not a benefit of the refusion rule data (expected {string.Join(", ", benefits.Order(StringComparer.Ordinal))})");
+                row.Reject("refusion_benefit", $"'{benefit}' is not a benefit of the refusion rule data (expected {string.Join(", ", benefits.Value.Order(StringComparer.Ordinal))})");
             }
 
             if (committee is not null)

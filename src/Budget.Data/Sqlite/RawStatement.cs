@@ -24,6 +24,12 @@ internal sealed class RawStatement : IDisposable
 
     public void Bind(int index, ReadOnlySpan<byte> utf8) => Check(raw.sqlite3_bind_text(statement, index, utf8));
 
+    /// <summary>Binds an integer, or null.</summary>
+    public void Bind(int index, long? value) => Check(value is { } number ? raw.sqlite3_bind_int64(statement, index, number) : raw.sqlite3_bind_null(statement, index));
+
+    /// <summary>Binds a text, or null.</summary>
+    public void Bind(int index, string? text) => Check(text is null ? raw.sqlite3_bind_null(statement, index) : raw.sqlite3_bind_text(statement, index, text));
+
     /// <summary>
     /// Binds a value to the parameter named <c>@name</c> (integers, text or null, as the provider would bind them);
     /// a name the statement does not use is skipped, so one set of values can serve several statements.
