@@ -49,32 +49,41 @@ internal sealed record EstimateRow(long Round, string AccountId, long EstimateOr
     };
 }
 
-/// <summary>How a gross basis is kept in the estimate row: amounts in their own øre columns, the split as JSON.</summary>
+/// <summary>
+/// How a gross basis is kept in the estimate row: amounts in their own øre columns, the split as JSON. Estimates
+/// without a basis (most) never reach the serializer: a process that reads or writes only those (a command-line import
+/// or report) does not load it.
+/// </summary>
 internal static class BasisJson
 {
-    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
-
     private sealed record Persons(int AnciennityWeek, string? Activity, decimal FullYearPersons);
 
     private sealed record Split(string RuleSet, Persons[] Persons);
 
-    public static string? Write(GrossBasis? basis) => basis is null ? null : JsonSerializer.Serialize(
+    public static string? Write(GrossBasis? basis) => basis is null ? null : Serialize(basis);
+
+    public static GrossBasis? Read(long? grossOre, long? refusionOre, string? json) =>
+        grossOre is null || refusionOre is null || json is null ? null : Deserialize(grossOre.Value, refusionOre.Value, json);
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static string Serialize(GrossBasis basis) => JsonSerializer.Serialize(
         new Split(basis.RuleSet, basis.Persons.Select(p => new Persons(p.AnciennityWeek, p.Activity?.ToCode(), p.FullYearPersons)).ToArray()),
-        Options);
+        Json.Options);
 
-    public static GrossBasis? Read(long? grossOre, long? refusionOre, string? json)
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static GrossBasis Deserialize(long grossOre, long refusionOre, string json)
     {
-        if (grossOre is null || refusionOre is null || json is null)
-        {
-            return null;
-        }
-
-        var split = JsonSerializer.Deserialize<Split>(json, Options)!;
+        var split = JsonSerializer.Deserialize<Split>(json, Json.Options)!;
         return new GrossBasis(
-            Amount.FromOre(grossOre.Value),
+            Amount.FromOre(grossOre),
             split.Persons.Select(p => new PersonsInBand(p.AnciennityWeek, p.Activity is null ? null : ActivityCodes.TryParse(p.Activity, out var a) ? a : null, p.FullYearPersons)).ToArray(),
             split.RuleSet,
-            Amount.FromOre(refusionOre.Value));
+            Amount.FromOre(refusionOre));
+    }
+
+    private static class Json
+    {
+        public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
     }
 }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Budget.Domain.FollowUp;
 using Budget.Domain.Money;
 
@@ -38,7 +39,8 @@ public static class FollowUpDocument
         ]);
         var rows = report.Rows.Select(r => Row(RowKind.Detail, r)).Append(Row(RowKind.Total, new FollowUpRow("I alt", null, null, null, null, report.Total))).ToArray();
         var title = $"Budgetopfølgning {report.Year}, {report.Round}. runde";
-        var tableTitle = $"Pr. {report.AsOf:dd-MM-yyyy} (kr.)";
+        // Day, month and year as numbers rather than through a NodaTime pattern, whose first use costs a command-line report ~30 ms.
+        var tableTitle = string.Create(CultureInfo.InvariantCulture, $"Pr. {report.AsOf.Day:00}-{report.AsOf.Month:00}-{report.AsOf.Year:0000} (kr.)");
         return new ReportDocument("follow-up", title, report.Year, report.Round.Value, null, report.AsOf, ReportDocument.Kroner, [new(tableTitle, columns, rows, [])], []);
     }
 }

@@ -47,6 +47,9 @@ public sealed class DatasetImportTests : IDisposable
         row["outYears"]!.AsArray().Select(y => y!.GetValue<decimal>()).Should().Equal(-5000m, 0m, 0m, 0m);
         report["total"]!["originalBudget"]!.GetValue<decimal>().Should().Be(999_750.25m);
         ((int)report["total"]!["estimatesMissing"]!).Should().Be(1);
+        // The audit entry's JSON (source-generated since 3 December 2026) is what the anonymous payload wrote before.
+        var audit = (await (await client.GetAsync("/api/budget-years/2025/audit")).Json()).AsArray().Single(e => (string)e!["action"]! == "dataset.import")!;
+        audit["after"]!.ToJsonString().Should().Be("""{"files":["accounts","estimates","movements","postings"],"counts":{"accounts":2,"movements":2,"postings":2,"estimates":1}}""");
     }
 
     [Fact]

@@ -12,6 +12,14 @@ namespace Budget.Application.Datasets;
 /// <summary>What an import stored: rows per file.</summary>
 public sealed record ImportCounts(int Accounts, int Movements, int Postings, int Estimates);
 
+/// <summary>What an import's audit entry records: the files given and what was stored.</summary>
+public sealed record ImportAudit(string[] Files, ImportCounts Counts);
+
+/// <summary>The import's audit JSON, source-generated (<see cref="AuditEntry"/>'s web defaults: camelCase).</summary>
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(ImportAudit))]
+internal sealed partial class ImportAuditJson : System.Text.Json.Serialization.JsonSerializerContext;
+
 /// <summary>The outcome of an import: counts when it was stored, errors when nothing was.</summary>
 /// <param name="OutOfScope">The errors are rows outside the committees the actor may act for (403, not 400).</param>
 public sealed record ImportOutcome(ImportCounts? Counts, IReadOnlyList<DatasetError> Errors, int ErrorCount, bool OutOfScope = false)
@@ -178,8 +186,8 @@ public sealed class DatasetImport(IImportStore store, IClock clock, Domain.Refus
             return Failed(errors);
         }
 
-        var audit = AuditEntry.Of(year, clock.GetCurrentInstant(), actor, "dataset.import", $"budget-years/{year}", null,
-            new { files = files.Keys.Order(StringComparer.Ordinal).ToArray(), counts });
+        var audit = AuditEntry.OfDeclared(year, clock.GetCurrentInstant(), actor, "dataset.import", $"budget-years/{year}",
+            new ImportAudit([.. files.Keys.Order(StringComparer.Ordinal)], counts), ImportAuditJson.Default.ImportAudit);
         await session.Commit(audit, cancellationToken);
         return new ImportOutcome(counts, [], 0);
     }
