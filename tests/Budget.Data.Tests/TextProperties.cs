@@ -116,6 +116,21 @@ public sealed class TextProperties
         }
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-44)]
+    [InlineData(-9998)]
+    public void Dates_and_instants_before_year_one_are_written_and_read_by_the_patterns(int year)
+    {
+        var date = new LocalDate(year, 3, 31);
+        date.Iso().Should().Be(LocalDatePattern.Iso.Format(date));
+        Text.ToLocalDate(date.Iso()).Should().Be(date);
+
+        var instant = date.At(new LocalTime(12, 30, 15)).InUtc().ToInstant().PlusNanoseconds(120_000);
+        instant.Iso().Should().Be(InstantPattern.ExtendedIso.Format(instant));
+        Text.ToInstant(instant.Iso()).Should().Be(instant);
+    }
+
     private static int Pow10(int zeros)
     {
         var power = 1;
