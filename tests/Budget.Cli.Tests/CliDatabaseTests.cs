@@ -59,6 +59,19 @@ public abstract class CliDatabaseTests : IDisposable
 
     protected static string Demo => Path.Combine(RepositoryRoot(), "data", "demo");
 
+    /// <summary>A copy of the demo dataset's files in a folder of this test, for a test that adds rows to them.</summary>
+    protected string DemoCopy(string name)
+    {
+        var folder = Path.Combine(Folder, name);
+        Directory.CreateDirectory(folder);
+        foreach (var file in Directory.GetFiles(Demo, "*.csv"))
+        {
+            File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+        }
+
+        return folder;
+    }
+
     protected static string RepositoryRoot()
     {
         var d = new DirectoryInfo(AppContext.BaseDirectory);

@@ -37,12 +37,7 @@ public sealed class CliTests : CliDatabaseTests
     [Fact]
     public async Task The_csv_report_defuses_text_that_starts_like_a_formula_and_keeps_negative_amounts_as_numbers()
     {
-        var folder = Path.Combine(Folder, "formulas");
-        Directory.CreateDirectory(folder);
-        foreach (var file in Directory.GetFiles(Demo, "*.csv"))
-        {
-            File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
-        }
+        var folder = DemoCopy("formulas");
 
         await File.AppendAllTextAsync(Path.Combine(folder, "accounts.csv"), "+Udvalg,Beskæftigelse,5.57.99,\"=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",@SUM(1),drift,\n");
         await File.AppendAllTextAsync(Path.Combine(folder, "movements.csv"), "5.57.99,original_budget,-12345.67,2013-10-09,Budget 2014,Kommunalbestyrelsen\n");
@@ -62,12 +57,7 @@ public sealed class CliTests : CliDatabaseTests
     [Fact]
     public async Task An_import_that_fails_on_its_last_row_stores_nothing_and_exits_1_listing_the_error()
     {
-        var folder = Path.Combine(Folder, "dataset");
-        Directory.CreateDirectory(folder);
-        foreach (var file in Directory.GetFiles(Demo, "*.csv"))
-        {
-            File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
-        }
+        var folder = DemoCopy("dataset");
 
         var postings = Path.Combine(folder, "postings.csv");
         var lines = (await File.ReadAllLinesAsync(postings)).Length;
@@ -86,12 +76,7 @@ public sealed class CliTests : CliDatabaseTests
     public async Task An_account_naming_a_benefit_the_rule_data_lacks_is_refused_with_the_benefits_it_has()
     {
         // The CLI loads the rule data only when an account names a benefit: this one must still be checked against it.
-        var folder = Path.Combine(Folder, "benefit");
-        Directory.CreateDirectory(folder);
-        foreach (var file in Directory.GetFiles(Demo, "*.csv"))
-        {
-            File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
-        }
+        var folder = DemoCopy("benefit");
 
         var accounts = Path.Combine(folder, "accounts.csv");
         var lines = (await File.ReadAllLinesAsync(accounts)).Length;
