@@ -95,8 +95,14 @@ builder.Services.AddSingleton<IValidator<WhatIfRequest>, WhatIfRequestValidator>
 
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<BudgetExceptionHandler>();
+// A body that cannot be read (not JSON, a wrong type, an impossible date, a required field missing) is thrown to
+// BudgetExceptionHandler, which names the field (contract §7). Minimal APIs throw only in Development otherwise and
+// answer a bare 400 everywhere else — the tests' host (Development) and a published server answered differently.
+builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
 builder.Services.ConfigureHttpJsonOptions(options =>
 {
+    // Field names are case-sensitive camelCase (contract, first lines): `Amount` is not `amount`.
+    options.SerializerOptions.PropertyNameCaseInsensitive = false;
     // Danish names (æ, ø, å) are written as they are, not as \u escapes.
     options.SerializerOptions.Encoder = JavaScriptEncoder.Create(UnicodeRanges.All);
     options.SerializerOptions.Converters.Add(new LocalDateJsonConverter());

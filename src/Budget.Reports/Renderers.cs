@@ -200,7 +200,7 @@ public static class XlsxRenderer
         return new Worksheet(frozen, widths, data);
     }
 
-    private static Cell TextCell(string text, uint style) => new(new InlineString(new Text(text))) { DataType = CellValues.InlineString, StyleIndex = style };
+    private static Cell TextCell(string text, uint style) => new(new InlineString(new Text(ExportText.ToSpreadsheet(text)))) { DataType = CellValues.InlineString, StyleIndex = style };
 
     private static Cell NumberCell(decimal value, uint style) => new(new CellValue(value.ToString(CultureInfo.InvariantCulture))) { DataType = CellValues.Number, StyleIndex = style };
 
@@ -224,7 +224,7 @@ public static class XlsxRenderer
 
     private static string SheetName(string title, HashSet<string> used)
     {
-        var clean = new string(title.Select(c => "[]:*?/\\".Contains(c, StringComparison.Ordinal) ? ' ' : c).ToArray()).Trim();
+        var clean = new string(title.Select(c => "[]:*?/\\".Contains(c, StringComparison.Ordinal) || char.IsControl(c) || char.IsSurrogate(c) ? ' ' : c).ToArray()).Trim();
         var name = clean.Length > 31 ? clean[..31] : clean;
         for (var i = 2; !used.Add(name); i++)
         {
@@ -245,7 +245,7 @@ public static class XlsxRenderer
         {
             var worksheet = (WorksheetPart)part.GetPartById(sheet.Id!);
             IReadOnlyList<IReadOnlyList<string>> rows = worksheet.Worksheet.Descendants<Row>()
-                .Select(r => (IReadOnlyList<string>)r.Elements<Cell>().Select(c => c.DataType?.Value == CellValues.InlineString ? c.InnerText : c.CellValue?.Text ?? "").ToArray())
+                .Select(r => (IReadOnlyList<string>)r.Elements<Cell>().Select(c => c.DataType?.Value == CellValues.InlineString ? ExportText.FromSpreadsheet(c.InnerText) : c.CellValue?.Text ?? "").ToArray())
                 .ToArray();
             return (sheet.Name!.Value!, rows);
         }).ToArray();
@@ -333,5 +333,129 @@ public static class HtmlRenderer
         ? ""
         : DanishNumbers.Format(number, column.Kind == ColumnKind.Percent ? 1 : unit == ReportDocument.Thousands ? 0 : 2);
 
-    private static string E(string? text) => WebUtility.HtmlEncode(text ?? "");
+    /// <summary>
+    /// Text as HTML text: markup characters encoded, and a control character that HTML does not allow in text (NUL,
+    /// the other C0 controls but tab and line breaks, DEL and C1) shown as U+FFFD, as a browser would show NUL.
+    /// </summary>
+    private static string E(string? text) => WebUtility.HtmlEncode(ExportText.WithoutControls(text ?? ""));
+}
+
+/// <summary>
+/// Text from the data made safe for an export's format. In an Office Open XML cell (ECMA-376 <c>ST_Xstring</c>): XML 1.0 cannot carry most control characters, a lone
+/// surrogate or U+FFFE/U+FFFF, so each is written as <c>_xHHHH_</c>, which Excel reads back as the character; an
+/// underscore that would otherwise start such a sequence is written <c>_x005F_</c>. Text that a user or an import put
+/// into the data (an explanation, an account name) must never make an export fail (contract §7).
+/// </summary>
+public static class ExportText
+{
+    public static string ToSpreadsheet(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        StringBuilder? escaped = null;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            var pair = char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]);
+            var code = !pair && !IsXmlChar(c) ? (int)c : c == '_' && WouldStartEscape(text, i) ? '_' : -1;
+            if (code < 0 && escaped is null)
+            {
+                if (pair)
+                {
+                    i++;
+                }
+
+                continue;
+            }
+
+            escaped ??= new StringBuilder(text.Length + 16).Append(text, 0, i);
+            if (code >= 0)
+            {
+                escaped.Append("_x").Append(code.ToString("X4", CultureInfo.InvariantCulture)).Append('_');
+            }
+            else
+            {
+                escaped.Append(c);
+                if (pair)
+                {
+                    escaped.Append(text[++i]);
+                }
+            }
+        }
+
+        return escaped?.ToString() ?? text;
+    }
+
+    /// <summary>The text as Excel shows it: each <c>_xHHHH_</c> read as its character.</summary>
+    public static string FromSpreadsheet(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (!text.Contains("_x", StringComparison.Ordinal))
+        {
+            return text;
+        }
+
+        var plain = new StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (StartsEscape(text, i))
+            {
+                plain.Append((char)int.Parse(text.AsSpan(i + 2, 4), NumberStyles.HexNumber, CultureInfo.InvariantCulture));
+                i += 6;
+            }
+            else
+            {
+                plain.Append(text[i]);
+            }
+        }
+
+        return plain.ToString();
+    }
+
+    /// <summary>The text with every control character but tab, line feed and carriage return, and every lone surrogate, as U+FFFD.</summary>
+    public static string WithoutControls(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var chars = text.ToCharArray();
+        var changed = false;
+        for (var i = 0; i < chars.Length; i++)
+        {
+            var c = chars[i];
+            if (char.IsHighSurrogate(c) && i + 1 < chars.Length && char.IsLowSurrogate(chars[i + 1]))
+            {
+                i++;
+            }
+            else if ((char.IsControl(c) && c is not ('\t' or '\n' or '\r')) || char.IsSurrogate(c) || c is '\uFFFE' or '\uFFFF')
+            {
+                chars[i] = '\uFFFD';
+                changed = true;
+            }
+        }
+
+        return changed ? new string(chars) : text;
+    }
+
+    private static bool IsXmlChar(char c) =>
+        c is '\t' or '\n' or '\r' || (c >= '\u0020' && c <= '\uD7FF') || (c >= '\uE000' && c <= '\uFFFD');
+
+    /// <summary>
+    /// Whether the underscore at <paramref name="at"/> would start <c>_xHHHH_</c> in the escaped text: followed by x,
+    /// four hex digits and an underscore, or a character whose own escape begins with one.
+    /// </summary>
+    private static bool WouldStartEscape(string text, int at)
+    {
+        if (at + 6 >= text.Length || text[at + 1] != 'x' || !char.IsAsciiHexDigit(text[at + 2]) || !char.IsAsciiHexDigit(text[at + 3])
+            || !char.IsAsciiHexDigit(text[at + 4]) || !char.IsAsciiHexDigit(text[at + 5]))
+        {
+            return false;
+        }
+
+        var next = text[at + 6];
+        var pair = char.IsHighSurrogate(next) && at + 7 < text.Length && char.IsLowSurrogate(text[at + 7]);
+        return next == '_' || (!pair && !IsXmlChar(next));
+    }
+
+    /// <summary>Whether <c>_xHHHH_</c> (four hex digits) starts at <paramref name="at"/>.</summary>
+    private static bool StartsEscape(string text, int at) =>
+        at + 7 <= text.Length && text[at] == '_' && text[at + 1] == 'x' && text[at + 6] == '_' && char.IsAsciiHexDigit(text[at + 2])
+        && char.IsAsciiHexDigit(text[at + 3]) && char.IsAsciiHexDigit(text[at + 4]) && char.IsAsciiHexDigit(text[at + 5]);
 }

@@ -18,6 +18,7 @@ public sealed class BudgetApiFactory : WebApplicationFactory<Program>
     private readonly string directory = Path.Combine(Path.GetTempPath(), "budget-tests", Guid.NewGuid().ToString("N"));
     private readonly string? postgresDatabase;
     private readonly IReadOnlyDictionary<string, string> settings;
+    private readonly string? environment;
 
     public static bool OnPostgres => Environment.GetEnvironmentVariable("BUDGET_TEST_PROVIDER") == "postgres";
 
@@ -26,8 +27,10 @@ public sealed class BudgetApiFactory : WebApplicationFactory<Program>
 
     /// <param name="kestrel">Serve over real HTTP on a loopback port instead of the in-memory test server.</param>
     /// <param name="settings">Further configuration, e.g. <c>Budget:MaxConcurrentImports</c>.</param>
-    public BudgetApiFactory(bool seedDemo = true, bool? anonymousRead = null, bool kestrel = false, IReadOnlyDictionary<string, string>? settings = null)
+    /// <param name="environment">The host's environment; null leaves the test host's default (Development). A published server runs as Production.</param>
+    public BudgetApiFactory(bool seedDemo = true, bool? anonymousRead = null, bool kestrel = false, IReadOnlyDictionary<string, string>? settings = null, string? environment = null)
     {
+        this.environment = environment;
         SeedDemo = seedDemo;
         this.settings = settings ?? new Dictionary<string, string>();
         AnonymousRead = anonymousRead;
@@ -116,6 +119,11 @@ public sealed class BudgetApiFactory : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        if (environment is not null)
+        {
+            builder.UseEnvironment(environment);
+        }
+
         if (postgresDatabase is not null)
         {
             builder.UseSetting("Budget:Provider", "postgres");

@@ -18,11 +18,15 @@ public sealed class FuzzTests : IDisposable
         "{\"account\":null}", "{\"estimate\":1,\"outYears\":[1,2,3,4,5]}", "æøå", "\u2028", "NaN", "true", "'; DROP TABLE account; --",
         "{\"account\":\"5.57.73\",\"kind\":\"carry_over\",\"amount\":1e30,\"decidedOn\":\"2014-01-01\"}",
         "[{\"account\":\"5.57.73\",\"postedOn\":\"2014-01-01\",\"amount\":99999999999999}]",
+        "{\"estimate\":1,\"explanation\":\"a\\u0001\\u0000b\",\"outYears\":[0,0,0,0]}",
         "{\"estimate\":-9999999999999.99,\"outYears\":[9999999999999.99,9999999999999.99,9999999999999.99,9999999999999.99]}",
     ];
 
     // Texts a spreadsheet would take as formulas, for the imported data that the CSV reports then carry.
     private static readonly string[] FormulaTexts = ["=1+1", "@SUM(1)", "+29 personer", "-x", "\"=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""];
+
+    // Texts XML cannot carry as they are, for the XLSX and HTML exports of what was imported (contract §7).
+    private static readonly string[] ControlTexts = ["a\u0001b", "\u0000", "x\u001f", "_x0041_", "\uFFFE"];
 
     // A CSV field that is a number (an amount may start with its minus); any other field is text and must be defused.
     private static readonly System.Text.RegularExpressions.Regex CsvNumber = new("^-?[0-9]+(,[0-9]+)?$");
@@ -211,7 +215,7 @@ public sealed class FuzzTests : IDisposable
                     "rounds:round,cutoff", "settings:key,value",
                 ]).Split(':');
                 var (part, header) = (file[0], file[1]);
-                var rows = string.Join("\n", Enumerable.Range(0, random.Next(1, 5)).Select(_ => string.Join(",", Enumerable.Range(0, random.Next(1, 9)).Select(_ => Pick(Fragments.Concat(QueryValues).Append("5.57.73").Append("2014-03-31").Append("1.234,50").Append("\"a,\"\"b\"").Concat(FormulaTexts).ToArray())))));
+                var rows = string.Join("\n", Enumerable.Range(0, random.Next(1, 5)).Select(_ => string.Join(",", Enumerable.Range(0, random.Next(1, 9)).Select(_ => Pick(Fragments.Concat(QueryValues).Append("5.57.73").Append("2014-03-31").Append("1.234,50").Append("\"a,\"\"b\"").Concat(FormulaTexts).Concat(ControlTexts).ToArray())))));
                 var content = new MultipartFormDataContent { { new ByteArrayContent(Encoding.UTF8.GetBytes(header + "\n" + rows)), part, part + ".csv" } };
                 return new HttpRequestMessage(HttpMethod.Post, $"/api/budget-years/{year}/dataset") { Content = content };
             }

@@ -31,6 +31,9 @@ public sealed class WebPageAccountTests : BrowserTests
 
     private static ILocator Field(IPage page, string label) => page.GetByLabel(label, new() { Exact = true });
 
+    /// <summary>A list of the page's header by its label (the label's text also holds the list's options).</summary>
+    private static ILocator Choice(IPage page, string label) => page.GetByLabel(new System.Text.RegularExpressions.Regex("^" + label + "\\b"));
+
     private async Task<IPage> OpenPage(int width = 1280, int height = 900)
     {
         var context = await Chromium.Browser.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = height } });
@@ -298,13 +301,14 @@ public sealed class WebPageAccountTests : BrowserTests
 
         await Assertions.Expect(Button(page, "Gem")).ToHaveCountAsync(0);
         await Assertions.Expect(page.Locator("#accountView input")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("#accountView")).ToContainTextAsync($"Kontoen hører under {Committee}; du registrerer estimater for Teknik- og Miljøudvalget.");
     }
 
     [Fact]
     public async Task Finance_gives_a_benefit_accounts_estimate_as_gross_and_persons_by_band_and_the_net_is_derived()
     {
         var page = await SignedIn("Freja Finans", ["finance"]);
-        await page.GetByLabel("Runde").SelectOptionAsync("2");
+        await Choice(page, "Runde").SelectOptionAsync("2");
         await Assertions.Expect(page.Locator("#committeeTitle")).ToContainTextAsync("budgetopfølgning 2/2014");
         await OpenAccount(page, "Beskæftigelse", "Kontanthjælp", "5.57.73 Kontanthjælp");
 
@@ -424,6 +428,63 @@ public sealed class WebPageAccountTests : BrowserTests
         await Assertions.Expect(council.GetByLabel("Reference")).ToHaveValueAsync("KB 28.04.2014, pkt. 12");
         await Button(council, "Godkend").ClickAsync();
         await Assertions.Expect(council.Locator("#roundState")).ToHaveTextAsync("Godkendt");
+    }
+
+    [Fact]
+    public async Task A_reload_or_a_bookmark_opens_the_account_in_the_year_and_round_it_was_opened_in()
+    {
+        var page = await SignedIn("Karin Konsulent", ["consultant"]);
+        using (var admin = Factory.CreateClient())
+        {
+            var import = await admin.PostAsync("/api/budget-years/2015/dataset", Http.Dataset(
+                ("accounts", $"committee,activity_area,account,name\n{Committee},Erhverv,{Erhverv},Erhverv i 2015\n")));
+            import.StatusCode.Should().Be(HttpStatusCode.OK, await import.Content.ReadAsStringAsync());
+        }
+
+        // Opened afresh, the page shows the latest year.
+        await page.GotoAsync(Root);
+        await Assertions.Expect(Choice(page, "År")).ToHaveValueAsync("2015");
+        await Choice(page, "År").SelectOptionAsync("2014");
+        await Assertions.Expect(page.Locator("#committeeTable tr.total")).ToContainTextAsync("460.182");
+        await Choice(page, "Runde").SelectOptionAsync("3");
+        await OpenAccount(page, "Erhverv", "Erhverv", $"{Erhverv} Erhverv");
+        new Uri(page.Url).Fragment.Should().Be($"#aar=2014&runde=3&konto={Erhverv}");
+
+        // An account number is the same in every year: a reload must not open 2015's account with its estimate form.
+        await page.ReloadAsync();
+        await Assertions.Expect(page.Locator("#accountTitle")).ToHaveTextAsync($"{Erhverv} Erhverv");
+        await Assertions.Expect(Choice(page, "År")).ToHaveValueAsync("2014");
+        await Assertions.Expect(Choice(page, "Runde")).ToHaveValueAsync("3");
+
+        // Choosing another year shows its account of the same number, and the address says which year it is.
+        await Choice(page, "År").SelectOptionAsync("2015");
+        await Assertions.Expect(page.Locator("#accountTitle")).ToHaveTextAsync($"{Erhverv} Erhverv i 2015");
+        new Uri(page.Url).Fragment.Should().Be($"#aar=2015&runde=3&konto={Erhverv}");
+
+        // A bookmark of a year this page cannot show opens no account at all.
+        await page.GotoAsync(Root + $"#aar=1999&runde=1&konto={Erhverv}");
+        await Assertions.Expect(page.Locator("#accountView")).ToBeHiddenAsync();
+        new Uri(page.Url).Fragment.Should().NotContain("konto");
+        ShouldHaveNoPolicyViolation();
+    }
+
+    [Fact]
+    public async Task A_long_remark_wraps_inside_the_account_view()
+    {
+        var remark = string.Join(' ', Enumerable.Repeat("Flere modtagere af kontanthjælp end budgetteret, især unge under 30 år uden uddannelse.", 10));
+        using (var admin = Factory.CreateClient())
+        {
+            var put = new HttpRequestMessage(HttpMethod.Put, $"/api/budget-years/2014/rounds/1/estimates/{Erhverv}") { Content = Http.JsonBody(new { estimate = 1m, explanation = remark, outYears = new[] { 0m, 0m, 0m, 0m } }) };
+            put.Headers.TryAddWithoutValidation("If-Match", "*");
+            (await admin.SendAsync(put)).StatusCode.Should().Be(HttpStatusCode.OK);
+        }
+
+        var page = await SignedIn("Lise Læser", ["reader"]);
+        await OpenAccount(page, "Erhverv", "Erhverv", $"{Erhverv} Erhverv");
+        await Assertions.Expect(page.Locator("#accountView td.explanation").First).ToContainTextAsync("uden uddannelse");
+        (await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth")).Should().BeTrue("a remark wraps instead of widening the page");
+        (await page.Locator("#accountView td.explanation").First.BoundingBoxAsync())!.Height.Should().BeGreaterThan(40, "900 characters take several lines");
+        ShouldHaveNoPolicyViolation();
     }
 
     [Fact]

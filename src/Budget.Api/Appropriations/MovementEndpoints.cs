@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using System.Security.Claims;
 using Budget.Api.Hosting;
 using Budget.Api.Security;
@@ -13,11 +14,11 @@ using NodaTime;
 
 namespace Budget.Api.Appropriations;
 
-public sealed record MovementRequest(string? Account, string? Kind, decimal Amount, LocalDate? DecidedOn, string? Reference, string? DecidedBy);
+public sealed record MovementRequest(string? Account, string? Kind, [property: JsonRequired] decimal Amount, LocalDate? DecidedOn, string? Reference, string? DecidedBy);
 
 public sealed record MovementDto(string Account, string Kind, decimal Amount, LocalDate DecidedOn, string? Reference, string? DecidedBy);
 
-public sealed record PostingRequest(string? Account, LocalDate? PostedOn, decimal Amount);
+public sealed record PostingRequest(string? Account, LocalDate? PostedOn, [property: JsonRequired] decimal Amount);
 
 public sealed record PostingsAddedDto(int Postings);
 
@@ -43,7 +44,7 @@ internal sealed class PostingRequestsValidator : AbstractValidator<PostingReques
     {
         RuleFor(p => p).NotEmpty().WithMessage("Send at least one posting.")
             .Must(p => p is null || p.Length <= MaxPostings).WithMessage($"Send at most {MaxPostings} postings in one request (larger sets go through the dataset import).");
-        RuleForEach(p => p).ChildRules(posting =>
+        RuleForEach(p => p).NotNull().WithMessage("A posting cannot be null.").ChildRules(posting =>
         {
             posting.RuleFor(p => p.Account).IsAccountId();
             posting.RuleFor(p => p.PostedOn).NotNull().WithMessage("'PostedOn' is required (yyyy-MM-dd).");

@@ -25,7 +25,7 @@ namespace Budget.Api.Cases;
 public sealed record CaseLineRequest(string? Account, decimal[]? Amounts, decimal? Annual, LocalDate? From, LocalDate? To, string? Classification);
 
 /// <summary>A financing row: an account and its share of the lines; <c>classification</c> is an extension for catalogues.</summary>
-public sealed record CaseFinancingRequest(string? Account, decimal Share, string? Classification);
+public sealed record CaseFinancingRequest(string? Account, [property: JsonRequired] decimal Share, string? Classification);
 
 /// <summary>Contract §10; <c>priceLevel</c> (extension) is the year of the case's price and wage level, default the budget year.</summary>
 public sealed record CaseRequest(string? Reference, string? Title, bool? Permanent, bool? CashNeutral, string? Catalogue, int? PriceLevel, CaseLineRequest?[]? Lines, CaseFinancingRequest?[]? Financing);
@@ -292,7 +292,7 @@ public static class CaseEndpoints
         int? expected = null;
         if (httpRequest.Headers.IfMatch.Count > 0)
         {
-            if (!EntityTagHeaderValue.TryParseList(httpRequest.Headers.IfMatch, out var tags) || tags.Count != 1
+            if (!EntityTagHeaderValue.TryParseList(httpRequest.Headers.IfMatch, out var tags) || tags.Count != 1 || tags[0].IsWeak // compared strongly (RFC 9110 §13.1.1)
                 || !int.TryParse(tags[0].Tag.Value?.Trim('"'), NumberStyles.None, CultureInfo.InvariantCulture, out var version))
             {
                 return TypedResults.Problem(statusCode: StatusCodes.Status412PreconditionFailed, title: "Precondition failed", detail: "If-Match must hold the one ETag of the case's latest version (GET the case first).");

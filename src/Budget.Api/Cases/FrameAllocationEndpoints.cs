@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using System.Globalization;
 using Budget.Api.Hosting;
 using Budget.Api.Security;
@@ -11,7 +12,7 @@ using NodaTime;
 
 namespace Budget.Api.Cases;
 
-public sealed record FrameWeightRequest(string? Committee, string? ActivityArea, decimal Weight);
+public sealed record FrameWeightRequest(string? Committee, string? ActivityArea, [property: JsonRequired] decimal Weight);
 
 public sealed record FrameFixedRequest(string? Committee, string? ActivityArea, Dictionary<string, decimal>? Amounts);
 

@@ -18,7 +18,7 @@ using NodaTime;
 
 namespace Budget.Api.Estimates;
 
-public sealed record PersonsRequest(int AnciennityWeek, string? Activity, decimal FullYearPersons);
+public sealed record PersonsRequest(int AnciennityWeek, string? Activity, [property: JsonRequired] decimal FullYearPersons);
 
 /// <summary>Extension of contract §4 for refusion-bearing benefit accounts: the gross payments and persons by anciennity band.</summary>
 public sealed record GrossRequestDto(decimal Amount, PersonsRequest[]? Persons);
@@ -64,7 +64,7 @@ internal sealed class EstimateRequestValidator : AbstractValidator<EstimateReque
         RuleFor(e => e.Estimate!.Value).IsKroner().OverridePropertyName("Estimate").When(e => e.Estimate is not null);
         RuleFor(e => e.Gross!.Amount).IsKroner().OverridePropertyName("Gross.Amount").When(e => e.Gross is not null);
         RuleFor(e => e.Gross!.Persons).NotEmpty().OverridePropertyName("Gross.Persons").WithMessage("'Gross.Persons' must give the full-year persons of at least one anciennity band.").When(e => e.Gross is not null);
-        RuleForEach(e => e.Gross!.Persons).ChildRules(p =>
+        RuleForEach(e => e.Gross!.Persons).NotNull().WithMessage("An anciennity band cannot be null.").ChildRules(p =>
         {
             p.RuleFor(x => x.AnciennityWeek).InclusiveBetween(1, 10_000);
             p.RuleFor(x => x.FullYearPersons).InclusiveBetween(0m, 1_000_000m).Must(v => decimal.Round(v, 4) == v).WithMessage("'FullYearPersons' has at most 4 decimals.");
@@ -186,7 +186,8 @@ public static class EstimateEndpoints
             return new ExpectedVersion.Any();
         }
 
-        var value = tag.Tag.Value?.Trim('"');
+        // If-Match compares strongly (RFC 9110 §13.1.1): a weak tag never matches, so W/"1" is a stale version (412).
+        var value = tag.IsWeak ? null : tag.Tag.Value?.Trim('"');
         return long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var version)
             ? new ExpectedVersion.Exactly(version)
             : new ExpectedVersion.Unrecognised();

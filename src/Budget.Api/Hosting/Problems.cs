@@ -50,7 +50,10 @@ internal sealed class BudgetExceptionHandler(IProblemDetailsService problemDetai
     {
         var (status, title, detail, errors) = exception switch
         {
+            BadHttpRequestException { InnerException: JsonException json } when MissingFields(json) is { Length: > 0 } missing =>
+                (400, "The request body lacks a required field", $"Required: {string.Join(", ", missing)}.", missing.ToDictionary(f => f, f => new[] { $"'{f}' is required." })),
             BadHttpRequestException { InnerException: JsonException json } => (400, "The request body is not valid JSON for this endpoint", json.Message, FieldOf(json)),
+            BadHttpRequestException { StatusCode: 400 } bad => (400, "Bad request", Readable(bad), new Dictionary<string, string[]> { [FieldOf(bad)] = [Readable(bad)] }),
             BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.Message, null),
             BudgetRuleException rule => (422, "Budget rule violated", rule.Message, null),
             Budget.Application.YearEnd.YearClosedException closed => (409, "The year is closed", closed.Message, null),
@@ -77,6 +80,46 @@ internal sealed class BudgetExceptionHandler(IProblemDetailsService problemDetai
 
         return await problemDetails.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
     }
+
+    /// <summary>
+    /// The fields System.Text.Json found missing (a <c>[JsonRequired]</c> property absent from the body), from its
+    /// message "… was missing required properties including: 'amount', 'postedOn'."; empty for any other error.
+    /// </summary>
+    private static string[] MissingFields(JsonException json)
+    {
+        const string Marker = "missing required properties including:";
+        var at = json.Message.IndexOf(Marker, StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return [];
+        }
+
+        var prefix = json.Path is { Length: > 1 } path ? path.TrimStart('$', '.') : "";
+        return json.Message[(at + Marker.Length)..].Split(',')
+            .Select(name => name.Trim().TrimEnd('.').Trim('\''))
+            .Where(name => name.Length > 0)
+            .Select(name => prefix.Length == 0 ? name : $"{prefix}.{name}")
+            .ToArray();
+    }
+
+    /// <summary>The parameter a binding failure names ("Failed to bind parameter \"int year\" from …"), else the body.</summary>
+    private static string FieldOf(BadHttpRequestException bad)
+    {
+        const string Marker = "Failed to bind parameter \"";
+        if (bad.Message.StartsWith(Marker, StringComparison.Ordinal) && bad.Message.IndexOf('"', Marker.Length) is var end and > 0)
+        {
+            var parameter = bad.Message[Marker.Length..end];
+            return parameter[(parameter.LastIndexOf(' ') + 1)..];
+        }
+
+        return "body";
+    }
+
+    /// <summary>The framework's message, but without its advice to developers for a request that has no body.</summary>
+    private static string Readable(BadHttpRequestException bad) =>
+        bad.Message.Contains("no body was provided", StringComparison.Ordinal) || bad.Message.Contains("was not provided from body", StringComparison.Ordinal)
+            ? "The request has no body: this endpoint takes a JSON body (application/json)."
+            : bad.Message;
 
     private static Dictionary<string, string[]>? FieldOf(JsonException json)
     {

@@ -54,16 +54,16 @@ public sealed record RefusionTotalDto(decimal Gross, decimal Refusion, decimal N
 public sealed record RefusionResponse(IReadOnlyList<RefusionCaseDto> Cases, RefusionTotalDto Total);
 
 /// <summary>Contract §6; <c>capSet</c> (optional extension) picks another of the year's sources than the one in force.</summary>
-public sealed record OperatingCapRequest(int Year, string? Group, decimal FullYearPersons, decimal Costs, string? CapSet);
+public sealed record OperatingCapRequest(int Year, string? Group, [property: JsonRequired] decimal FullYearPersons, [property: JsonRequired] decimal Costs, string? CapSet);
 
 public sealed record OperatingCapResponse(decimal CapPerPerson, decimal Cap, decimal RefundableCosts, decimal Refusion, string CapSet, decimal Rate, string Source);
 
-public sealed record CentralRefusionRequest(int Year, decimal Costs, string? Scheme);
+public sealed record CentralRefusionRequest(int Year, [property: JsonRequired] decimal Costs, string? Scheme);
 
 public sealed record CentralRefusionResponse(string Scheme, int Year, decimal Costs, decimal Refusion, decimal Net, string Source);
 
 /// <summary>Contract §12: mentor costs of a year for one target group (<c>aktivitetsparat</c> or <c>jobparat</c>).</summary>
-public sealed record MentorFrameRequest(int Year, string? TargetGroup, decimal Costs);
+public sealed record MentorFrameRequest(int Year, string? TargetGroup, [property: JsonRequired] decimal Costs);
 
 public sealed record MentorFrameResponse(decimal Frame, decimal RefundableCosts, decimal Refusion, decimal Rate, string Source);
 
@@ -105,12 +105,12 @@ internal sealed class RefusionRequestValidator : AbstractValidator<RefusionReque
                 .Must(d => d is null || (d.Value.Year >= 1970 && d.Value.Year <= 2100)).WithMessage("'FirstWeekStart' lies from 1970 to 2100.");
             c.RuleFor(x => x.JobPeriods).Must(p => p is null || p.Length <= MaxWeeks).WithMessage($"At most {MaxWeeks} job periods per case.")
                 .Must(NotOverlap).WithMessage("Job periods overlap.");
-            c.RuleForEach(x => x.JobPeriods).ChildRules(j =>
+            c.RuleForEach(x => x.JobPeriods).NotNull().WithMessage("A job period cannot be null.").ChildRules(j =>
             {
                 j.RuleFor(p => p.FromWeek).InclusiveBetween(1, MaxWeeks);
                 j.RuleFor(p => p.ToWeek).InclusiveBetween(1, MaxWeeks).GreaterThanOrEqualTo(p => p.FromWeek);
             });
-            c.RuleFor(x => x).Must(x => x.JobPeriods is null || x.WeeklyAmounts is null || x.JobPeriods.All(p => p.ToWeek <= x.WeeklyAmounts.Length))
+            c.RuleFor(x => x).Must(x => x.JobPeriods is null || x.WeeklyAmounts is null || x.JobPeriods.All(p => p is null || p.ToWeek <= x.WeeklyAmounts.Length))
                 .WithName("JobPeriods").WithMessage("A job period ends after the last listed week.");
             c.RuleFor(x => x).Must(x => x.WeeklyAmounts is null || JobWeeks(x).All(w => w > x.WeeklyAmounts.Length || x.WeeklyAmounts[w - 1] == 0m))
                 .WithName("WeeklyAmounts").WithMessage("A week in a job carries no benefit: its amount must be 0.");

@@ -40,13 +40,17 @@ internal sealed class UserRequestValidator : AbstractValidator<UserRequest>
     /// <summary>The names the audit trail gives the system and the bootstrap key: a user may not pose as them.</summary>
     public static readonly IReadOnlySet<string> Reserved = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { Actor.System.Name, ApiKeyAuthentication.BootstrapName };
 
+    /// <summary>The reserved names as <see cref="AsRead"/> reads a name.</summary>
+    private static readonly HashSet<string> ReservedAsRead = [.. Reserved.Select(AsRead)];
+
     /// <summary>Roles that act for the whole municipality, where a committee scope means nothing.</summary>
     private static readonly string[] Unscoped = [RoleCodes.Administrator, Role.Council.ToCode(), Role.Reader.ToCode()];
 
     public UserRequestValidator()
     {
         RuleFor(u => u.Name).NotEmpty().MaximumLength(200)
-            .Must(n => n is null || !Reserved.Contains(n.Trim())).WithMessage($"'Name' may not be {string.Join(" or ", Reserved)}: those names are reserved for the audit trail.");
+            .Must(n => n is null || Visible(n)).WithMessage("'Name' holds a control or invisible character (a line break, a zero-width space, …): a name is one line of visible text.")
+            .Must(n => n is null || !ReservedAsRead.Contains(AsRead(n))).WithMessage($"'Name' may not be {string.Join(" or ", Reserved)}: those names are reserved for the audit trail.");
         RuleFor(u => u.Roles).NotEmpty().WithMessage("'Roles' must name at least one role.")
             .Must(r => r is null || r.Distinct(StringComparer.Ordinal).Count() == r.Length).WithMessage("'Roles' names a role twice.");
         RuleForEach(u => u.Roles).Must(Known.Contains).WithMessage($"'{{PropertyValue}}' is not a role; roles are {string.Join(", ", Known)}.");
@@ -55,8 +59,20 @@ internal sealed class UserRequestValidator : AbstractValidator<UserRequest>
         RuleFor(u => u.Committees).Null()
             .When(u => u.Roles is not null && u.Roles.Any(Unscoped.Contains))
             .WithMessage($"'Committees' cannot limit a user with the role {string.Join(", ", Unscoped)}: those roles act for the whole municipality.");
-        RuleForEach(u => u.Committees).NotEmpty().MaximumLength(200).Must(c => c is null || !c.Contains('\n', StringComparison.Ordinal)).WithMessage("A committee name is one line.");
+        RuleForEach(u => u.Committees).NotEmpty().MaximumLength(200).Must(c => c is null || Visible(c)).WithMessage("A committee name is one line of visible text.");
     }
+
+    /// <summary>No control (Cc) or format (Cf: zero-width space, direction marks, …) character: what an audit reader sees is the whole name.</summary>
+    private static bool Visible(string text) =>
+        !text.Any(c => char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.Control or System.Globalization.UnicodeCategory.Format);
+
+    /// <summary>
+    /// A name as a reader of the audit trail takes it: its letters and digits only, fullwidth forms as the ASCII they
+    /// imitate (ｓｙｓｔｅｍ is system), lower case — so "Sys-tem" and "bootstrap admin" are the reserved names too.
+    /// By hand: the product runs with invariant globalization, where string normalization leaves non-ASCII as it is.
+    /// </summary>
+    private static string AsRead(string name) =>
+        new([.. name.Select(c => c is >= '\uFF01' and <= '\uFF5E' ? (char)(c - 0xFEE0) : c).Where(char.IsLetterOrDigit).Select(char.ToLowerInvariant)]);
 }
 
 public static class UserEndpoints

@@ -99,7 +99,7 @@ internal sealed class ApproveCarryOversRequestValidator : AbstractValidator<Appr
         RuleFor(r => r.Reference).MaximumLength(200);
         RuleFor(r => r.Overrides).Must(o => o is null || o.Length <= AmountCeilings.MaxAccountsPerYear)
             .WithMessage($"At most {AmountCeilings.MaxAccountsPerYear} overrides (one per account of the year).");
-        RuleForEach(r => r.Overrides).ChildRules(o =>
+        RuleForEach(r => r.Overrides).NotNull().WithMessage("An override cannot be null.").ChildRules(o =>
         {
             o.RuleFor(x => x.Account).IsAccountId();
             o.RuleFor(x => x.Amount).NotNull().WithMessage("'Amount' is required: the carry-over the council decides for the account, in kroner (0 carries nothing).");

@@ -1,6 +1,6 @@
 // The account level of the page: an activity area's (or group's) accounts, and one account's view with its
 // estimate form (contract §8).
-import { element, elementWith, dataTable } from "./dom.js";
+import { $, element, elementWith, dataTable } from "./dom.js";
 import { api, request } from "./api.js";
 import { kroner, danish, parseDanish, toInput, danishDate, danishTime } from "./numbers.js";
 import { consumptionChart } from "./chart.js";
@@ -24,10 +24,14 @@ const activityNames = [
 
 const stateWords = { open: "åben", submitted: "indsendt", recommended: "anbefalet", approved: "godkendt" };
 
-/** A link within the page (its target in the address's fragment, so Back and bookmarks work). */
+/**
+ * A link within the page (its target in the address's fragment, so Back and bookmarks work). The fragment names the
+ * year and round too: an account number is the same in every year, and a bookmark or a reload must not open the
+ * account of another year's round with its estimate form.
+ */
 export function pageLink(text, params, className = "") {
   const link = element("a", className, text);
-  link.href = "#" + new URLSearchParams(params).toString();
+  link.href = "#" + new URLSearchParams({ aar: $("year").value, runde: $("round").value, ...params }).toString();
   return link;
 }
 
@@ -255,9 +259,12 @@ function estimatePanel(card, stored, context) {
   const account = card.account;
   if (!context.mayEstimate(account)) {
     form = null;
+    const scope = context.user?.committees;
     return element("p", "note", context.roundState !== "open" && context.mayEstimateSomewhere
       ? `Runden er ${stateWords[context.roundState] ?? context.roundState}: estimaterne er låst.`
-      : "Estimatet registreres af konsulenter og økonomi, mens runden er åben.");
+      : context.mayEstimateSomewhere && scope
+        ? `Kontoen hører under ${account.committee}; du registrerer estimater for ${scope.join(", ")}.`
+        : "Estimatet registreres af konsulenter og økonomi, mens runden er åben.");
   }
   const key = `${context.year}/${context.round}/${account.account}`;
   if (form && form.key === key && form.dirty && form.node) {

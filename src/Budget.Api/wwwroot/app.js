@@ -109,6 +109,9 @@ function roundLabel() {
   return `${$("round").value}. budgetopfølgning ${$("year").value}` + (round ? ` (${stateNames[round.state] ?? round.state})` : "");
 }
 
+/** The committee table's row of expected carry-overs (CommitteePapers.ExpectedCarryOverLabel), which has no accounts. */
+const expectedCarryOverRow = "Forventede overførsler";
+
 /** Reads of the page's data in flight: only the latest one renders, so a slower earlier read never overwrites it. */
 let shows = 0;
 
@@ -131,9 +134,11 @@ async function show() {
     const first = table.tables[0];
     $("committeeTitle").textContent = `${first.title} (1.000 kr.)`;
     const byArea = first.columns[0]?.header === "Aktivitetsområde";
-    render(first, $("committeeTable"), { chart: true, link: (name) => pageLink(name, byArea ? { omraade: name } : { gruppe: name }) });
+    // The municipality's expected carry-overs are a row of the table but no area or group of accounts: no link.
+    const areaLink = (name) => name === expectedCarryOverRow ? null : pageLink(name, byArea ? { omraade: name } : { gruppe: name });
+    render(first, $("committeeTable"), { chart: true, link: areaLink });
     $("committeeNotes").replaceChildren(...first.notes.map((n) => element("p", "", n)));
-    render(grid.tables[0], $("areaGrid"), { link: (name) => pageLink(name, { omraade: name }) });
+    render(grid.tables[0], $("areaGrid"), { link: (name) => name === expectedCarryOverRow ? null : pageLink(name, { omraade: name }) });
     exportLinks(year);
   } catch (error) {
     if (shown !== shows) return;
@@ -149,11 +154,56 @@ async function show() {
 
 // ---------------------------------------------------------------------------------------------------------------
 // Navigation: activity area (or group) → its accounts → one account, kept in the address's fragment
-// (#omraade=…, #gruppe=…, #konto=…) so that Back, bookmarks and the keyboard (plain links) all work.
+// (#aar=…&runde=…&omraade=…, …&gruppe=…, …&konto=…) so that Back, bookmarks, a reload and the keyboard (plain links)
+// all work, in the year and round they were made in.
 
 function route() {
   const params = new URLSearchParams(location.hash.slice(1));
-  return { account: params.get("konto"), area: params.get("omraade"), group: params.get("gruppe") };
+  return {
+    year: params.get("aar"), round: params.get("runde"),
+    account: params.get("konto"), area: params.get("omraade"), group: params.get("gruppe"),
+  };
+}
+
+/**
+ * Selects the address's year and round. False when the address names a year or round the page cannot show (the
+ * year is gone, or this user may not read it): then the address is reset to the year and round shown, without its
+ * area or account — never another year's account of the same number.
+ */
+function takeChoiceFromAddress() {
+  const chosen = route();
+  const year = chosen.year === null || [...$("year").options].some((o) => o.value === chosen.year);
+  const round = chosen.round === null || ["1", "2", "3"].includes(chosen.round);
+  if (year && round) {
+    if (chosen.year !== null) $("year").value = chosen.year;
+    if (chosen.round !== null) $("round").value = chosen.round;
+    return true;
+  }
+  history.replaceState(null, "", "#" + new URLSearchParams({ aar: $("year").value, runde: $("round").value }));
+  $("status").textContent = `Adressen nævner ${chosen.year !== null && !year ? `budgetåret ${chosen.year}` : `runde ${chosen.round}`}, som ikke kan vises her; viser ${roundName()}.`;
+  return false;
+}
+
+/** The year and round chosen in the lists, written into the address (without a new history entry). */
+function putChoiceInAddress() {
+  const params = new URLSearchParams(location.hash.slice(1));
+  if (params.get("aar") === $("year").value && params.get("runde") === $("round").value) return;
+  params.set("aar", $("year").value);
+  params.set("runde", $("round").value);
+  history.replaceState(null, "", "#" + params);
+}
+
+/** Back, Forward or an edited address: another year or round is read first, then the area or account shown. */
+async function followAddress() {
+  const before = [$("year").value, $("round").value];
+  const taken = takeChoiceFromAddress();
+  if (before[0] !== $("year").value) await loadCommittees();
+  if (!taken || before[0] !== $("year").value || before[1] !== $("round").value) {
+    await show(); // renders the area or account of the address too
+    focusNavigation();
+  } else {
+    await renderNavigation(true);
+  }
 }
 
 function mayEstimateSomewhere() { return may("consultant") || may("finance"); }
@@ -181,12 +231,16 @@ async function renderNavigation(moveFocus) {
   view.hidden = chosen.account === null;
   if (view.hidden) view.replaceChildren();
   else await renderAccount(view, chosen.account, accountContext());
-  if (moveFocus) {
-    const heading = chosen.account !== null ? $("accountTitle") : list.hidden ? null : $("accountsTitle");
-    if (heading) {
-      heading.focus();
-      heading.scrollIntoView({ block: "start" });
-    }
+  if (moveFocus) focusNavigation();
+}
+
+/** Focus on what the address chose (an account's or an area's heading), as after following a link. */
+function focusNavigation() {
+  const chosen = route();
+  const heading = chosen.account !== null ? $("accountTitle") : chosen.area === null && chosen.group === null ? null : $("accountsTitle");
+  if (heading && !heading.closest("[hidden]")) {
+    heading.focus();
+    heading.scrollIntoView({ block: "start" });
   }
 }
 
@@ -292,6 +346,8 @@ async function start() {
     for (const y of years) select.add(new Option(y.year ?? y, y.year ?? y));
     if ([...select.options].some((o) => o.value === chosen)) select.value = chosen;
     else if (select.options.length) select.value = select.options[select.options.length - 1].value;
+    takeChoiceFromAddress();
+    putChoiceInAddress(); // an address from before the year and round were kept in it now says which it shows
     await loadCommittees();
     await show();
   } catch (error) {
@@ -460,10 +516,10 @@ $("signIn").addEventListener("submit", async (event) => { event.preventDefault()
 $("signOut").addEventListener("click", signOut);
 $("confirmYes").addEventListener("click", () => $("confirm").close("yes"));
 $("confirmNo").addEventListener("click", () => $("confirm").close("no"));
-$("year").addEventListener("change", async () => { await loadCommittees(); await show(); });
-$("round").addEventListener("change", show);
+$("year").addEventListener("change", async () => { putChoiceInAddress(); await loadCommittees(); await show(); });
+$("round").addEventListener("change", async () => { putChoiceInAddress(); await show(); });
 $("committee").addEventListener("change", show);
 $("auditDetails").addEventListener("toggle", () => { if ($("auditDetails").open) loadAudit(); });
 $("carryOverDetails").addEventListener("toggle", () => { if ($("carryOverDetails").open) loadCarryOvers(); });
-window.addEventListener("hashchange", () => renderNavigation(true));
+window.addEventListener("hashchange", followAddress);
 start();
