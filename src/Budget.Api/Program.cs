@@ -105,6 +105,7 @@ builder.Services.ConfigureHttpJsonOptions(options =>
     options.SerializerOptions.PropertyNameCaseInsensitive = false;
     // Danish names (æ, ø, å) are written as they are, not as \u escapes.
     options.SerializerOptions.Encoder = JavaScriptEncoder.Create(UnicodeRanges.All);
+    options.SerializerOptions.Converters.Add(new NulFreeStringConverter());
     options.SerializerOptions.Converters.Add(new LocalDateJsonConverter());
     options.SerializerOptions.Converters.Add(new InstantJsonConverter());
 });

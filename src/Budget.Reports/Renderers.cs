@@ -224,7 +224,7 @@ public static class XlsxRenderer
 
     private static string SheetName(string title, HashSet<string> used)
     {
-        var clean = new string(title.Select(c => "[]:*?/\\".Contains(c, StringComparison.Ordinal) || char.IsControl(c) || char.IsSurrogate(c) ? ' ' : c).ToArray()).Trim();
+        var clean = new string(title.Select(c => "[]:*?/\\".Contains(c, StringComparison.Ordinal) || char.IsControl(c) || char.IsSurrogate(c) || c is '\uFFFE' or '\uFFFF' ? ' ' : c).ToArray()).Trim();
         var name = clean.Length > 31 ? clean[..31] : clean;
         for (var i = 2; !used.Add(name); i++)
         {
@@ -232,7 +232,7 @@ public static class XlsxRenderer
             name = (clean.Length > 31 - suffix.Length ? clean[..(31 - suffix.Length)] : clean) + suffix;
         }
 
-        return name;
+        return ExportText.ToSpreadsheet(name); // an attribute of ST_Xstring too: "_x0041_ Drift" must not show as "A Drift"
     }
 
     /// <summary>Reads every sheet back as rows of cell texts / numbers (for tests and for checking an export).</summary>
@@ -247,7 +247,7 @@ public static class XlsxRenderer
             IReadOnlyList<IReadOnlyList<string>> rows = worksheet.Worksheet.Descendants<Row>()
                 .Select(r => (IReadOnlyList<string>)r.Elements<Cell>().Select(c => c.DataType?.Value == CellValues.InlineString ? ExportText.FromSpreadsheet(c.InnerText) : c.CellValue?.Text ?? "").ToArray())
                 .ToArray();
-            return (sheet.Name!.Value!, rows);
+            return (ExportText.FromSpreadsheet(sheet.Name!.Value!), rows);
         }).ToArray();
     }
 }
@@ -342,7 +342,8 @@ public static class HtmlRenderer
 
 /// <summary>
 /// Text from the data made safe for an export's format. In an Office Open XML cell (ECMA-376 <c>ST_Xstring</c>): XML 1.0 cannot carry most control characters, a lone
-/// surrogate or U+FFFE/U+FFFF, so each is written as <c>_xHHHH_</c>, which Excel reads back as the character; an
+/// surrogate or U+FFFE/U+FFFF (and an XML reader turns a carriage return into a line feed), so each is written as
+/// <c>_xHHHH_</c>, which Excel reads back as the character; an
 /// underscore that would otherwise start such a sequence is written <c>_x005F_</c>. Text that a user or an import put
 /// into the data (an explanation, an account name) must never make an export fail (contract §7).
 /// </summary>
@@ -356,7 +357,7 @@ public static class ExportText
         {
             var c = text[i];
             var pair = char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]);
-            var code = !pair && !IsXmlChar(c) ? (int)c : c == '_' && WouldStartEscape(text, i) ? '_' : -1;
+            var code = !pair && NeedsEscape(c) ? (int)c : c == '_' && WouldStartEscape(text, i) ? '_' : -1;
             if (code < 0 && escaped is null)
             {
                 if (pair)
@@ -451,8 +452,14 @@ public static class ExportText
 
         var next = text[at + 6];
         var pair = char.IsHighSurrogate(next) && at + 7 < text.Length && char.IsLowSurrogate(text[at + 7]);
-        return next == '_' || (!pair && !IsXmlChar(next));
+        return next == '_' || (!pair && NeedsEscape(next));
     }
+
+    /// <summary>
+    /// What a cell cannot carry as it is: what XML 1.0 cannot, and a carriage return, which an XML reader turns into a
+    /// line feed (Excel writes it as <c>_x000D_</c> too).
+    /// </summary>
+    private static bool NeedsEscape(char c) => c == '\r' || !IsXmlChar(c);
 
     /// <summary>Whether <c>_xHHHH_</c> (four hex digits) starts at <paramref name="at"/>.</summary>
     private static bool StartsEscape(string text, int at) =>

@@ -103,6 +103,22 @@ public sealed class DatasetImportTests : IDisposable
     }
 
     [Fact]
+    public async Task A_file_saved_as_utf16_or_holding_a_nul_is_refused_with_the_line_it_breaks_on()
+    {
+        // PostgreSQL's text cannot hold NUL: refused on both providers, before anything is stored.
+        var utf16 = Encoding.Unicode.GetBytes("committee,activity_area,account,name\nØkonomiudvalget,Administration,1,Løn\n");
+        var nul = Encoding.UTF8.GetBytes("account,posted_on,amount\n5.57.73,2014-03-01,1\n5.57.73,2014-03-02,2\u0000\n");
+
+        var (utf16Status, utf16Body) = await Import(2025, Http.DatasetBytes(("accounts", utf16)));
+        var (nulStatus, nulBody) = await Import(2014, Http.DatasetBytes(("postings", nul)));
+
+        utf16Status.Should().Be(HttpStatusCode.BadRequest);
+        Errors(utf16Body).Should().ContainSingle().Which.Message.Should().StartWith("the file holds a NUL character (U+0000)");
+        nulStatus.Should().Be(HttpStatusCode.BadRequest);
+        Errors(nulBody).Should().Contain(("postings", 3, (string?)null, "the file holds a NUL character (U+0000), which no field may hold (is it saved as UTF-16? save it as UTF-8)"));
+    }
+
+    [Fact]
     public async Task A_file_that_is_not_utf8_is_refused_with_the_line_it_breaks_on()
     {
         var latin1 = Encoding.Latin1.GetBytes("committee,activity_area,account,name\nØkonomiudvalget,Administration,1,Løn\n");

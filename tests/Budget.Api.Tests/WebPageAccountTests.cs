@@ -461,10 +461,19 @@ public sealed class WebPageAccountTests : BrowserTests
         await Assertions.Expect(page.Locator("#accountTitle")).ToHaveTextAsync($"{Erhverv} Erhverv i 2015");
         new Uri(page.Url).Fragment.Should().Be($"#aar=2015&runde=3&konto={Erhverv}");
 
-        // A bookmark of a year this page cannot show opens no account at all.
+        // A bookmark of a year this page cannot show opens no account at all, and says why.
         await page.GotoAsync(Root + $"#aar=1999&runde=1&konto={Erhverv}");
+        await Assertions.Expect(page.Locator("#status")).ToContainTextAsync("Adressen nævner budgetåret 1999, som ikke kan vises her");
         await Assertions.Expect(page.Locator("#accountView")).ToBeHiddenAsync();
         new Uri(page.Url).Fragment.Should().NotContain("konto");
+
+        // A bookmark opened in a new tab (a fresh load, not a change of address; not signed in there) opens the year
+        // and round it names.
+        var fresh = await page.Context.NewPageAsync();
+        await fresh.GotoAsync(Root + $"#aar=2014&runde=2&konto={Erhverv}");
+        await Assertions.Expect(fresh.Locator("#accountTitle")).ToContainTextAsync(Erhverv);
+        await Assertions.Expect(Choice(fresh, "År")).ToHaveValueAsync("2014");
+        await Assertions.Expect(Choice(fresh, "Runde")).ToHaveValueAsync("2");
         ShouldHaveNoPolicyViolation();
     }
 

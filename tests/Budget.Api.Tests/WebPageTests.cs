@@ -130,6 +130,31 @@ public sealed class WebPageTests : BrowserTests
         download.SuggestedFilename.Should().Be("committee-table-2014-1.html");
         var saved = await File.ReadAllTextAsync(await download.PathAsync());
         saved.Should().Contain("<h1>Udvalgets tabel, 1. budgetopf").And.Contain(">461.182<").And.Contain("<style>");
+
+        // Every format is saved under its report's name (a blob: tab gave an XLSX or CSV file a generated name).
+        var xlsx = await page.RunAndWaitForDownloadAsync(() => page.Locator("#followUpExports li", new() { HasText = "pr. konto" }).GetByText("XLSX").ClickAsync());
+        xlsx.SuggestedFilename.Should().Be("follow-up-2014-1-account.xlsx");
+        Budget.Reports.XlsxRenderer.Read(await File.ReadAllBytesAsync(await xlsx.PathAsync())).Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task A_refused_export_is_said_on_the_page_and_not_saved_as_the_file()
+    {
+        using var admin = Factory.CreateClient();
+        var created = await (await admin.PostAsync("/api/users", Http.JsonBody(new { name = "Lise Læser", roles = new[] { "reader" } }))).Json();
+        var page = await Browser.NewPageAsync();
+        await page.GotoAsync(Root);
+        await page.GetByLabel("API-nøgle").FillAsync((string)created["apiKey"]!);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Log ind" }).ClickAsync();
+        await Assertions.Expect(page.GetByText("Lise Læser")).ToBeVisibleAsync();
+
+        (await admin.DeleteAsync($"/api/users/{(long)created["id"]!}")).StatusCode.Should().Be(HttpStatusCode.NoContent);
+        var downloads = 0;
+        page.Download += (_, _) => downloads++;
+        await page.Locator("#exports li", new() { HasText = "Udvalgets tabel" }).GetByText("XLSX").ClickAsync();
+
+        await Assertions.Expect(page.Locator("#status")).ToContainTextAsync("XLSX-filen kunne ikke hentes (401");
+        downloads.Should().Be(0);
     }
 
     [Fact]

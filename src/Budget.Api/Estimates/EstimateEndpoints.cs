@@ -21,7 +21,7 @@ namespace Budget.Api.Estimates;
 public sealed record PersonsRequest(int AnciennityWeek, string? Activity, [property: JsonRequired] decimal FullYearPersons);
 
 /// <summary>Extension of contract §4 for refusion-bearing benefit accounts: the gross payments and persons by anciennity band.</summary>
-public sealed record GrossRequestDto(decimal Amount, PersonsRequest[]? Persons);
+public sealed record GrossRequestDto([property: JsonRequired] decimal Amount, PersonsRequest[]? Persons);
 
 /// <summary>Contract §4; give <c>estimate</c> (net), or for a benefit account <c>gross</c>, from which the net is derived.</summary>
 /// <remarks><c>timeShift</c> (round 3, contract §9): the part of the variance that moves to next year; same sign as the variance, at most its size.</remarks>

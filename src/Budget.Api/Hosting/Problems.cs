@@ -54,7 +54,7 @@ internal sealed class BudgetExceptionHandler(IProblemDetailsService problemDetai
                 (400, "The request body lacks a required field", $"Required: {string.Join(", ", missing)}.", missing.ToDictionary(f => f, f => new[] { $"'{f}' is required." })),
             BadHttpRequestException { InnerException: JsonException json } => (400, "The request body is not valid JSON for this endpoint", json.Message, FieldOf(json)),
             BadHttpRequestException { StatusCode: 400 } bad => (400, "Bad request", Readable(bad), new Dictionary<string, string[]> { [FieldOf(bad)] = [Readable(bad)] }),
-            BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.Message, null),
+            BadHttpRequestException bad => (bad.StatusCode, Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(bad.StatusCode), bad.Message, null),
             BudgetRuleException rule => (422, "Budget rule violated", rule.Message, null),
             Budget.Application.YearEnd.YearClosedException closed => (409, "The year is closed", closed.Message, null),
             OverflowException => (422, "Amounts too large", "The amounts involved are too large to add up in øre.", null),

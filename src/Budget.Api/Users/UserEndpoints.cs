@@ -62,9 +62,10 @@ internal sealed class UserRequestValidator : AbstractValidator<UserRequest>
         RuleForEach(u => u.Committees).NotEmpty().MaximumLength(200).Must(c => c is null || Visible(c)).WithMessage("A committee name is one line of visible text.");
     }
 
-    /// <summary>No control (Cc) or format (Cf: zero-width space, direction marks, …) character: what an audit reader sees is the whole name.</summary>
+    /// <summary>No control (Cc), format (Cf: zero-width space, direction marks, …) or line/paragraph separator: what an audit reader sees is the whole name, on one line.</summary>
     private static bool Visible(string text) =>
-        !text.Any(c => char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.Control or System.Globalization.UnicodeCategory.Format);
+        !text.Any(c => char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.Control or System.Globalization.UnicodeCategory.Format
+            or System.Globalization.UnicodeCategory.LineSeparator or System.Globalization.UnicodeCategory.ParagraphSeparator);
 
     /// <summary>
     /// A name as a reader of the audit trail takes it: its letters and digits only, fullwidth forms as the ASCII they

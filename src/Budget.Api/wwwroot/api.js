@@ -48,3 +48,10 @@ export async function request(path, { method = "GET", body, key, ifMatch } = {})
 export async function api(path, options = {}) {
   return (await request(path, options)).body;
 }
+
+/** A file of the API (an export) with the session's key; throws ApiError on anything but 2xx. */
+export async function download(path) {
+  const response = await fetch(path, { headers: headers() });
+  if (!response.ok) throw await failure(response);
+  return response.blob();
+}

@@ -1,7 +1,7 @@
 // The follow-up page: reads the committee papers from the API (JSON) and shows them with Danish numbers; signed in,
 // its users do the round's work in it (contract §8). Plain ES modules, no build step; every value is put in as text.
 import { $, element, elementWith, svgElement, dataTable } from "./dom.js";
-import { keyStore, headers, api } from "./api.js";
+import { keyStore, api, download } from "./api.js";
 import { danish, danishDate, danishTime, kroner } from "./numbers.js";
 import { pageLink, renderAccountList, renderAccount } from "./account.js";
 
@@ -62,23 +62,32 @@ function render(table, target, options = {}) {
   target.replaceChildren(element("thead", "", head), body);
 }
 
-/** Links that download with the session's key when signed in (a plain link works for anonymous reading). */
-function exportLink(href, format, fileName) {
+/**
+ * Links that download with the session's key when signed in (a plain link works for anonymous reading), saved under
+ * `name` and the format's extension. Saved rather than opened: a document opened from a blob: URL inherits this page's
+ * Content-Security-Policy, which does not allow an HTML report's embedded stylesheet, and a blob: tab gives an XLSX or
+ * CSV file no name. A refusal (a key revoked meanwhile, a year removed) is said on the page, not saved as the file.
+ */
+function exportLink(href, format, name) {
   const link = document.createElement("a");
   link.href = href;
   link.textContent = format.toUpperCase();
   link.addEventListener("click", async (event) => {
     if (!sessionStorage.getItem(keyStore)) return;
     event.preventDefault();
-    const response = await fetch(link.href, { headers: headers() });
-    const url = URL.createObjectURL(await response.blob());
-    if (format !== "html") { window.open(url, "_blank"); return; }
-    // A document opened from a blob: URL inherits this page's Content-Security-Policy, which does not allow the
-    // report's embedded stylesheet; saved as a file, the report opens with its styles and prints as meant.
+    let blob;
+    try {
+      blob = await download(link.href);
+    } catch (error) {
+      $("status").textContent = `${format.toUpperCase()}-filen kunne ikke hentes (${error.message}).`;
+      return;
+    }
+    const url = URL.createObjectURL(blob);
     const save = document.createElement("a");
     save.href = url;
-    save.download = fileName;
+    save.download = `${name}.${format}`;
     save.click();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
   });
   return link;
 }
@@ -89,7 +98,7 @@ function exportLinks(year) {
   $("exports").replaceChildren(...reports.map(([kind, name]) => {
     const item = element("li", "", name + ": ");
     for (const format of ["html", "xlsx", "csv"]) {
-      item.append(exportLink(`/api/budget-years/${year}/reports/${kind}?${query({ format })}`, format, `${kind}-${year}-${$("round").value}.html`), " ");
+      item.append(exportLink(`/api/budget-years/${year}/reports/${kind}?${query({ format })}`, format, `${kind}-${year}-${$("round").value}`), " ");
     }
     return item;
   }));
@@ -99,7 +108,7 @@ function exportLinks(year) {
     const item = element("li", "", `Budgetopfølgning ${name}: `);
     for (const format of ["html", "xlsx", "csv"]) {
       const params = new URLSearchParams({ round: $("round").value, by, format });
-      item.append(exportLink(`/api/budget-years/${year}/follow-up?${params}`, format, `follow-up-${year}-${$("round").value}-${by}.html`), " ");
+      item.append(exportLink(`/api/budget-years/${year}/follow-up?${params}`, format, `follow-up-${year}-${$("round").value}-${by}`), " ");
     }
     return item;
   }));
@@ -166,22 +175,20 @@ function route() {
 }
 
 /**
- * Selects the address's year and round. False when the address names a year or round the page cannot show (the
- * year is gone, or this user may not read it): then the address is reset to the year and round shown, without its
- * area or account — never another year's account of the same number.
+ * Selects the address's year and round. When the address names a year or round the page cannot show (the year is
+ * gone, or this user may not read it; a round other than 1–3), the address is reset to the year and round shown,
+ * without its area or account — never another year's account of the same number — and the answer says so, for the
+ * status line once the page is drawn (drawing clears it); null when the address was taken as it is.
  */
 function takeChoiceFromAddress() {
   const chosen = route();
   const year = chosen.year === null || [...$("year").options].some((o) => o.value === chosen.year);
   const round = chosen.round === null || ["1", "2", "3"].includes(chosen.round);
-  if (year && round) {
-    if (chosen.year !== null) $("year").value = chosen.year;
-    if (chosen.round !== null) $("round").value = chosen.round;
-    return true;
-  }
+  if (year && chosen.year !== null) $("year").value = chosen.year;
+  if (round && chosen.round !== null) $("round").value = chosen.round;
+  if (year && round) return null;
   history.replaceState(null, "", "#" + new URLSearchParams({ aar: $("year").value, runde: $("round").value }));
-  $("status").textContent = `Adressen nævner ${chosen.year !== null && !year ? `budgetåret ${chosen.year}` : `runde ${chosen.round}`}, som ikke kan vises her; viser ${roundName()}.`;
-  return false;
+  return `Adressen nævner ${!year ? `budgetåret ${chosen.year}` : `runde ${chosen.round}`}, som ikke kan vises her; viser ${roundName()}.`;
 }
 
 /** The year and round chosen in the lists, written into the address (without a new history entry). */
@@ -195,11 +202,13 @@ function putChoiceInAddress() {
 
 /** Back, Forward or an edited address: another year or round is read first, then the area or account shown. */
 async function followAddress() {
+  if ($("year").options.length === 0) return; // the years are still being read: start() takes the address then
   const before = [$("year").value, $("round").value];
-  const taken = takeChoiceFromAddress();
+  const refused = takeChoiceFromAddress();
   if (before[0] !== $("year").value) await loadCommittees();
-  if (!taken || before[0] !== $("year").value || before[1] !== $("round").value) {
+  if (refused || before[0] !== $("year").value || before[1] !== $("round").value) {
     await show(); // renders the area or account of the address too
+    if (refused) $("status").textContent = refused;
     focusNavigation();
   } else {
     await renderNavigation(true);
@@ -293,7 +302,7 @@ async function loadCarryOvers() {
       : `Foreløbig beregning: året er åbent, forbrug pr. ${danishDate(answer.asOf)}.`;
     const exports = element("p", "", "Eksport: ");
     for (const format of ["html", "xlsx", "csv"]) {
-      exports.append(exportLink(`/api/budget-years/${year}/carry-overs?by=activity-area&format=${format}`, format, `carry-overs-${year}.html`), " ");
+      exports.append(exportLink(`/api/budget-years/${year}/carry-overs?by=activity-area&format=${format}`, format, `carry-overs-${year}`), " ");
     }
     const rows = answer.rows.map((r) => ({
       cells: [{ text: r.committee ?? "" }, { text: r.activityArea ?? "" }, kr(r.correctedBudget), kr(r.accounts), kr(r.result),
@@ -316,11 +325,16 @@ async function loadCarryOvers() {
 // ---------------------------------------------------------------------------------------------------------------
 // Years, committees, sign-in.
 
+/** Reads of the committees in flight: only the latest fills the list (two quick Backs across years read two). */
+let committeeLoads = 0;
+
 async function loadCommittees() {
   const select = $("committee");
   const chosen = select.value;
-  select.length = 1;
+  const loading = ++committeeLoads;
   const committees = await api(`/api/budget-years/${$("year").value}/committees`);
+  if (loading !== committeeLoads) return;
+  select.length = 1;
   for (const c of committees) select.add(new Option(c.name ?? c.committee ?? c, c.name ?? c.committee ?? c));
   if ([...select.options].some((o) => o.value === chosen)) select.value = chosen;
   $("auditSummary").textContent = `Revisionsspor for ${$("year").value}`;
@@ -346,10 +360,11 @@ async function start() {
     for (const y of years) select.add(new Option(y.year ?? y, y.year ?? y));
     if ([...select.options].some((o) => o.value === chosen)) select.value = chosen;
     else if (select.options.length) select.value = select.options[select.options.length - 1].value;
-    takeChoiceFromAddress();
+    const refused = takeChoiceFromAddress();
     putChoiceInAddress(); // an address from before the year and round were kept in it now says which it shows
     await loadCommittees();
     await show();
+    if (refused) $("status").textContent = refused;
   } catch (error) {
     $("status").textContent = `Kunne ikke hente budgetår (${error.message}). Log ind med en API-nøgle, hvis læsning kræver det.`;
   } finally {

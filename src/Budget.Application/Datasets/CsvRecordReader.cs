@@ -67,6 +67,12 @@ public sealed class CsvRecordReader : IDisposable
                 {
                     throw new CsvFormatException(record.Line, "the file is not UTF-8 (save it as UTF-8, e.g. 'CSV UTF-8' in Excel)");
                 }
+
+                // PostgreSQL's text cannot hold NUL; a UTF-16 file read as UTF-8 is full of them.
+                if (field.Contains('\0', StringComparison.Ordinal))
+                {
+                    throw new CsvFormatException(record.Line, "the file holds a NUL character (U+0000), which no field may hold (is it saved as UTF-16? save it as UTF-8)");
+                }
             }
         }
 
@@ -144,7 +150,7 @@ public sealed class CsvRecordReader : IDisposable
 
     /// <summary>
     /// The hot path of a large import, without allocating: when the next data record is plain (as for
-    /// <see cref="TryReadPlainRecord"/>), holds exactly <c>fields.Length</c> fields and no replacement character, consumes
+    /// <see cref="TryReadPlainRecord"/>), holds exactly <c>fields.Length</c> fields and no replacement or NUL character, consumes
     /// it and gives its text (valid until the next read), each field's range within it and its line. Otherwise false
     /// with nothing consumed: <see cref="Read"/> then takes the record, with its errors and the header's flavour.
     /// </summary>
@@ -163,7 +169,7 @@ public sealed class CsvRecordReader : IDisposable
             content = content[..^1];
         }
 
-        if (content.Contains('\uFFFD'))
+        if (content.IndexOfAny('\uFFFD', '\0') >= 0)
         {
             return false;
         }
