@@ -226,8 +226,9 @@ public sealed class CliTests : CliDatabaseTests
 
     /// <summary>
     /// The small version of the fault test (bench/kill-import.sh does 20 runs on 2 million rows): the importer is
-    /// killed with SIGKILL at three points, two of them after the tool's measured start-up; each time the database is
-    /// intact and holds all of an import or none of it, and at least once the kill landed in the middle of an import.
+    /// killed with SIGKILL in start-up and at points spread over a whole import's measured span after start-up, until
+    /// a kill has landed in the middle of an import (at least three kills, at most nine); each time the database is
+    /// intact and holds all of an import or none of it.
     /// </summary>
     [Fact]
     public async Task An_importer_killed_midway_leaves_the_database_intact_with_all_or_none_of_the_import()
@@ -256,10 +257,31 @@ public sealed class CliTests : CliDatabaseTests
         }
 
         var startupTime = startup.Elapsed;
-        var imported = 0;
-        var killedMidImport = 0;
-        foreach (var delay in new[] { TimeSpan.FromMilliseconds(300), startupTime + TimeSpan.FromMilliseconds(300), startupTime + TimeSpan.FromMilliseconds(1000) })
+
+        // One whole import, timed: the kills after start-up are spread over the rest of its span, so that they land in
+        // the import on a fast machine as on a slow one (fixed delays missed it once the import got faster).
+        var whole = System.Diagnostics.Stopwatch.StartNew();
+        using (var first = StartTool("import", folder, "--year", "2014"))
         {
+            await first.WaitForExitAsync();
+            first.ExitCode.Should().Be(BudgetCli.Ok);
+        }
+
+        var span = whole.Elapsed - startupTime;
+        span = span < TimeSpan.FromMilliseconds(200) ? TimeSpan.FromMilliseconds(200) : span;
+        Postings().Should().Be(before + rows);
+        var imported = 1;
+        var killedMidImport = 0;
+        // Kills until one has landed mid-import (at most nine): each process's start-up and speed vary on a shared machine.
+        var kills = 0;
+        foreach (var delay in new[] { 300, 0.3, 0.55, 0.8, 0.15, 0.4, 0.65, 0.9, 0.5 }.Select((f, i) => i == 0 ? TimeSpan.FromMilliseconds(f) : startupTime + (span * f)))
+        {
+            if (killedMidImport > 0 && kills >= 3)
+            {
+                break;
+            }
+
+            kills++;
             using var process = StartTool("import", folder, "--year", "2014");
             await Task.Delay(delay);
             var stillRunning = !process.HasExited;
