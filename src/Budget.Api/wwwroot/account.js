@@ -31,7 +31,11 @@ const stateWords = { open: "åben", submitted: "indsendt", recommended: "anbefal
  */
 export function pageLink(text, params, className = "") {
   const link = element("a", className, text);
-  link.href = "#" + new URLSearchParams({ aar: $("year").value, runde: $("round").value, ...params }).toString();
+  const target = () => "#" + new URLSearchParams({ aar: $("year").value, runde: $("round").value, ...params }).toString();
+  link.href = target();
+  // A link drawn before the lists changed (the new round's tables still being read) leads to what the lists show now,
+  // not back to the year and round it was drawn in: its address is taken when it is followed.
+  for (const use of ["click", "auxclick", "contextmenu"]) link.addEventListener(use, () => { link.href = target(); });
   return link;
 }
 
