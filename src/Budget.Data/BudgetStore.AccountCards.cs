@@ -31,11 +31,6 @@ public sealed partial class BudgetStore : IAccountCardReader
             SELECT year AS Year, month AS Month, cumulative_ore AS CumulativeOre
             FROM posting_month WHERE year IN (@Year, @LastYear) AND account_id = @AccountId
             """;
-        var daysSql = $"""
-            SELECT CAST(SUM(amount_ore) AS bigint)
-            FROM posting_day
-            WHERE year = @Year AND account_id = @AccountId AND posted_on BETWEEN {dialect.Date("@DaysFrom")} AND {dialect.Date("@DaysTo")}
-            """;
         const string lastYearSql = "SELECT COUNT(*) FROM account WHERE year = @LastYear AND account_id = @AccountId";
 
         await using var connection = await Open(cancellationToken);
@@ -61,9 +56,13 @@ public sealed partial class BudgetStore : IAccountCardReader
         var consumption = window.ThroughMonth > 0 ? thisYear[window.ThroughMonth - 1] : Amount.Zero;
         if (window.DaysFrom is { } from)
         {
-            var days = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
-                daysSql, new { Year = year, AccountId = account.Value, DaysFrom = from.Iso(), DaysTo = window.DaysTo.Iso() }, transaction, cancellationToken: cancellationToken));
-            consumption += Amount.FromOre(days ?? 0);
+            // The days of the month up to the date, as the follow-up reads them (from the month row: decisions 0029, 0032).
+            await using var days = await connection.ExecuteReaderAsync(new CommandDefinition(
+                dialect.DaysConsumption("a.account_id = @AccountId"), new { Year = year, AccountId = account.Value, DaysFrom = from.Iso(), DaysTo = window.DaysTo.Iso() }, transaction, cancellationToken: cancellationToken));
+            while (await days.ReadAsync(cancellationToken))
+            {
+                consumption += Amount.FromOre(dialect.DaysOre(days, window.DaysTo.Day));
+            }
         }
 
         var heldLastYear = await connection.ExecuteScalarAsync<long>(new CommandDefinition(lastYearSql, parameters, transaction, cancellationToken: cancellationToken)) > 0;

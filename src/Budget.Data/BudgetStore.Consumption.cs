@@ -103,7 +103,7 @@ public sealed partial class BudgetStore : IConsumptionReader
             while (await reader.ReadAsync(cancellationToken))
             {
                 var account = reader.GetString(0);
-                consumption[account] = consumption.GetValueOrDefault(account) + Amount.FromOre(reader.GetInt64(1));
+                consumption[account] = consumption.GetValueOrDefault(account) + Amount.FromOre(dialect.DaysOre(reader, window.DaysTo.Day));
             }
         }
 

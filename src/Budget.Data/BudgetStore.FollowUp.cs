@@ -341,7 +341,7 @@ public sealed partial class BudgetStore : IFollowUpReader
     /// Reads the results of <see cref="FactsSql"/>, the reader standing at the first: the accounts', or when
     /// <paramref name="accounts"/> are given (the changed ones) the movements'.
     /// </summary>
-    private static async Task<AccountFacts[]> ReadFacts(DbDataReader reader, ConsumptionWindow window, IReadOnlyList<Account>? accounts, CancellationToken cancellationToken)
+    private async Task<AccountFacts[]> ReadFacts(DbDataReader reader, ConsumptionWindow window, IReadOnlyList<Account>? accounts, CancellationToken cancellationToken)
     {
         if (accounts is null)
         {
@@ -372,7 +372,7 @@ public sealed partial class BudgetStore : IFollowUpReader
             while (await reader.ReadAsync(cancellationToken))
             {
                 var account = reader.GetString(0);
-                consumption[account] = consumption.GetValueOrDefault(account) + Amount.FromOre(reader.GetInt64(1));
+                consumption[account] = consumption.GetValueOrDefault(account) + Amount.FromOre(dialect.DaysOre(reader, window.DaysTo.Day));
             }
         }
 

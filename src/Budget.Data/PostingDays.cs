@@ -1,4 +1,3 @@
-using System.Text;
 using Budget.Domain.Appropriations;
 using NodaTime;
 
@@ -6,7 +5,7 @@ namespace Budget.Data;
 
 /// <summary>
 /// Postings summed per (account, day) in memory while they are read, so that the database is handed one sorted write
-/// of per-day sums and one of cumulative month totals instead of every posting (decision 0019). Memory is bounded by
+/// of month rows (cumulative totals with the month's per-day sums) instead of every posting (decisions 0019, 0029, 0032). Memory is bounded by
 /// accounts × days (about 5,9 KB per account with postings: a sum and a count for each day of the year), never by the
 /// number of postings; an import past <see cref="FlushAtAccounts"/> accounts writes what it has and starts again.
 /// </summary>
@@ -15,7 +14,6 @@ internal sealed class PostingDays
     /// <summary>Accounts held before an import writes its sums so far (about 94 MB): bounds memory for any file.</summary>
     public const int FlushAtAccounts = 16_000;
 
-    private readonly LocalDate newYear;
     /// <summary>
     /// Accounts' days are allocated 64 at a time (374 KB, the large object heap) rather than one 5,9 KB array each:
     /// thousands of small arrays that all survive made the collector grow its young generation's budget while an
@@ -31,7 +29,6 @@ internal sealed class PostingDays
     public PostingDays(int year)
     {
         Year = year;
-        newYear = new LocalDate(year, 1, 1);
         DaysInYear = CalendarSystem.Iso.GetDaysInYear(year);
     }
 
@@ -82,7 +79,7 @@ internal sealed class PostingDays
         return days;
     }
 
-    /// <summary>The accounts that have postings here, in ordinal order (the order of posting_day's key).</summary>
+    /// <summary>The accounts that have postings here, in ordinal order (the order of posting_month's key within a month).</summary>
     public IReadOnlyList<string> Accounts()
     {
         var accounts = byAccount.Keys.ToArray();
@@ -90,25 +87,8 @@ internal sealed class PostingDays
         return accounts;
     }
 
-    /// <summary>The days of an account, in date order: day index (0 = 1 January), sum and number of postings.</summary>
-    public IEnumerable<(int Day, long Ore, int Count)> DaysOf(string account)
-    {
-        var days = byAccount[account];
-        var sums = days.Slab;
-        for (var d = 0; d < DaysInYear; d++)
-        {
-            var at = days.At(d);
-            if (sums[at + 1] > 0)
-            {
-                yield return (d, sums[at], (int)sums[at + 1]);
-            }
-        }
-    }
-
-    public LocalDate DateOf(int day) => newYear.PlusDays(day);
-
     /// <summary>
-    /// An account's days of one month (1–12) as PostgreSQL's month rows hold them (decision 0029): into
+    /// An account's days of one month (1–12) as the month rows hold them (decisions 0029, 0032): into
     /// <paramref name="ore"/> and <paramref name="count"/>, index 0 = the 1st, each day's sum and number of postings,
     /// 0 where nothing was posted (or the account has nothing here). Both spans are as long as the month.
     /// </summary>
@@ -135,10 +115,6 @@ internal sealed class PostingDays
             count[d] = days.Slab[at + 1];
         }
     }
-
-    /// <summary>The ISO text of each day of the year (index 0 = 1 January) as UTF-8, as SQLite stores posted_on.</summary>
-    public byte[][] IsoDatesUtf8() =>
-        Enumerable.Range(0, DaysInYear).Select(d => Encoding.UTF8.GetBytes(DateOf(d).Iso())).ToArray();
 
     /// <summary>
     /// What to add to each (month, account) cumulative total: the running sum of the months, from each account's

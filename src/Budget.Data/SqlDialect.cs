@@ -89,10 +89,14 @@ internal abstract class SqlDialect
     public string Magnitudes => $"SELECT ({MovementMagnitude}) AS \"Movements\", ({PostingMagnitude}) AS \"Postings\"";
 
     /// <summary>
-    /// The consumption of each account from the days <c>@DaysFrom</c> through <c>@DaysTo</c> of the year: one key range
+    /// The consumption of each account from the days <c>@DaysFrom</c> through <c>@DaysTo</c> of the year (within one
+    /// month: <see cref="ConsumptionWindow"/>): rows of the account and what <see cref="DaysOre"/> reads, at most one
     /// per account; with <paramref name="accounts"/> (a condition on <c>a.account_id</c>), of those accounts alone.
     /// </summary>
     public abstract string DaysConsumption(string? accounts);
+
+    /// <summary>The øre of one row of <see cref="DaysConsumption"/>, whose days run through <paramref name="throughDay"/> of the month.</summary>
+    public virtual long DaysOre(DbDataReader reader, int throughDay) => reader.GetInt64(1);
 
     /// <summary>A condition that <paramref name="column"/> is one of the accounts a subquery selects (a handful).</summary>
     public virtual string AmongAccounts(string column, string subquery) => $"{column} IN ({subquery})";

@@ -55,6 +55,32 @@ public sealed class AppropriationContractTests(ProviderDatabases databases) : St
     }
 
     /// <summary>
+    /// The year ceiling measures postings by each day's sum (decisions 0029, 0032): a later write that cancels part of a
+    /// stored day makes the day's |sum| smaller, not the measure larger. SQLite keeps each month's measure in its row
+    /// and takes it again from the merged days; adding the two measures would say 1.450 øre here.
+    /// </summary>
+    [Theory, MemberData(nameof(Providers))]
+    public async Task A_write_that_cancels_part_of_a_stored_day_lowers_the_years_measure_of_postings(string provider)
+    {
+        using var store = Store(provider);
+        await Import(store, 2077, new ImportData { Accounts = TwoCommittees(), Postings = [Posting("5.57.70", Date(2077, 3, 10), 10_00), Posting("5.57.71", Date(2077, 1, 5), -2_00)] });
+
+        await ((IAppropriationStore)store).AddPostings(
+            2077,
+            [Posting("5.57.70", Date(2077, 3, 10), -4_00), Posting("5.57.70", Date(2077, 3, 11), 50), Posting("5.57.71", Date(2077, 1, 5), 2_00)],
+            Audit(2077, "postings.add", "postings"),
+            None);
+
+        await using (var session = await ((IImportStore)store).BeginImport(2077, None))
+        {
+            session.Magnitudes.Postings.Should().Be(6_00 + 50);
+        }
+
+        (await ((IFollowUpReader)store).AccountFacts(2077, R1, Date(2077, 3, 10), None)).Select(f => (f.Account.Id.Value, f.Consumption.Ore))
+            .Should().Contain([("5.57.70", 6_00L), ("5.57.71", 0L)]);
+    }
+
+    /// <summary>
     /// The store refuses postings on an account their year does not have and keeps none of the write: its own check of
     /// the accounts a postings write touches, now that posting_month has no foreign key either (decision 0027). The
     /// application never sends such a posting; this is the guard behind it.

@@ -1,12 +1,14 @@
 using Dapper;
+using Microsoft.Data.Sqlite;
 using Npgsql;
 
 namespace Budget.Data.Tests;
 
 /// <summary>
-/// Migration 0013 (PostgreSQL, decision 0029) moves the day rows of posting_day into arrays in posting_month's rows:
-/// a database migrated before it, with postings, reads the same days and months afterwards. Run in a schema of its
-/// own inside a transaction that is rolled back, so the class's database is left as it was.
+/// Migration 0013 (PostgreSQL, decision 0029) moves the day rows of posting_day into arrays in posting_month's rows,
+/// SQLite's 0014 (decision 0032) into JSON text there: a database migrated before it, with postings, reads the same
+/// days and months afterwards. PostgreSQL's run in a schema of their own inside a transaction that is rolled back, so
+/// the class's database is left as it was; SQLite's in a database in memory.
 /// </summary>
 public sealed class PostingDaysMigrationTests(ProviderDatabases databases) : ProviderTests(databases)
 {
@@ -82,5 +84,79 @@ public sealed class PostingDaysMigrationTests(ProviderDatabases databases) : Pro
         (await migrate.Should().ThrowAsync<PostgresException>()).Which.MessageText.Should()
             .Contain("5.57.70").And.Contain("2060-03-04").And.Contain("without a posting_month row");
         await transaction.RollbackAsync();
+    }
+
+    [Fact]
+    public async Task SQLite_the_days_of_a_database_migrated_before_0014_read_the_same_afterwards()
+    {
+        await using var connection = await SqliteBefore0014();
+
+        // The same two accounts of a leap year as PostgreSQL's test above, and a third whose days sum to nothing.
+        const string data = """
+            INSERT INTO budget_year (year, created_at) VALUES (2060, '2060-01-01T00:00:00Z');
+            INSERT INTO account (year, account_id, name, committee, activity_area, block) VALUES
+                (2060, '5.57.70', 'Kontanthjælp', 'Socialudvalget', 'Overførsler', 'drift'),
+                (2060, '5.57.71', 'Boligstøtte', 'Socialudvalget', 'Overførsler', 'drift'),
+                (2060, '5.57.72', 'Særlig støtte', 'Socialudvalget', 'Overførsler', 'drift');
+            INSERT INTO posting_day (year, account_id, posted_on, amount_ore, posting_count) VALUES
+                (2060, '5.57.70', '2060-02-29', 1500, 2),
+                (2060, '5.57.70', '2060-03-01', -200, 1),
+                (2060, '5.57.70', '2060-03-31', -9000000000000, 1),
+                (2060, '5.57.71', '2060-12-31', 99, 1),
+                (2060, '5.57.72', '2060-12-01', 0, 2);
+            WITH RECURSIVE months(m) AS (SELECT 2 UNION ALL SELECT m + 1 FROM months WHERE m < 12)
+            INSERT INTO posting_month (year, month, account_id, cumulative_ore)
+            SELECT 2060, m, '5.57.70', CASE WHEN m = 2 THEN 1500 ELSE -8999999998700 END FROM months
+            UNION ALL SELECT 2060, 12, '5.57.71', 99
+            UNION ALL SELECT 2060, 12, '5.57.72', 0;
+            """;
+        await connection.ExecuteAsync(data);
+
+        await connection.ExecuteAsync(Migrator.Migrations("Sqlite").Single(m => m.Version == 14).Sql);
+
+        var days = (await connection.QueryAsync<(string Account, string Day, long Ore, long Count)>(
+            "SELECT account_id, posted_on, amount_ore, posting_count FROM posting_day ORDER BY account_id, posted_on")).ToArray();
+        days.Should().Equal(
+            ("5.57.70", "2060-02-29", 1500L, 2L), ("5.57.70", "2060-03-01", -200L, 1L), ("5.57.70", "2060-03-31", -9_000_000_000_000L, 1L),
+            ("5.57.71", "2060-12-31", 99L, 1L), ("5.57.72", "2060-12-01", 0L, 2L));
+        var months = (await connection.QueryAsync<(long Month, string Days, long Magnitude, long Cumulative)>(
+            "SELECT month, days, day_magnitude_ore, cumulative_ore FROM posting_month WHERE account_id = '5.57.70' ORDER BY month")).ToArray();
+        months.Should().HaveCount(11);
+        months[0].Should().Be((2L, "[[29,1500,2]]", 1500L, 1500L));
+        months[1].Should().Be((3L, "[[1,-200,1],[31,-9000000000000,1]]", 9_000_000_000_200L, -8_999_999_998_700L));
+        months[2..].Should().AllSatisfy(m => (m.Days, m.Magnitude).Should().Be(("[]", 0L)));
+        (await connection.ExecuteScalarAsync<long>("SELECT SUM(day_magnitude_ore) FROM posting_month")).Should().Be(9_000_000_001_799L);
+    }
+
+    [Fact]
+    public async Task SQLite_a_day_without_its_month_row_stops_the_migration_before_anything_is_dropped()
+    {
+        await using var connection = await SqliteBefore0014();
+        const string data = """
+            INSERT INTO budget_year (year, created_at) VALUES (2060, '2060-01-01T00:00:00Z');
+            INSERT INTO account (year, account_id, name, committee, activity_area, block) VALUES (2060, '5.57.70', 'Kontanthjælp', 'Socialudvalget', 'Overførsler', 'drift');
+            INSERT INTO posting_day (year, account_id, posted_on, amount_ore, posting_count) VALUES (2060, '5.57.70', '2060-03-04', 700, 1);
+            INSERT INTO posting_month (year, month, account_id, cumulative_ore) VALUES (2060, 2, '5.57.70', 0), (2060, 4, '5.57.70', 700);
+            """;
+        await connection.ExecuteAsync(data);
+        await using var transaction = await connection.BeginTransactionAsync();
+
+        var migrate = () => connection.ExecuteAsync(Migrator.Migrations("Sqlite").Single(m => m.Version == 14).Sql, transaction: transaction);
+
+        (await migrate.Should().ThrowAsync<SqliteException>()).Which.Message.Should().Contain("without a posting_month row");
+        await transaction.RollbackAsync();
+        (await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM posting_day")).Should().Be(1, "the table is still there, with its day");
+    }
+
+    private static async Task<SqliteConnection> SqliteBefore0014()
+    {
+        var connection = new SqliteConnection("Data Source=:memory:");
+        await connection.OpenAsync();
+        foreach (var (_, _, sql) in Migrator.Migrations("Sqlite").Where(m => m.Version < 14))
+        {
+            await connection.ExecuteAsync(sql);
+        }
+
+        return connection;
     }
 }
