@@ -27,9 +27,11 @@ public sealed partial class BudgetStore : IAccountCardReader
             ORDER BY version
             """;
         // posting_month has a row for every month from the account's first posting month through December (decision 0007).
+        // The months are named so that each row is one key lookup (year, month, account) rather than a scan of the
+        // year's rows, which carry their days (decisions 0029, 0032).
         const string monthsSql = """
             SELECT year AS Year, month AS Month, cumulative_ore AS CumulativeOre
-            FROM posting_month WHERE year IN (@Year, @LastYear) AND account_id = @AccountId
+            FROM posting_month WHERE year IN (@Year, @LastYear) AND month IN (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12) AND account_id = @AccountId
             """;
         const string lastYearSql = "SELECT COUNT(*) FROM account WHERE year = @LastYear AND account_id = @AccountId";
 

@@ -142,8 +142,8 @@ internal abstract class SqlDialect
     protected abstract Task InsertMovementRows(DbConnection connection, DbTransaction transaction, int year, IReadOnlyList<AppropriationMovement> movements, Instant recordedAt, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Adds postings summed per (account, day) to posting_day and their month totals to posting_month — one sorted
-    /// write per table (decision 0019) — and logs the accounts in <c>fact_change</c>.
+    /// Adds postings summed per (account, day) to the month rows of posting_month — their cumulative totals and their
+    /// days, one sorted write (decisions 0019, 0029, 0032) — and logs the accounts in <c>fact_change</c>.
     /// </summary>
     public async Task WritePostingDays(DbConnection connection, DbTransaction transaction, PostingDays days, CancellationToken cancellationToken)
     {

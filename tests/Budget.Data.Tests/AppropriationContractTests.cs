@@ -57,7 +57,7 @@ public sealed class AppropriationContractTests(ProviderDatabases databases) : St
     /// <summary>
     /// The year ceiling measures postings by each day's sum (decisions 0029, 0032): a later write that cancels part of a
     /// stored day makes the day's |sum| smaller, not the measure larger. SQLite keeps each month's measure in its row
-    /// and takes it again from the merged days; adding the two measures would say 1.450 øre here.
+    /// and takes it again from the merged days; adding the two measures would say 1.850 øre here.
     /// </summary>
     [Theory, MemberData(nameof(Providers))]
     public async Task A_write_that_cancels_part_of_a_stored_day_lowers_the_years_measure_of_postings(string provider)

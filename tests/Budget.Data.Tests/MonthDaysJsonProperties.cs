@@ -57,6 +57,7 @@ public sealed class MonthDaysJsonProperties
     [InlineData("[[1,2.5,3]]")]
     [InlineData("[[1,2,3]")]
     [InlineData("[1,2,3]")]
+    [InlineData("[[1,2,3]] [[4,5,6]]")]
     public void Text_that_is_not_a_list_of_days_is_refused(string text)
     {
         var sum = () => MonthDaysJson.SumThrough(Encoding.UTF8.GetBytes(text), 31);

@@ -91,24 +91,30 @@ public sealed class PostingDaysMigrationTests(ProviderDatabases databases) : Pro
     {
         await using var connection = await SqliteBefore0014();
 
-        // The same two accounts of a leap year as PostgreSQL's test above, and a third whose days sum to nothing.
+        // The same two accounts of a leap year as PostgreSQL's test above, a third whose days sum to nothing, and a
+        // fourth of a year stored before the ceiling existed: its May's |øre| (1,2 × 10^19) does not fit in a long.
         const string data = """
             INSERT INTO budget_year (year, created_at) VALUES (2060, '2060-01-01T00:00:00Z');
             INSERT INTO account (year, account_id, name, committee, activity_area, block) VALUES
                 (2060, '5.57.70', 'Kontanthjælp', 'Socialudvalget', 'Overførsler', 'drift'),
                 (2060, '5.57.71', 'Boligstøtte', 'Socialudvalget', 'Overførsler', 'drift'),
-                (2060, '5.57.72', 'Særlig støtte', 'Socialudvalget', 'Overførsler', 'drift');
+                (2060, '5.57.72', 'Særlig støtte', 'Socialudvalget', 'Overførsler', 'drift'),
+                (2060, '5.57.73', 'Gammel konto', 'Socialudvalget', 'Overførsler', 'drift');
             INSERT INTO posting_day (year, account_id, posted_on, amount_ore, posting_count) VALUES
                 (2060, '5.57.70', '2060-02-29', 1500, 2),
                 (2060, '5.57.70', '2060-03-01', -200, 1),
                 (2060, '5.57.70', '2060-03-31', -9000000000000, 1),
                 (2060, '5.57.71', '2060-12-31', 99, 1),
-                (2060, '5.57.72', '2060-12-01', 0, 2);
+                (2060, '5.57.72', '2060-12-01', 0, 2),
+                (2060, '5.57.73', '2060-05-01', -4000000000000000000, 1),
+                (2060, '5.57.73', '2060-05-02', -4000000000000000000, 1),
+                (2060, '5.57.73', '2060-05-03', -4000000000000000000, 1);
             WITH RECURSIVE months(m) AS (SELECT 2 UNION ALL SELECT m + 1 FROM months WHERE m < 12)
             INSERT INTO posting_month (year, month, account_id, cumulative_ore)
             SELECT 2060, m, '5.57.70', CASE WHEN m = 2 THEN 1500 ELSE -8999999998700 END FROM months
             UNION ALL SELECT 2060, 12, '5.57.71', 99
-            UNION ALL SELECT 2060, 12, '5.57.72', 0;
+            UNION ALL SELECT 2060, 12, '5.57.72', 0
+            UNION ALL SELECT 2060, 5, '5.57.73', 0;
             """;
         await connection.ExecuteAsync(data);
 
@@ -118,14 +124,18 @@ public sealed class PostingDaysMigrationTests(ProviderDatabases databases) : Pro
             "SELECT account_id, posted_on, amount_ore, posting_count FROM posting_day ORDER BY account_id, posted_on")).ToArray();
         days.Should().Equal(
             ("5.57.70", "2060-02-29", 1500L, 2L), ("5.57.70", "2060-03-01", -200L, 1L), ("5.57.70", "2060-03-31", -9_000_000_000_000L, 1L),
-            ("5.57.71", "2060-12-31", 99L, 1L), ("5.57.72", "2060-12-01", 0L, 2L));
+            ("5.57.71", "2060-12-31", 99L, 1L), ("5.57.72", "2060-12-01", 0L, 2L),
+            ("5.57.73", "2060-05-01", -4_000_000_000_000_000_000L, 1L), ("5.57.73", "2060-05-02", -4_000_000_000_000_000_000L, 1L),
+            ("5.57.73", "2060-05-03", -4_000_000_000_000_000_000L, 1L));
         var months = (await connection.QueryAsync<(long Month, string Days, long Magnitude, long Cumulative)>(
             "SELECT month, days, day_magnitude_ore, cumulative_ore FROM posting_month WHERE account_id = '5.57.70' ORDER BY month")).ToArray();
         months.Should().HaveCount(11);
         months[0].Should().Be((2L, "[[29,1500,2]]", 1500L, 1500L));
         months[1].Should().Be((3L, "[[1,-200,1],[31,-9000000000000,1]]", 9_000_000_000_200L, -8_999_999_998_700L));
         months[2..].Should().AllSatisfy(m => (m.Days, m.Magnitude).Should().Be(("[]", 0L)));
-        (await connection.ExecuteScalarAsync<long>("SELECT SUM(day_magnitude_ore) FROM posting_month")).Should().Be(9_000_000_001_799L);
+        (await connection.ExecuteScalarAsync<long>("SELECT SUM(day_magnitude_ore) FROM posting_month WHERE account_id <> '5.57.73'")).Should().Be(9_000_000_001_799L);
+        (await connection.ExecuteScalarAsync<long>("SELECT day_magnitude_ore FROM posting_month WHERE account_id = '5.57.73'"))
+            .Should().Be(9_000_000_000_000_000_000L, "capped as the store caps a year's measure, not an overflow that stops the migration");
     }
 
     [Fact]

@@ -90,6 +90,7 @@ internal static class MonthDaysJson
             }
         }
 
+        Expect(!reader.Read()); // nothing after the list
         return sum;
     }
 

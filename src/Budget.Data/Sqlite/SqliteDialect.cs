@@ -314,6 +314,7 @@ internal sealed class SqliteDialect : SqlDialect, IDisposable
         WHERE a.year = @Year AND m.days <> '[]'{(accounts is null ? "" : " AND " + accounts)}
         """;
 
+    /// <summary>From the 1st: a window's days always start on the 1st of their month (<see cref="ConsumptionWindow"/>).</summary>
     public override long DaysOre(DbDataReader reader, int throughDay) =>
         MonthDaysJson.SumThrough(reader.GetFieldValue<byte[]>(1), throughDay);
 
@@ -431,8 +432,9 @@ internal sealed class SqliteDialect : SqlDialect, IDisposable
 
     /// <summary>
     /// A month row the year already has adds the write's days to its own: the two day lists merged by day (sums and
-    /// counts added), and the month's |øre| taken again from the merged days (|a + b| is not |a| + |b|). A write that
-    /// brings no days to the month (a later month's cumulative total only) leaves them as they are.
+    /// counts added), and the month's |øre| taken again from the merged days (|a + b| is not |a| + |b|), in two parts
+    /// as <see cref="Magnitude"/> takes the year's. A write that brings no days to the month (a later month's cumulative
+    /// total only) leaves them as they are.
     /// </summary>
     private const string MonthDaysMerge = """
         ON CONFLICT (year, month, account_id) DO UPDATE SET
@@ -443,10 +445,11 @@ internal sealed class SqliteDialect : SqlDialect, IDisposable
                     FROM (SELECT value FROM json_each(posting_month.days) UNION ALL SELECT value FROM json_each(excluded.days))
                     GROUP BY value ->> 0)) END,
             day_magnitude_ore = CASE WHEN excluded.days = '[]' THEN day_magnitude_ore ELSE (
-                SELECT CASE WHEN TOTAL(ABS(ore)) >= 9.0e18 THEN 9000000000000000000 ELSE SUM(ABS(ore)) END FROM (
-                    SELECT SUM(value ->> 1) AS ore
-                    FROM (SELECT value FROM json_each(posting_month.days) UNION ALL SELECT value FROM json_each(excluded.days))
-                    GROUP BY value ->> 0)) END
+                SELECT CASE WHEN high >= 9000000000 THEN 9000000000000000000 ELSE MIN(high * 1000000000 + low, 9000000000000000000) END FROM (
+                    SELECT COALESCE(SUM(ABS(ore) / 1000000000), 0) AS high, COALESCE(SUM(ABS(ore) % 1000000000), 0) AS low FROM (
+                        SELECT SUM(value ->> 1) AS ore
+                        FROM (SELECT value FROM json_each(posting_month.days) UNION ALL SELECT value FROM json_each(excluded.days))
+                        GROUP BY value ->> 0))) END
         """;
 
     /// <summary>Rows per upsert statement of the bulk writes: one step of SQLite's virtual machine for this many rows.</summary>

@@ -29,18 +29,20 @@ WHERE NOT EXISTS (SELECT 1 FROM posting_month m
                   WHERE m.year = p.year AND m.month = CAST(substr(p.posted_on, 6, 2) AS INTEGER) AND m.account_id = p.account_id);
 DROP TABLE migration_0014_check;
 
--- A month's |øre| is capped as the store caps it (a year stored before the ceiling existed reads as full; SUM would
--- raise on overflow, so it is taken only when TOTAL says it fits).
+-- A month's |øre| is capped as the store caps it (a year stored before the ceiling existed reads as full): taken in
+-- whole 10^9 øre and the rest, each far from overflowing, as SqliteDialect.Magnitude takes the year's (SUM raises on
+-- overflow, and SQLite computes every aggregate of a select, also in a CASE branch not taken).
 INSERT INTO posting_month_with_days (year, month, account_id, cumulative_ore, days, day_magnitude_ore)
 SELECT m.year, m.month, m.account_id, m.cumulative_ore,
        (SELECT json_group_array(json_array(CAST(substr(p.posted_on, 9, 2) AS INTEGER), p.amount_ore, p.posting_count) ORDER BY p.posted_on)
         FROM posting_day p
         WHERE p.year = m.year AND p.account_id = m.account_id
           AND p.posted_on BETWEEN printf('%04d-%02d-01', m.year, m.month) AND printf('%04d-%02d-31', m.year, m.month)),
-       (SELECT CASE WHEN TOTAL(ABS(p.amount_ore)) >= 9.0e18 THEN 9000000000000000000 ELSE COALESCE(SUM(ABS(p.amount_ore)), 0) END
-        FROM posting_day p
-        WHERE p.year = m.year AND p.account_id = m.account_id
-          AND p.posted_on BETWEEN printf('%04d-%02d-01', m.year, m.month) AND printf('%04d-%02d-31', m.year, m.month))
+       (SELECT CASE WHEN high >= 9000000000 THEN 9000000000000000000 ELSE MIN(high * 1000000000 + low, 9000000000000000000) END
+        FROM (SELECT COALESCE(SUM(ABS(p.amount_ore) / 1000000000), 0) AS high, COALESCE(SUM(ABS(p.amount_ore) % 1000000000), 0) AS low
+              FROM posting_day p
+              WHERE p.year = m.year AND p.account_id = m.account_id
+                AND p.posted_on BETWEEN printf('%04d-%02d-01', m.year, m.month) AND printf('%04d-%02d-31', m.year, m.month)))
 FROM posting_month m;
 
 DROP TABLE posting_day;
@@ -48,7 +50,9 @@ DROP TABLE posting_month;
 ALTER TABLE posting_month_with_days RENAME TO posting_month;
 
 -- The days with postings, as the table held them: what reads one account's days by hand reads here. The store reads
--- a month's days from its row (SqliteDialect.DaysConsumption).
+-- a month's days from its row (SqliteDialect.DaysConsumption). json_extract rather than ->>, which a sqlite3 shell
+-- older than 3.38 could not parse (and with it the whole schema).
 CREATE VIEW posting_day (year, account_id, posted_on, amount_ore, posting_count) AS
-SELECT m.year, m.account_id, printf('%04d-%02d-%02d', m.year, m.month, d.value ->> 0), d.value ->> 1, d.value ->> 2
+SELECT m.year, m.account_id, printf('%04d-%02d-%02d', m.year, m.month, json_extract(d.value, '$[0]')),
+       json_extract(d.value, '$[1]'), json_extract(d.value, '$[2]')
 FROM posting_month m, json_each(m.days) AS d;
