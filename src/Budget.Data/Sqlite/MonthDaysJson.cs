@@ -102,8 +102,9 @@ internal static class MonthDaysJson
 
     private static long Integer(ref Utf8JsonReader reader)
     {
-        Expect(Next(ref reader) == JsonTokenType.Number && reader.TryGetInt64(out var value));
-        return reader.GetInt64();
+        Expect(Next(ref reader) == JsonTokenType.Number);
+        Expect(reader.TryGetInt64(out var value));
+        return value;
     }
 
     private static void Expect(bool condition)
