@@ -6,7 +6,7 @@ using Budget.Domain.Accounts;
 using Budget.Domain.Appropriations;
 using Budget.Domain.Cases;
 using Budget.Domain.Money;
-using Dapper;
+using Budget.Data.Commands;
 using NodaTime;
 
 namespace Budget.Data;

@@ -2,7 +2,7 @@ using System.Data.Common;
 using Budget.Application.Forecast;
 using Budget.Domain.Forecast;
 using Budget.Domain.Money;
-using Dapper;
+using Budget.Data.Commands;
 using NodaTime;
 
 namespace Budget.Data;

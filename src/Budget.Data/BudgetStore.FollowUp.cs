@@ -5,7 +5,7 @@ using Budget.Domain.Appropriations;
 using Budget.Domain.Accounts;
 using Budget.Domain.FollowUp;
 using Budget.Domain.Money;
-using Dapper;
+using Budget.Data.Commands;
 using NodaTime;
 
 namespace Budget.Data;

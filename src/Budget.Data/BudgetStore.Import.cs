@@ -4,7 +4,7 @@ using Budget.Application.Audit;
 using Budget.Domain.Accounts;
 using Budget.Domain.Appropriations;
 using Budget.Domain.Money;
-using Dapper;
+using Budget.Data.Commands;
 using NodaTime;
 
 namespace Budget.Data;

@@ -2,7 +2,7 @@ using System.Data.Common;
 using Budget.Application;
 using Budget.Application.Audit;
 using Budget.Domain.Appropriations;
-using Dapper;
+using Budget.Data.Commands;
 using NodaTime;
 
 namespace Budget.Data;

@@ -1,7 +1,7 @@
 using Budget.Application;
 using Budget.Application.Audit;
 using Budget.Application.Users;
-using Dapper;
+using Budget.Data.Commands;
 using NodaTime;
 
 namespace Budget.Data;

@@ -4,7 +4,7 @@ using Budget.Application.Audit;
 using Budget.Application.YearEnd;
 using Budget.Domain.Accounts;
 using Budget.Domain.Appropriations;
-using Dapper;
+using Budget.Data.Commands;
 using NodaTime;
 
 namespace Budget.Data;

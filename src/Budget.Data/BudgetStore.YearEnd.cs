@@ -2,7 +2,7 @@ using System.Data.Common;
 using Budget.Application.Audit;
 using Budget.Application.YearEnd;
 using Budget.Domain.Appropriations;
-using Dapper;
+using Budget.Data.Commands;
 using NodaTime;
 
 namespace Budget.Data;

@@ -3,7 +3,7 @@ using Budget.Application;
 using Budget.Domain.Accounts;
 using Budget.Domain.Appropriations;
 using Budget.Domain.Money;
-using Dapper;
+using Budget.Data.Commands;
 using NodaTime;
 
 namespace Budget.Data;

@@ -1,5 +1,5 @@
 using System.Data.Common;
-using Dapper;
+using Budget.Data.Commands;
 
 namespace Budget.Data;
 

@@ -4,7 +4,7 @@ using Budget.Application.Audit;
 using Budget.Domain.Accounts;
 using Budget.Domain.Appropriations;
 using Budget.Domain.FollowUp;
-using Dapper;
+using Budget.Data.Commands;
 using NodaTime;
 
 namespace Budget.Data;
@@ -229,13 +229,16 @@ internal abstract class SqlDialect
     /// </summary>
     public virtual async Task<(string? ClosedOn, string? State)> ClosedOnAndRoundStateText(DbConnection connection, DbTransaction transaction, int year, RoundNumber round, Instant at, CancellationToken cancellationToken)
     {
-        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(
+        await using var results = await connection.ExecuteReaderAsync(new CommandDefinition(
             $"{OpenRoundStateSql};\n{ClosedOnSql};\n{RoundStateSql};",
             new { Year = year, Round = round.Value, At = at.Iso() },
             transaction,
             cancellationToken: cancellationToken));
-        var closedOn = await results.ReadSingleOrDefaultAsync<string?>();
-        var state = await results.ReadSingleOrDefaultAsync<string?>();
+
+        // The insert answers no rows: the reader stands at the first select's.
+        var closedOn = await results.ReadAsync(cancellationToken) && !results.IsDBNull(0) ? results.GetString(0) : null;
+        await results.NextResultAsync(cancellationToken);
+        var state = await results.ReadAsync(cancellationToken) && !results.IsDBNull(0) ? results.GetString(0) : null;
         return (closedOn, state);
     }
 

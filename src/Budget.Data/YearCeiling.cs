@@ -2,7 +2,7 @@ using System.Data.Common;
 using Budget.Domain;
 using Budget.Domain.Appropriations;
 using Budget.Domain.Money;
-using Dapper;
+using Budget.Data.Commands;
 
 namespace Budget.Data;
 

@@ -1,7 +1,7 @@
 using System.Data;
 using System.Data.Common;
 using Budget.Domain.Appropriations;
-using Dapper;
+using Budget.Data.Commands;
 using NodaTime;
 using Npgsql;
 

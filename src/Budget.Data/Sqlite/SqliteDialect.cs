@@ -1,7 +1,7 @@
 using System.Data.Common;
 using Budget.Domain.Accounts;
 using Budget.Domain.Appropriations;
-using Dapper;
+using Budget.Data.Commands;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using NodaTime;
