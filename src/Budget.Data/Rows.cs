@@ -52,13 +52,14 @@ internal sealed record EstimateRow(long Round, string AccountId, long EstimateOr
 /// <summary>
 /// How a gross basis is kept in the estimate row: amounts in their own øre columns, the split as JSON. Estimates
 /// without a basis (most) never reach the serializer: a process that reads or writes only those (a command-line import
-/// or report) does not load it.
+/// or report) does not load it. Its JSON is source-generated (the web defaults, as before): the published CLI is
+/// compiled ahead of time (decision 0034).
 /// </summary>
-internal static class BasisJson
+internal static partial class BasisJson
 {
-    private sealed record Persons(int AnciennityWeek, string? Activity, decimal FullYearPersons);
+    internal sealed record Persons(int AnciennityWeek, string? Activity, decimal FullYearPersons);
 
-    private sealed record Split(string RuleSet, Persons[] Persons);
+    internal sealed record Split(string RuleSet, Persons[] Persons);
 
     public static string? Write(GrossBasis? basis) => basis is null ? null : Serialize(basis);
 
@@ -68,12 +69,12 @@ internal static class BasisJson
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private static string Serialize(GrossBasis basis) => JsonSerializer.Serialize(
         new Split(basis.RuleSet, basis.Persons.Select(p => new Persons(p.AnciennityWeek, p.Activity?.ToCode(), p.FullYearPersons)).ToArray()),
-        Json.Options);
+        SplitJson.Default.Split);
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private static GrossBasis Deserialize(long grossOre, long refusionOre, string json)
     {
-        var split = JsonSerializer.Deserialize<Split>(json, Json.Options)!;
+        var split = JsonSerializer.Deserialize(json, SplitJson.Default.Split)!;
         return new GrossBasis(
             Amount.FromOre(grossOre),
             split.Persons.Select(p => new PersonsInBand(p.AnciennityWeek, p.Activity is null ? null : ActivityCodes.TryParse(p.Activity, out var a) ? a : null, p.FullYearPersons)).ToArray(),
@@ -81,10 +82,9 @@ internal static class BasisJson
             Amount.FromOre(refusionOre));
     }
 
-    private static class Json
-    {
-        public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
-    }
+    [System.Text.Json.Serialization.JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+    [System.Text.Json.Serialization.JsonSerializable(typeof(Split))]
+    internal sealed partial class SplitJson : System.Text.Json.Serialization.JsonSerializerContext;
 }
 
 internal sealed record UserRow(long Id, string Name, string Roles, string? Committees, string CreatedAt, string? RevokedAt)

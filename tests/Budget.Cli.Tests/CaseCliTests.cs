@@ -26,6 +26,29 @@ public sealed class CaseCliTests : CliDatabaseTests
         BS-1,,financing,5.46.60,,,,,,,,0.5,,,,
         """;
 
+    /// <summary>
+    /// The audit trail's JSON of the CLI's writes is the JSON it was when it was serialised by reflection: the published
+    /// CLI is compiled ahead of time and writes it from declared types (decision 0034). These strings were read from a
+    /// database the CLI of 3-12-2026 (before that decision) wrote.
+    /// </summary>
+    [Fact]
+    public async Task Cases_import_and_close_keep_the_audit_json_they_had()
+    {
+        (await Cli("import", Demo, "--year", "2014")).Exit.Should().Be(BudgetCli.Ok);
+        (await Cli("cases", "import", Write("cases.csv", Cases), "--year", "2014")).Exit.Should().Be(BudgetCli.Ok);
+        (await Cli("close", "--year", "2014", "--on", "2015-02-27")).Exit.Should().Be(BudgetCli.Ok);
+
+        using var store = Budget.Data.BudgetStores.Create(Provider, Connection, NodaTime.SystemClock.Instance);
+        var trail = (await store.Audit(2014, null, null, null, CancellationToken.None)).Select(r => r.Entry).ToArray();
+
+        trail.Select(e => e.Action).Should().Equal("dataset.import", "case.create", "case.create", "case.create", "year.close");
+        trail[1].After.Should().Be("""{"reference":"SK-1","title":"Jobkonsulenter frem for kontanthj\u00E6lp","permanent":true,"cashNeutral":false,"catalogue":"Sparekatalog 2014","priceLevel":2014,"years":[2014,2015,2016,2017],"rows":[{"kind":"line","account":"5.68.90","amounts":[100000,200000,200000,200000],"classification":null,"annual":null,"from":null,"to":null,"share":null},{"kind":"line","account":"5.57.73","amounts":[-300000,-600000,-600000,-600000],"classification":null,"annual":-600000,"from":"2014-07-01","to":null,"share":null}]}""");
+        trail[3].After.Should().Be("""{"reference":"BS-1","title":"Omplacering","permanent":true,"cashNeutral":true,"catalogue":null,"priceLevel":2014,"years":[2014,2015,2016,2017],"rows":[{"kind":"line","account":"5.68.90","amounts":[1000.01,1000,1000,1000],"classification":null,"annual":null,"from":null,"to":null,"share":null},{"kind":"financing","account":"6.48.67","amounts":[-500.01,-500,-500,-500],"classification":null,"annual":null,"from":null,"to":null,"share":0.5},{"kind":"financing","account":"5.46.60","amounts":[-500,-500,-500,-500],"classification":null,"annual":null,"from":null,"to":null,"share":0.5}]}""");
+        trail[1].Before.Should().BeNull();
+        trail[4].Before.Should().Be("""{"state":"open"}""");
+        trail[4].After.Should().Be("""{"state":"closed","closedOn":"2015-02-27"}""");
+    }
+
     [Fact]
     public async Task Cases_imported_from_csv_print_as_a_catalogue_in_thousands_with_kept_totals()
     {

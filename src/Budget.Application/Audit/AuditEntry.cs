@@ -12,6 +12,12 @@ public sealed record AuditEntry(int? Year, Instant At, string User, string Actio
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    /// <remarks>
+    /// Serialises by reflection, which the CLI compiled ahead of time does not have (decision 0034): its writes (import,
+    /// close, cases import) use <see cref="OfDeclared{T}"/>; the CLI suite run on the published program shows a path that does not.
+    /// </remarks>
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Reached by the API (just-in-time compiled) only; the CLI's writes use OfDeclared (decision 0034).")]
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("AOT", "IL3050", Justification = "As above.")]
     public static AuditEntry Of(int? year, Instant at, Users.Actor actor, string action, string target, object? before, object? after)
     {
         ArgumentNullException.ThrowIfNull(actor);
@@ -26,5 +32,12 @@ public sealed record AuditEntry(int? Year, Instant At, string User, string Actio
     {
         ArgumentNullException.ThrowIfNull(actor);
         return new(year, at, actor.Name, action, target, null, JsonSerializer.Serialize(after, afterJson), actor.Id);
+    }
+
+    /// <summary>As <see cref="OfDeclared{T}"/>, with the state before the write too.</summary>
+    public static AuditEntry OfDeclared<TBefore, TAfter>(int? year, Instant at, Users.Actor actor, string action, string target, TBefore before, System.Text.Json.Serialization.Metadata.JsonTypeInfo<TBefore> beforeJson, TAfter after, System.Text.Json.Serialization.Metadata.JsonTypeInfo<TAfter> afterJson)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        return new(year, at, actor.Name, action, target, JsonSerializer.Serialize(before, beforeJson), JsonSerializer.Serialize(after, afterJson), actor.Id);
     }
 }

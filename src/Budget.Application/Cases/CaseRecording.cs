@@ -122,7 +122,7 @@ public sealed class CaseRecording(IYearStore years, ICaseStore store, YearEnd.IE
 
             if (draft is not null)
             {
-                built.Add((draft, AuditEntry.Of(year, clock.GetCurrentInstant(), actor, "case.create", $"budget-years/{year}/cases", null, Described(draft))));
+                built.Add((draft, AuditEntry.OfDeclared(year, clock.GetCurrentInstant(), actor, "case.create", $"budget-years/{year}/cases", Described(draft), CaseAuditJson.Default.CaseAudit)));
             }
         }
 
@@ -193,7 +193,7 @@ public sealed class CaseRecording(IYearStore years, ICaseStore store, YearEnd.IE
             return new CaseResult(CaseStatus.OutOfScope, Message: OutOfScopeMessage(actor, outOfScope));
         }
 
-        var audit = AuditEntry.Of(year, clock.GetCurrentInstant(), actor, "case.revise", $"budget-years/{year}/cases/{id}", Described(current.Case), Described(draft!));
+        var audit = AuditEntry.OfDeclared(year, clock.GetCurrentInstant(), actor, "case.revise", $"budget-years/{year}/cases/{id}", Described(current.Case), CaseAuditJson.Default.CaseAudit, Described(draft!), CaseAuditJson.Default.CaseAudit);
         var stored = await store.ReviseCase(year, id, expectedVersion.Value, draft!, audit, cancellationToken);
         return stored.Status switch
         {
@@ -474,29 +474,36 @@ public sealed class CaseRecording(IYearStore years, ICaseStore store, YearEnd.IE
     }
 
     /// <summary>The case as the audit trail keeps it: every row with its amounts in kroner.</summary>
-    public static object Described(AppropriationCase value)
+    public static CaseAudit Described(AppropriationCase value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        return new
-        {
-            reference = value.Reference,
-            title = value.Title,
-            permanent = value.Permanent,
-            cashNeutral = value.CashNeutral,
-            catalogue = value.Catalogue,
-            priceLevel = value.PriceLevel,
-            years = value.Years,
-            rows = value.Rows.Select(r => new
-            {
-                kind = r.Kind.ToCode(),
-                account = r.Account.Value,
-                amounts = r.Amounts.ToList().Select(a => a.Kroner).ToArray(),
-                classification = r.Classification?.ToCode(),
-                annual = r.Annual?.Kroner,
-                from = r.From?.ToString("yyyy-MM-dd", null),
-                to = r.To?.ToString("yyyy-MM-dd", null),
-                share = r.Share,
-            }).ToArray(),
-        };
+        return new CaseAudit(
+            value.Reference,
+            value.Title,
+            value.Permanent,
+            value.CashNeutral,
+            value.Catalogue,
+            value.PriceLevel,
+            value.Years,
+            [.. value.Rows.Select(r => new CaseRowAudit(
+                r.Kind.ToCode(),
+                r.Account.Value,
+                r.Amounts.ToList().Select(a => a.Kroner).ToArray(),
+                r.Classification?.ToCode(),
+                r.Annual?.Kroner,
+                r.From?.ToString("yyyy-MM-dd", null),
+                r.To?.ToString("yyyy-MM-dd", null),
+                r.Share))]);
     }
 }
+
+/// <summary>A case as the audit trail keeps it (<see cref="CaseRecording.Described"/>).</summary>
+public sealed record CaseAudit(string Reference, string Title, bool Permanent, bool CashNeutral, string? Catalogue, int PriceLevel, IReadOnlyList<int> Years, CaseRowAudit[] Rows);
+
+/// <summary>A case's row as the audit trail keeps it: amounts in kroner, dates as yyyy-MM-dd.</summary>
+public sealed record CaseRowAudit(string Kind, string Account, decimal[] Amounts, string? Classification, decimal? Annual, string? From, string? To, decimal? Share);
+
+/// <summary>The case's audit JSON, source-generated (the CLI is compiled ahead of time, decision 0034; web defaults: camelCase).</summary>
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(CaseAudit))]
+internal sealed partial class CaseAuditJson : System.Text.Json.Serialization.JsonSerializerContext;

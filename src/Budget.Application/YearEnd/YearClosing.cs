@@ -67,7 +67,9 @@ public sealed class YearClosing(IYearEndStore store, IClock clock)
             return YearEndResult.Invalid("closedOn", $"The accounts of {year} close from {first:yyyy-MM-dd} (its last day) to {DecisionWindow.Last(year):yyyy-MM-dd}, not on {closedOn:yyyy-MM-dd}.");
         }
 
-        var audit = AuditEntry.Of(year, clock.GetCurrentInstant(), actor, "year.close", $"budget-years/{year}", new { state = "open" }, new { state = "closed", closedOn = closedOn.ToString("yyyy-MM-dd", null) });
+        var audit = AuditEntry.OfDeclared(year, clock.GetCurrentInstant(), actor, "year.close", $"budget-years/{year}",
+            new YearOpenAudit("open"), YearCloseAuditJson.Default.YearOpenAudit,
+            new YearClosedAudit("closed", closedOn.ToString("yyyy-MM-dd", null)), YearCloseAuditJson.Default.YearClosedAudit);
         return await store.Close(year, closedOn, audit, cancellationToken) switch
         {
             CloseStatus.Closed => new YearEndResult(YearEndStatus.Done, await store.FindYearEnd(year, cancellationToken)),
@@ -79,3 +81,15 @@ public sealed class YearClosing(IYearEndStore store, IClock clock)
     private static YearEndResult AlreadyClosed(YearEndState state) =>
         new(YearEndStatus.Conflict, state, $"Budget year {state.Year} was closed on {state.ClosedOn:yyyy-MM-dd}; a closed year stays closed.");
 }
+
+/// <summary>A year's state before it is closed, as the audit trail keeps it.</summary>
+public sealed record YearOpenAudit(string State);
+
+/// <summary>A year's state once closed, as the audit trail keeps it.</summary>
+public sealed record YearClosedAudit(string State, string ClosedOn);
+
+/// <summary>The closing's audit JSON, source-generated (the CLI is compiled ahead of time, decision 0034; web defaults: camelCase).</summary>
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(YearOpenAudit))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(YearClosedAudit))]
+internal sealed partial class YearCloseAuditJson : System.Text.Json.Serialization.JsonSerializerContext;
