@@ -22,7 +22,7 @@ load() { cut -d' ' -f1-3 /proc/loadavg; }
 results="$work/results"; : >"$results"
 row() { printf '| %s | %s | %s |\n' "$1" "$2" "$3" >>"$results"; echo "$1: $2 [$3]"; }
 
-# The CLI as shipped (decisions 0019, 0033): published with its runtime as one composite ReadyToRun image; the API and benchmarks built.
+# The CLI as shipped (decisions 0019, 0033, 0034): published as one native executable (Native AOT); the API and benchmarks built.
 dotnet publish src/Budget.Cli -c Release -r linux-x64 -o "$work/cli" -v q -nologo >/dev/null
 dotnet build src/Budget.Api -c Release -v q -nologo >/dev/null
 dotnet build bench/Budget.Benchmarks -c Release -v q -nologo >/dev/null

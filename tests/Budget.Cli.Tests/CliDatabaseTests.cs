@@ -5,6 +5,8 @@ namespace Budget.Cli.Tests;
 /// <summary>
 /// What every CLI test class needs: the tool run in-process on a real database of its own — a SQLite file, or
 /// (BUDGET_TEST_PROVIDER=postgres) a fresh database on the server of BUDGET_TEST_POSTGRES — dropped afterwards.
+/// With BUDGET_TEST_CLI set to a published <c>budget</c> (.ci/run publishes it compiled ahead of time, decision 0034),
+/// every command runs as that program instead, so the suite checks what a scheduled job runs.
 /// </summary>
 public abstract class CliDatabaseTests : IDisposable
 {
@@ -86,9 +88,36 @@ public abstract class CliDatabaseTests : IDisposable
     /// <summary>The tool on this class's database.</summary>
     protected Task<(int Exit, string Out, string Error)> Cli(params string[] args) => Bare([.. args, "--connection", Connection, "--provider", Provider]);
 
+    /// <summary>The published program the suite runs instead of the in-process tool (BUDGET_TEST_CLI), or null.</summary>
+    protected static string? PublishedTool { get; } = Environment.GetEnvironmentVariable("BUDGET_TEST_CLI") is { Length: > 0 } path
+        ? File.Exists(path) ? Path.GetFullPath(path) : throw new InvalidOperationException($"BUDGET_TEST_CLI names {path}, which does not exist")
+        : null;
+
+    /// <summary>The tool as a process of its own: the published program, else the build's budget.dll under dotnet.</summary>
+    protected static System.Diagnostics.ProcessStartInfo ToolProcess(IEnumerable<string> args)
+    {
+        var start = PublishedTool is { } tool
+            ? new System.Diagnostics.ProcessStartInfo(tool, args)
+            : new System.Diagnostics.ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "budget.dll"), .. args]);
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.StandardOutputEncoding = System.Text.Encoding.UTF8;
+        start.StandardErrorEncoding = System.Text.Encoding.UTF8;
+        return start;
+    }
+
     /// <summary>The tool with exactly these arguments (--version refuses any other).</summary>
     protected static async Task<(int Exit, string Out, string Error)> Bare(params string[] args)
     {
+        if (PublishedTool is not null)
+        {
+            using var process = System.Diagnostics.Process.Start(ToolProcess(args))!;
+            var read = process.StandardOutput.ReadToEndAsync();
+            var readError = process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            return (process.ExitCode, await read, await readError);
+        }
+
         using var output = new StringWriter();
         using var error = new StringWriter();
         var exit = await BudgetCli.Run(args, output, error, CancellationToken.None);

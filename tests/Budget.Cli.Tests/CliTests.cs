@@ -308,15 +308,8 @@ public sealed class CliTests : CliDatabaseTests
         killedMidImport.Should().BePositive($"a kill after start-up ({startupTime.TotalMilliseconds:0} ms) and before the import ended must land mid-import at least once, or the test showed nothing");
     }
 
-    private System.Diagnostics.Process StartTool(params string[] args)
-    {
-        var start = new System.Diagnostics.ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "budget.dll"), .. args, "--connection", Connection, "--provider", Provider])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        return System.Diagnostics.Process.Start(start)!;
-    }
+    private System.Diagnostics.Process StartTool(params string[] args) =>
+        System.Diagnostics.Process.Start(ToolProcess([.. args, "--connection", Connection, "--provider", Provider]))!;
 
     private long Postings() => Scalar("SELECT COALESCE(SUM(posting_count), 0) FROM posting_day");
 
