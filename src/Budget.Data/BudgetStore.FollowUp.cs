@@ -267,7 +267,7 @@ public sealed partial class BudgetStore : IFollowUpReader
         return await ReadFacts(reader, window, null, cancellationToken);
     }
 
-    /// <summary>The parameters of <see cref="FactsSql"/> and <see cref="ChangesSinceSql"/> (Dapper passes those a command names).</summary>
+    /// <summary>The parameters of <see cref="FactsSql"/> and <see cref="ChangesSinceSql"/> (a command is given those its text names).</summary>
     private static object FactsParameters(int year, RoundNumber round, LocalDate asOf, ConsumptionWindow window, long? since = null) => new
     {
         Since = since ?? 0,

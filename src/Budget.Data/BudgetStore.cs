@@ -9,7 +9,7 @@ using NodaTime;
 namespace Budget.Data;
 
 /// <summary>
-/// The one store of every provider: Dapper over <see cref="DbConnection"/>, a connection per operation, every write
+/// The one store of every provider: ADO.NET over <see cref="DbConnection"/> (<see cref="Commands.DbCommands"/>), a connection per operation, every write
 /// and its audit entry in one transaction. What differs between SQLite and PostgreSQL is in the <see cref="SqlDialect"/>;
 /// the concepts are split over the partial files (years and accounts here; follow-up, writes, rounds, users and
 /// audit, imports beside it).

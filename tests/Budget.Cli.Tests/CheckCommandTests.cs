@@ -32,13 +32,8 @@ public sealed class CheckCommandTests : IDisposable
         return path;
     }
 
-    private static async Task<(int Exit, string Out, string Error)> Budget(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var exit = await BudgetCli.Run(args, output, error, CancellationToken.None);
-        return (exit, output.ToString(), error.ToString());
-    }
+    /// <summary>The tool in-process, or the published program (BUDGET_TEST_CLI), as every CLI test runs it.</summary>
+    private static Task<(int Exit, string Out, string Error)> Budget(params string[] args) => CliDatabaseTests.Tool(args);
 
     [Fact]
     public async Task Findings_are_listed_cell_by_cell_and_exit_1()

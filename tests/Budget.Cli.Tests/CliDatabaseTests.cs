@@ -89,12 +89,12 @@ public abstract class CliDatabaseTests : IDisposable
     protected Task<(int Exit, string Out, string Error)> Cli(params string[] args) => Bare([.. args, "--connection", Connection, "--provider", Provider]);
 
     /// <summary>The published program the suite runs instead of the in-process tool (BUDGET_TEST_CLI), or null.</summary>
-    protected static string? PublishedTool { get; } = Environment.GetEnvironmentVariable("BUDGET_TEST_CLI") is { Length: > 0 } path
+    internal static string? PublishedTool { get; } = Environment.GetEnvironmentVariable("BUDGET_TEST_CLI") is { Length: > 0 } path
         ? File.Exists(path) ? Path.GetFullPath(path) : throw new InvalidOperationException($"BUDGET_TEST_CLI names {path}, which does not exist")
         : null;
 
     /// <summary>The tool as a process of its own: the published program, else the build's budget.dll under dotnet.</summary>
-    protected static System.Diagnostics.ProcessStartInfo ToolProcess(IEnumerable<string> args)
+    internal static System.Diagnostics.ProcessStartInfo ToolProcess(IEnumerable<string> args)
     {
         var start = PublishedTool is { } tool
             ? new System.Diagnostics.ProcessStartInfo(tool, args)
@@ -107,7 +107,10 @@ public abstract class CliDatabaseTests : IDisposable
     }
 
     /// <summary>The tool with exactly these arguments (--version refuses any other).</summary>
-    protected static async Task<(int Exit, string Out, string Error)> Bare(params string[] args)
+    protected static Task<(int Exit, string Out, string Error)> Bare(params string[] args) => Tool(args);
+
+    /// <summary>The tool with these arguments: in-process, or as the published program when BUDGET_TEST_CLI names one.</summary>
+    internal static async Task<(int Exit, string Out, string Error)> Tool(string[] args)
     {
         if (PublishedTool is not null)
         {

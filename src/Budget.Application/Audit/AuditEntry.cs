@@ -14,10 +14,10 @@ public sealed record AuditEntry(int? Year, Instant At, string User, string Actio
 
     /// <remarks>
     /// Serialises by reflection, which the CLI compiled ahead of time does not have (decision 0034): its writes (import,
-    /// close, cases import) use <see cref="OfDeclared{T}"/>; the CLI suite run on the published program shows a path that does not.
+    /// close, cases import) use <see cref="OfDeclared{T}"/>. A CLI path that reaches this fails the CLI's publish.
     /// </remarks>
-    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Reached by the API (just-in-time compiled) only; the CLI's writes use OfDeclared (decision 0034).")]
-    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("AOT", "IL3050", Justification = "As above.")]
+    [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode("Serialises its payloads by reflection: the API's writes only; the CLI's use OfDeclared (decision 0034).")]
+    [System.Diagnostics.CodeAnalysis.RequiresDynamicCode("Serialises its payloads by reflection: the API's writes only; the CLI's use OfDeclared (decision 0034).")]
     public static AuditEntry Of(int? year, Instant at, Users.Actor actor, string action, string target, object? before, object? after)
     {
         ArgumentNullException.ThrowIfNull(actor);

@@ -382,24 +382,39 @@ internal static class DbCommands
 
         public override DataTable? GetSchemaTable() => reader.GetSchemaTable();
 
-        public override void Close() => reader.Close();
+        public override void Close()
+        {
+            if (!disposed)
+            {
+                reader.Close();
+            }
+        }
+
+        // Once: base.DisposeAsync calls Dispose, which calls Close (Npgsql reuses its reader object per connection).
+        private bool disposed;
 
         protected override void Dispose(bool disposing)
         {
-            if (disposing)
+            if (disposing && !disposed)
             {
+                disposed = true;
                 reader.Dispose();
                 command.Dispose();
             }
 
-            base.Dispose(disposing);
+            base.Dispose(disposing); // Close, which does nothing once disposed
         }
 
         public override async ValueTask DisposeAsync()
         {
-            await reader.DisposeAsync();
-            await command.DisposeAsync();
-            await base.DisposeAsync();
+            if (!disposed)
+            {
+                disposed = true;
+                await reader.DisposeAsync();
+                await command.DisposeAsync();
+            }
+
+            await base.DisposeAsync(); // Dispose: nothing left to do
         }
     }
 }
