@@ -232,7 +232,6 @@ internal static class DbCommands
             var t when t == typeof(int) => DbType.Int32,
             var t when t == typeof(short) => DbType.Int16,
             var t when t == typeof(bool) => DbType.Boolean,
-            var t when t == typeof(double) => DbType.Double,
             var t when t == typeof(decimal) => DbType.Decimal,
             var t when t == typeof(byte[]) => DbType.Binary,
             _ => null, // arrays and the rest: the provider infers the type from the value (PostgreSQL arrays)
@@ -335,6 +334,7 @@ internal static class DbCommands
 
         public override decimal GetDecimal(int ordinal) => reader.GetDecimal(ordinal);
 
+        // GetDouble and GetFloat are DbDataReader's to forward; the store binds and reads no floating point (money is øre).
         public override double GetDouble(int ordinal) => reader.GetDouble(ordinal);
 
         [return: DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicFields | DynamicallyAccessedMemberTypes.PublicProperties)]
