@@ -164,7 +164,17 @@ public interface IImportSession : IAsyncDisposable
 
     Task AddMovements(IReadOnlyList<AppropriationMovement> movements, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Adds postings (summed per account and day until the commit). May be called from another thread while the other
+    /// methods run (one call of it at a time; all of them returned before <see cref="Commit"/>).
+    /// </summary>
     Task AddPostings(IReadOnlyList<Posting> postings, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Every posting is in (the last <see cref="AddPostings"/> has returned): the store may make, on the caller's
+    /// thread and without the connection, what the commit will write of them (decision 0035).
+    /// </summary>
+    void PostingsComplete();
 
     /// <summary>Records estimates, replacing the round's current estimate of an account (a new version).</summary>
     Task SaveEstimates(IReadOnlyList<AccountEstimate> estimates, CancellationToken cancellationToken);

@@ -236,7 +236,8 @@ public static partial class BudgetCli
 
         var progress = new ImportProgress(paths.Sum(p => new FileInfo(p.Path).Length));
         var files = paths.ToDictionary(p => p.Name, p => (Func<Stream>)(() => progress.Track(File.OpenRead(p.Path))));
-        var importer = new DatasetImport(store, SystemClock.Instance, loadRules: () => RuleData.LoadEmbedded(typeof(BudgetCli).Assembly));
+        // Each file is its own stream on disk: the postings are read beside the other files (decision 0035).
+        var importer = new DatasetImport(store, SystemClock.Instance, loadRules: () => RuleData.LoadEmbedded(typeof(BudgetCli).Assembly)) { ReadPostingsAlongside = true };
         var stopwatch = Stopwatch.StartNew();
         ImportOutcome outcome;
         if (ReferenceEquals(output, Console.Out) && AnsiConsole.Profile.Capabilities.Interactive)

@@ -48,7 +48,11 @@ public sealed partial class BudgetStore : IImportStore
         }
     }
 
-    /// <summary>One import in one transaction; rolled back on dispose unless committed.</summary>
+    /// <summary>
+    /// One import in one transaction; rolled back on dispose unless committed. <see cref="AddPostings"/> may run on
+    /// another thread beside the other writes (the CLI reads postings while it writes movements, decision 0035): it sums
+    /// in memory, and every use of the connection takes <see cref="statements"/> first.
+    /// </summary>
     private sealed class ImportSession(
         BudgetStore store,
         DbConnection connection,
@@ -61,6 +65,35 @@ public sealed partial class BudgetStore : IImportStore
     {
         private readonly PostingDays postingDays = new(year);
 
+        /// <summary>The connection, one statement sequence at a time.</summary>
+        private readonly SemaphoreSlim statements = new(1, 1);
+
+        private async Task<T> Exclusive<T>(Func<Task<T>> write, CancellationToken cancellationToken)
+        {
+            await statements.WaitAsync(cancellationToken);
+            try
+            {
+                return await write();
+            }
+            finally
+            {
+                statements.Release();
+            }
+        }
+
+        private async Task Exclusive(Func<Task> write, CancellationToken cancellationToken)
+        {
+            await statements.WaitAsync(cancellationToken);
+            try
+            {
+                await write();
+            }
+            finally
+            {
+                statements.Release();
+            }
+        }
+
         public IReadOnlyDictionary<AccountId, Account> ExistingAccounts => existingAccounts;
 
         public IReadOnlyDictionary<RoundNumber, Domain.Appropriations.RoundState> RoundStates => roundStates;
@@ -70,32 +103,32 @@ public sealed partial class BudgetStore : IImportStore
         public LocalDate? ClosedOn { get; init; }
 
         public Task AddAccounts(IReadOnlyList<Account> accounts, CancellationToken cancellationToken) =>
-            store.dialect.InsertAccounts(connection, transaction, year, accounts, cancellationToken);
+            Exclusive(() => store.dialect.InsertAccounts(connection, transaction, year, accounts, cancellationToken), cancellationToken);
 
-        public async Task SetCutoff(RoundNumber round, LocalDate cutoff, CancellationToken cancellationToken) =>
-            await connection.ExecuteAsync(new CommandDefinition(
+        public Task SetCutoff(RoundNumber round, LocalDate cutoff, CancellationToken cancellationToken) =>
+            Exclusive(() => connection.ExecuteAsync(new CommandDefinition(
                 $"""
                 INSERT INTO estimate_round (year, round, cutoff) VALUES (@Year, @Round, {store.dialect.Date("@Cutoff")})
                 ON CONFLICT (year, round) DO UPDATE SET cutoff = excluded.cutoff
                 """,
                 new { Year = year, Round = round.Value, Cutoff = cutoff.Iso() },
                 transaction,
-                cancellationToken: cancellationToken));
+                cancellationToken: cancellationToken)), cancellationToken);
 
-        public async Task SetSetting(string key, Amount value, CancellationToken cancellationToken) =>
-            await connection.ExecuteAsync(new CommandDefinition(
+        public Task SetSetting(string key, Amount value, CancellationToken cancellationToken) =>
+            Exclusive(() => connection.ExecuteAsync(new CommandDefinition(
                 """
                 INSERT INTO year_setting (year, key, value_ore) VALUES (@Year, @Key, @ValueOre)
                 ON CONFLICT (year, key) DO UPDATE SET value_ore = excluded.value_ore
                 """,
                 new { Year = year, Key = key, ValueOre = value.Ore },
                 transaction,
-                cancellationToken: cancellationToken));
+                cancellationToken: cancellationToken)), cancellationToken);
 
         public Task AddMovements(IReadOnlyList<AppropriationMovement> movements, CancellationToken cancellationToken)
         {
             tally.AddMovements(movements);
-            return store.dialect.InsertMovements(connection, transaction, year, movements, startedAt, cancellationToken);
+            return Exclusive(() => store.dialect.InsertMovements(connection, transaction, year, movements, startedAt, cancellationToken), cancellationToken);
         }
 
         /// <summary>
@@ -105,37 +138,40 @@ public sealed partial class BudgetStore : IImportStore
         public async Task AddPostings(IReadOnlyList<Posting> postings, CancellationToken cancellationToken)
         {
             tally.AddPostings(postings);
-            foreach (var posting in postings)
-            {
-                postingDays.Add(posting);
-            }
+            postingDays.AddRange(postings);
 
             if (postingDays.AccountCount > PostingDays.FlushAtAccounts)
             {
-                await store.dialect.WritePostingDays(connection, transaction, postingDays, cancellationToken);
+                await Exclusive(() => store.dialect.WritePostingDays(connection, transaction, postingDays, cancellationToken), cancellationToken);
                 postingDays.Clear();
             }
         }
 
+        public void PostingsComplete() => store.dialect.PreparePostingDays(postingDays);
+
         public Task SaveEstimates(IReadOnlyList<AccountEstimate> estimates, CancellationToken cancellationToken) =>
-            store.dialect.SaveImportedEstimates(connection, transaction, year, estimates, startedAt, cancellationToken);
+            Exclusive(() => store.dialect.SaveImportedEstimates(connection, transaction, year, estimates, startedAt, cancellationToken), cancellationToken);
 
-        public async Task Commit(AuditEntry audit, CancellationToken cancellationToken)
-        {
-            await store.dialect.WritePostingDays(connection, transaction, postingDays, cancellationToken);
-            postingDays.Clear();
+        /// <remarks>Called once every <see cref="AddPostings"/> has returned.</remarks>
+        public Task Commit(AuditEntry audit, CancellationToken cancellationToken) => Exclusive(
+            async () =>
+            {
+                await store.dialect.WritePostingDays(connection, transaction, postingDays, cancellationToken);
+                postingDays.Clear();
 
-            // An import may change every account of the year: reports read it afresh (decision 0020).
-            await store.dialect.LogFactChanges(connection, transaction, year, null, cancellationToken);
-            await store.InsertAudit(connection, transaction, audit, cancellationToken);
-            await store.CommitWrite(transaction, cancellationToken);
-            await store.dialect.Imported(connection, CancellationToken.None); // committed: not to be cancelled into a failure
-        }
+                // An import may change every account of the year: reports read it afresh (decision 0020).
+                await store.dialect.LogFactChanges(connection, transaction, year, null, cancellationToken);
+                await store.InsertAudit(connection, transaction, audit, cancellationToken);
+                await store.CommitWrite(transaction, cancellationToken);
+                await store.dialect.Imported(connection, CancellationToken.None); // committed: not to be cancelled into a failure
+            },
+            cancellationToken);
 
         public async ValueTask DisposeAsync()
         {
             await transaction.DisposeAsync();
             await connection.DisposeAsync();
+            statements.Dispose();
         }
     }
 }

@@ -160,6 +160,15 @@ internal abstract class SqlDialect
     }
 
     /// <summary>
+    /// Makes what <see cref="WritePostingDays"/> will write of these sums where that needs no connection, on the
+    /// caller's thread and kept with the sums (<see cref="PostingDays.Keep{T}"/>): an import's postings are read beside
+    /// its other writes, and their month rows are then made there too (decision 0035). By default nothing.
+    /// </summary>
+    public virtual void PreparePostingDays(PostingDays days)
+    {
+    }
+
+    /// <summary>
     /// Refuses postings on accounts the year does not have, before anything is written: the one check of the accounts
     /// a postings write touches, where posting_month's foreign key looked one up for every month row (decision 0027).
     /// </summary>

@@ -162,6 +162,10 @@ public sealed class PostingsReadingProperties
             return Task.CompletedTask;
         }
 
+        public void PostingsComplete()
+        {
+        }
+
         public Task SaveEstimates(IReadOnlyList<AccountEstimate> estimates, CancellationToken cancellationToken) => Task.CompletedTask;
 
         public Task Commit(AuditEntry audit, CancellationToken cancellationToken) => Task.CompletedTask;

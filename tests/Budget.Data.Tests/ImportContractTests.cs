@@ -109,6 +109,25 @@ public sealed class ImportContractTests(ProviderDatabases databases) : StoreCont
     }
 
     [Theory, MemberData(nameof(Providers))]
+    public async Task A_years_first_estimates_are_stored_whole_with_a_history_row_each(string provider)
+    {
+        // SQLite inserts a year's first estimates directly rather than staging them (decision 0035): every value is kept.
+        using var store = Store(provider);
+        await Import(store, 2059, new ImportData
+        {
+            Accounts = TwoCommittees(),
+            Estimates = [Estimate(R1, "5.57.70", 910_50, "første skøn", requested: -10_50), Estimate(R3, "5.57.71", -5, "")],
+        });
+
+        (await ((IEstimateStore)store).FindEstimate(2059, R1, Id("5.57.70"), None)).Should()
+            .Be(new StoredEstimate(2059, Estimate(R1, "5.57.70", 910_50, "første skøn", requested: -10_50), 1, Clock.Now));
+        (await ((IEstimateStore)store).FindEstimate(2059, R3, Id("5.57.71"), None)).Should()
+            .Be(new StoredEstimate(2059, Estimate(R3, "5.57.71", -5, ""), 1, Clock.Now));
+        var history = await ((IYearStore)store).History(2059, Id("5.57.70"), None);
+        history.Select(e => (e.Round, e.Version, e.Amount, e.Explanation, e.RecordedAt)).Should().Equal((R1, 1L, Ore(910_50), "første skøn", Clock.Now));
+    }
+
+    [Theory, MemberData(nameof(Providers))]
     public async Task A_reimported_estimate_gets_the_next_version_and_a_history_row_per_version(string provider)
     {
         using var store = Store(provider);

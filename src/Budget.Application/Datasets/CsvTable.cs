@@ -327,4 +327,16 @@ public sealed class ErrorList
             errors.Add(error);
         }
     }
+
+    /// <summary>Adds another list's errors after these, as if they had been added here in turn (the count includes those past the limit).</summary>
+    public void Append(ErrorList other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        foreach (var error in other.errors)
+        {
+            Add(error);
+        }
+
+        Count += other.Count - other.errors.Count;
+    }
 }

@@ -58,7 +58,14 @@ public sealed class DatasetImport(IImportStore store, IClock clock, Domain.Refus
 
     private const int BatchSize = 5_000;
 
-    /// <summary>Reports rows read so far (file, rows), for progress display.</summary>
+    /// <summary>
+    /// The files' streams are independent of one another (files on disk, as the CLI opens them): the postings file is
+    /// then read and summed on a second thread while the other files are validated and written (decision 0035). The
+    /// parts of one HTTP form share the request's buffered body and are read one after the other.
+    /// </summary>
+    public bool ReadPostingsAlongside { get; init; }
+
+    /// <summary>Reports rows read so far (file, rows), for progress display; with <see cref="ReadPostingsAlongside"/> from two threads.</summary>
     public Action<string, long>? Progress { get; init; }
 
     public async Task<ImportOutcome> Run(int year, IReadOnlyDictionary<string, Func<Stream>> files, Actor actor, CancellationToken cancellationToken)
@@ -127,69 +134,121 @@ public sealed class DatasetImport(IImportStore store, IClock clock, Domain.Refus
             scope.Violations.Add(new DatasetError(file, 0, null, $"{actor.Name} is limited to some committees; {file}.csv sets the whole municipality's {(file == RoundsFile ? "cut-offs" : "settings")}"));
         }
 
-        if (files.TryGetValue(RoundsFile, out var rounds))
+        // With independent files the postings are read (and summed by the store) on a second thread while this one
+        // writes the cut-offs, movements and estimates (decision 0035); each side keeps its own errors, scope and sums.
+        using var stopAside = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        // A thread of its own, not the pool's: the reading holds it for the whole file, and on two cores the pool's other
+        // thread is the one this method continues on.
+        var writes = errors.Any ? null : session;
+        var aside = ReadPostingsAlongside && files.TryGetValue(PostingsFile, out var postingsAside)
+            ? Task.Factory.StartNew(() => ReadPostingsApart(postingsAside, year, known, actor, writes, (movementMagnitude, postingMagnitude), stopAside.Token), stopAside.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap()
+            : null;
+        try
         {
-            foreach (var (round, cutoff) in ReadRounds(rounds, year, session.RoundStates, errors, limits))
+            if (files.TryGetValue(RoundsFile, out var rounds))
             {
-                if (!errors.Any)
+                foreach (var (round, cutoff) in ReadRounds(rounds, year, session.RoundStates, errors, limits))
                 {
-                    await session.SetCutoff(round, cutoff, cancellationToken);
+                    if (!errors.Any)
+                    {
+                        await session.SetCutoff(round, cutoff, cancellationToken);
+                    }
                 }
             }
-        }
 
-        if (files.TryGetValue(SettingsFile, out var settings))
-        {
-            foreach (var (key, value) in ReadSettings(settings, errors, limits))
+            if (files.TryGetValue(SettingsFile, out var settings))
             {
-                if (!errors.Any)
+                foreach (var (key, value) in ReadSettings(settings, errors, limits))
                 {
-                    await session.SetSetting(key, value, cancellationToken);
+                    if (!errors.Any)
+                    {
+                        await session.SetSetting(key, value, cancellationToken);
+                    }
                 }
             }
-        }
 
-        if (files.TryGetValue(MovementsFile, out var movements))
-        {
-            counts = counts with
+            if (files.TryGetValue(MovementsFile, out var movements))
             {
-                Movements = await Batched(ReadMovements(movements, year, known, scope, tally, errors), errors, MovementsFile, session.AddMovements, cancellationToken),
-            };
-        }
-
-        if (files.TryGetValue(EstimatesFile, out var estimates))
-        {
-            var read = ReadEstimates(estimates, known, session.RoundStates, scope, errors);
-            if (!errors.Any)
-            {
-                await session.SaveEstimates(read, cancellationToken);
+                counts = counts with
+                {
+                    Movements = await Batched(ReadMovements(movements, year, known, scope, tally, errors), errors, MovementsFile, session.AddMovements, cancellationToken),
+                };
             }
 
-            counts = counts with { Estimates = read.Count };
-        }
-
-        if (files.TryGetValue(PostingsFile, out var postings))
-        {
-            counts = counts with
+            if (files.TryGetValue(EstimatesFile, out var estimates))
             {
-                Postings = await Batched(ReadPostings(postings, year, known, scope, tally, errors), errors, PostingsFile, session.AddPostings, cancellationToken),
-            };
-        }
+                var read = ReadEstimates(estimates, known, session.RoundStates, scope, errors);
+                if (!errors.Any)
+                {
+                    await session.SaveEstimates(read, cancellationToken);
+                }
 
-        if (scope.Violations.Any)
+                counts = counts with { Estimates = read.Count };
+            }
+
+            if (aside is not null)
+            {
+                var apart = await aside;
+                errors.Append(apart.Errors);
+                scope.Violations.Append(apart.Violations);
+                counts = counts with { Postings = apart.Count };
+            }
+            else if (files.TryGetValue(PostingsFile, out var postings))
+            {
+                counts = counts with
+                {
+                    Postings = await Batched(ReadPostings(postings, year, known, scope, tally, errors), errors, PostingsFile, session.AddPostings, cancellationToken),
+                };
+            }
+
+            if (scope.Violations.Any)
+            {
+                return new ImportOutcome(null, scope.Violations.Items, scope.Violations.Count, OutOfScope: true);
+            }
+
+            if (errors.Any)
+            {
+                return Failed(errors);
+            }
+
+            var audit = AuditEntry.OfDeclared(year, clock.GetCurrentInstant(), actor, "dataset.import", $"budget-years/{year}",
+                new ImportAudit([.. files.Keys.Order(StringComparer.Ordinal)], counts), ImportAuditJson.Default.ImportAudit);
+            await session.Commit(audit, cancellationToken);
+            return new ImportOutcome(counts, [], 0);
+        }
+        finally
         {
-            return new ImportOutcome(null, scope.Violations.Items, scope.Violations.Count, OutOfScope: true);
+            if (aside is { IsCompleted: false })
+            {
+                // Left early (an error, a failed write): the postings no longer matter, but the session must outlive their reading.
+                await stopAside.CancelAsync();
+                await ((Task)aside).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
         }
+    }
 
-        if (errors.Any)
+    /// <summary>What the postings file gave when read on its own thread: its rows, and its errors and out-of-scope rows to report after the other files'.</summary>
+    private sealed record PostingsApart(int Count, ErrorList Errors, ErrorList Violations);
+
+    /// <summary>
+    /// Reads the postings file into the session (<see cref="IImportSession.AddPostings"/>, which may run beside the
+    /// other writes) with errors, scope and year sums of its own: the postings' year sum is kept apart from the
+    /// movements' (<see cref="AmountCeilings"/>), so the rows refused are the ones a reading in turn refuses.
+    /// </summary>
+    /// <param name="session">Null when the accounts already failed: the rows are only checked, as in turn they would be (their accounts were not written).</param>
+    private async Task<PostingsApart> ReadPostingsApart(Func<Stream> open, int year, Dictionary<AccountId, Account> known, Actor actor, IImportSession? session, (long Movements, long Postings) magnitudes, CancellationToken cancellationToken)
+    {
+        var errors = new ErrorList();
+        var scope = new Scope(actor);
+        var tally = new Tally(year, magnitudes.Movements, magnitudes.Postings);
+        var rows = ReadPostings(open, year, known, scope, tally, errors);
+        var count = await Batched(rows, errors, PostingsFile, session is null ? (_, _) => Task.CompletedTask : session.AddPostings, cancellationToken);
+        if (!errors.Any)
         {
-            return Failed(errors);
+            session?.PostingsComplete();
         }
 
-        var audit = AuditEntry.OfDeclared(year, clock.GetCurrentInstant(), actor, "dataset.import", $"budget-years/{year}",
-            new ImportAudit([.. files.Keys.Order(StringComparer.Ordinal)], counts), ImportAuditJson.Default.ImportAudit);
-        await session.Commit(audit, cancellationToken);
-        return new ImportOutcome(counts, [], 0);
+        return new PostingsApart(count, errors, scope.Violations);
     }
 
     private static ImportOutcome Failed(ErrorList errors) => new(null, errors.Items, errors.Count);

@@ -406,29 +406,53 @@ internal sealed class SqliteDialect : SqlDialect, IDisposable
     /// </summary>
     protected override Task WritePostingDayRows(DbConnection connection, DbTransaction transaction, PostingDays days, IReadOnlyList<string> accounts, CancellationToken cancellationToken)
     {
-        var db = ((SqliteConnection)connection).Handle!;
-        var ids = accounts.ToDictionary(a => a, Encoding.UTF8.GetBytes, StringComparer.Ordinal);
-        Span<long> ore = stackalloc long[31];
-        Span<long> count = stackalloc long[31];
-        using var rows = new RowBatches(db, "posting_month (year, month, account_id, cumulative_ore, days, day_magnitude_ore)", 5, days.Year, MonthDaysMerge);
-        var month = 0;
-        var length = 0;
-        foreach (var (m, account, cumulative) in days.CumulativeMonths())
+        var (ids, months) = days.Kept<MonthRows>() ?? MonthRows.Of(days, accounts);
+        using var rows = new RowBatches(((SqliteConnection)connection).Handle!, "posting_month (year, month, account_id, cumulative_ore, days, day_magnitude_ore)", 5, days.Year, MonthDaysMerge);
+        for (var m = 1; m <= 12; m++)
         {
-            if (m != month)
+            cancellationToken.ThrowIfCancellationRequested();
+            foreach (var row in months[m - 1])
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                (month, length) = (m, CalendarSystem.Iso.GetDaysInMonth(days.Year, m));
+                rows.Add([m, ids[row.Account], row.CumulativeOre, row.Days, row.DayMagnitudeOre]);
             }
-
-            days.MonthDays(account, m, ore[..length], count[..length]);
-            var (json, magnitude) = MonthDaysJson.Write(ore[..length], count[..length]);
-            rows.Add([m, ids[account], cumulative, json, magnitude]);
         }
 
         rows.Complete();
         return Task.CompletedTask;
     }
+
+    /// <summary>The month rows, made from the sums alone (the import makes them on the thread that read its postings).</summary>
+    public override void PreparePostingDays(PostingDays days)
+    {
+        ArgumentNullException.ThrowIfNull(days);
+        days.Keep(MonthRows.Of(days, days.Accounts()));
+    }
+
+    /// <summary>
+    /// The month rows of a write: the accounts' ids as UTF-8 (in ordinal order) and, per month, the rows in that order.
+    /// They are made account by account, each account's days read once in memory order, and written month by month.
+    /// </summary>
+    private sealed record MonthRows(byte[][] Ids, List<MonthRow>[] Months)
+    {
+        public static MonthRows Of(PostingDays days, IReadOnlyList<string> accounts)
+        {
+            var months = new List<MonthRow>[12];
+            for (var m = 0; m < 12; m++)
+            {
+                months[m] = new List<MonthRow>(accounts.Count);
+            }
+
+            days.ForEachAccountMonth(accounts, (account, month, cumulative, ore, count) =>
+            {
+                var (json, magnitude) = MonthDaysJson.Write(ore, count);
+                months[month - 1].Add(new MonthRow(account, cumulative, json, magnitude));
+            });
+            return new MonthRows(accounts.Select(Encoding.UTF8.GetBytes).ToArray(), months);
+        }
+    }
+
+    /// <summary>A month row made ahead of its write: the account's index among the write's accounts, and its values.</summary>
+    private readonly record struct MonthRow(int Account, long CumulativeOre, byte[] Days, long DayMagnitudeOre);
 
     /// <summary>
     /// A month row the year already has adds the write's days to its own: the two day lists merged by day (sums and
@@ -555,31 +579,50 @@ internal sealed class SqliteDialect : SqlDialect, IDisposable
     private static readonly string ForgetFactChangesSql = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"DELETE FROM fact_change WHERE version <= (SELECT MAX(version) FROM fact_change) - {FactChanges.Kept}");
 
     /// <summary>
-    /// Stages the file's estimates with one prepared statement, then saves them in two set statements: an upsert
-    /// (new → version 1; existing → next version, as a PUT with the current ETag would) and the history rows. The
-    /// importer has already refused a file with two estimates for one account and round.
+    /// A year's first estimates are inserted with their history rows by two prepared statements. Otherwise the file's
+    /// estimates are staged with one prepared statement, then saved in two set statements: an upsert (new → version
+    /// 1; existing → next version, as a PUT with the current ETag would) and the history rows. The importer has
+    /// already refused a file with two estimates for one account and round.
     /// </summary>
     public override Task SaveImportedEstimates(DbConnection connection, DbTransaction transaction, int year, IReadOnlyList<AccountEstimate> estimates, Instant recordedAt, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(estimates);
         const string columns = "estimate_ore, explanation, out_year_1_ore, out_year_2_ore, out_year_3_ore, out_year_4_ore, requested_ore, gross_ore, refusion_ore, basis";
+        const string values = "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15";
+        using var any = new RawStatement(((SqliteConnection)connection).Handle!, "SELECT EXISTS (SELECT 1 FROM estimate WHERE year = ?1)");
+        any.Bind(1, year);
+        if (any.RunScalar() == 0)
+        {
+            // The year's first estimates (an import into a new year): each is version 1 of its account and round, so it
+            // is inserted with its history row directly, without staging and upserting (issue 20).
+            using var estimate = new RawStatement(((SqliteConnection)connection).Handle!, $"INSERT INTO estimate (year, version, recorded_at, round, account_id, {columns}) VALUES ({values})");
+            using var version = new RawStatement(((SqliteConnection)connection).Handle!, $"INSERT INTO estimate_version (year, version, recorded_at, round, account_id, {columns}) VALUES ({values})");
+            foreach (var statement in new[] { estimate, version })
+            {
+                statement.Bind(1, year);
+                statement.Bind(2, 1L);
+                statement.Bind(3, recordedAt.Iso());
+            }
+
+            foreach (var e in estimates)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                BindEstimate(estimate, 4, e);
+                estimate.Run();
+                BindEstimate(version, 4, e);
+                version.Run();
+            }
+
+            return Task.CompletedTask;
+        }
+
         using var command = Command(connection, transaction, $"CREATE TEMP TABLE IF NOT EXISTS estimate_stage (round INTEGER, account_id TEXT, {columns})");
         command.ExecuteNonQuery();
         using (var stage = new RawStatement(((SqliteConnection)connection).Handle!, $"INSERT INTO estimate_stage (round, account_id, {columns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"))
         {
             foreach (var e in estimates)
             {
-                stage.Bind(1, e.Round.Value);
-                stage.Bind(2, e.Account.Value);
-                stage.Bind(3, e.Estimate.Ore);
-                stage.Bind(4, e.Explanation);
-                stage.Bind(5, e.OutYears.Year1.Ore);
-                stage.Bind(6, e.OutYears.Year2.Ore);
-                stage.Bind(7, e.OutYears.Year3.Ore);
-                stage.Bind(8, e.OutYears.Year4.Ore);
-                stage.Bind(9, e.RequestedAppropriation?.Ore);
-                stage.Bind(10, e.Basis?.Gross.Ore);
-                stage.Bind(11, e.Basis?.Refusion.Ore);
-                stage.Bind(12, BasisJson.Write(e.Basis));
+                BindEstimate(stage, 1, e);
                 stage.Run();
             }
         }
@@ -604,6 +647,23 @@ internal sealed class SqliteDialect : SqlDialect, IDisposable
         command.Parameters.AddWithValue("$at", recordedAt.Iso());
         command.ExecuteNonQuery();
         return Task.CompletedTask;
+    }
+
+    /// <summary>Binds an imported estimate's round and account, then its values in the order of the estimate columns, from <paramref name="first"/> on.</summary>
+    private static void BindEstimate(RawStatement statement, int first, AccountEstimate e)
+    {
+        statement.Bind(first, e.Round.Value);
+        statement.Bind(first + 1, e.Account.Value);
+        statement.Bind(first + 2, e.Estimate.Ore);
+        statement.Bind(first + 3, e.Explanation);
+        statement.Bind(first + 4, e.OutYears.Year1.Ore);
+        statement.Bind(first + 5, e.OutYears.Year2.Ore);
+        statement.Bind(first + 6, e.OutYears.Year3.Ore);
+        statement.Bind(first + 7, e.OutYears.Year4.Ore);
+        statement.Bind(first + 8, e.RequestedAppropriation?.Ore);
+        statement.Bind(first + 9, e.Basis?.Gross.Ore);
+        statement.Bind(first + 10, e.Basis?.Refusion.Ore);
+        statement.Bind(first + 11, BasisJson.Write(e.Basis));
     }
 
     private static SqliteCommand Command(DbConnection connection, DbTransaction transaction, string sql)
