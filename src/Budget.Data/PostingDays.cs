@@ -11,7 +11,7 @@ namespace Budget.Data;
 /// </summary>
 internal sealed class PostingDays
 {
-    /// <summary>Accounts held before an import writes its sums so far (about 94 MB): bounds memory for any file.</summary>
+    /// <summary>Accounts held before an import writes its sums so far (about 94 MB; with at most 48 MB of month rows made ahead, decision 0035): bounds memory for any file.</summary>
     public const int FlushAtAccounts = 16_000;
 
     /// <summary>

@@ -328,15 +328,21 @@ public sealed class ErrorList
         }
     }
 
-    /// <summary>Adds another list's errors after these, as if they had been added here in turn (the count includes those past the limit).</summary>
-    public void Append(ErrorList other)
+    /// <summary>
+    /// Adds the first <paramref name="count"/> of another list's errors after these, as if they had been added here in
+    /// turn (the count includes those past the limit, which neither list keeps).
+    /// </summary>
+    public void Append(ErrorList other, int count)
     {
         ArgumentNullException.ThrowIfNull(other);
-        foreach (var error in other.errors)
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, other.Count);
+        var kept = Math.Min(count, other.errors.Count);
+        for (var i = 0; i < kept; i++)
         {
-            Add(error);
+            Add(other.errors[i]);
         }
 
-        Count += other.Count - other.errors.Count;
+        Count += count - kept;
     }
 }

@@ -5,6 +5,7 @@ using Budget.Domain;
 using Budget.Domain.Accounts;
 using Budget.Domain.Appropriations;
 using Budget.Domain.Money;
+using System.Runtime.ExceptionServices;
 using NodaTime;
 
 namespace Budget.Application.Datasets;
@@ -137,11 +138,11 @@ public sealed class DatasetImport(IImportStore store, IClock clock, Domain.Refus
         // With independent files the postings are read (and summed by the store) on a second thread while this one
         // writes the cut-offs, movements and estimates (decision 0035); each side keeps its own errors, scope and sums.
         using var stopAside = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        // A thread of its own, not the pool's: the reading holds it for the whole file, and on two cores the pool's other
-        // thread is the one this method continues on.
-        var writes = errors.Any ? null : session;
+        // Started on a thread of its own rather than the pool's (the pool's other thread on two cores is the one this
+        // method continues on); it stays there while the store's summing completes at once, as it does until a flush.
+        var othersFailed = new OthersFailed(errors);
         var aside = ReadPostingsAlongside && files.TryGetValue(PostingsFile, out var postingsAside)
-            ? Task.Factory.StartNew(() => ReadPostingsApart(postingsAside, year, known, actor, writes, (movementMagnitude, postingMagnitude), stopAside.Token), stopAside.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap()
+            ? Task.Factory.StartNew(() => ReadPostingsApart(postingsAside, year, known, actor, session, othersFailed, (movementMagnitude, postingMagnitude), stopAside.Token), stopAside.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap()
             : null;
         try
         {
@@ -167,6 +168,7 @@ public sealed class DatasetImport(IImportStore store, IClock clock, Domain.Refus
                 }
             }
 
+            othersFailed.Check();
             if (files.TryGetValue(MovementsFile, out var movements))
             {
                 counts = counts with
@@ -175,6 +177,7 @@ public sealed class DatasetImport(IImportStore store, IClock clock, Domain.Refus
                 };
             }
 
+            othersFailed.Check();
             if (files.TryGetValue(EstimatesFile, out var estimates))
             {
                 var read = ReadEstimates(estimates, known, session.RoundStates, scope, errors);
@@ -188,10 +191,20 @@ public sealed class DatasetImport(IImportStore store, IClock clock, Domain.Refus
 
             if (aside is not null)
             {
+                othersFailed.Check();
                 var apart = await aside;
-                errors.Append(apart.Errors);
-                scope.Violations.Append(apart.Violations);
-                counts = counts with { Postings = apart.Count };
+                if (apart.WriteFailed is { } failed && !errors.Any)
+                {
+                    // In turn the postings are written only while nothing has failed: that write would have thrown there.
+                    failed.Throw();
+                }
+
+                // A reading in turn stops at the first good row once the list is full: where that would have been, the
+                // postings' errors and out-of-scope rows end (the answer, 400 or 403, and the count are then the same).
+                var stop = apart.Stops.FirstOrDefault(s => errors.Count + s.Errors >= ErrorList.Limit);
+                errors.Append(apart.Errors, stop?.Errors ?? apart.Errors.Count);
+                scope.Violations.Append(apart.Violations, stop?.Violations ?? apart.Violations.Count);
+                counts = counts with { Postings = stop?.Rows ?? apart.Count };
             }
             else if (files.TryGetValue(PostingsFile, out var postings))
             {
@@ -227,28 +240,106 @@ public sealed class DatasetImport(IImportStore store, IClock clock, Domain.Refus
         }
     }
 
-    /// <summary>What the postings file gave when read on its own thread: its rows, and its errors and out-of-scope rows to report after the other files'.</summary>
-    private sealed record PostingsApart(int Count, ErrorList Errors, ErrorList Violations);
+    /// <summary>
+    /// Whether the files read on the writing thread have failed, as the postings' reading sees it: it then only checks
+    /// its rows, as a reading in turn would (nothing is written once something failed). Set by the writing thread.
+    /// </summary>
+    private sealed class OthersFailed(ErrorList errors)
+    {
+        private volatile bool failed = errors.Any;
+
+        public bool Failed => failed;
+
+        /// <summary>Called by the writing thread after each file.</summary>
+        public void Check() => failed |= errors.Any;
+    }
+
+    /// <summary>
+    /// A good postings row at which a reading in turn would stop if the other files' errors and these filled the list:
+    /// the rows counted, and the postings' errors and out-of-scope rows so far.
+    /// </summary>
+    private sealed record PostingsStop(int Rows, int Errors, int Violations);
+
+    /// <summary>
+    /// What the postings file gave when read on its own thread: its rows, its errors and out-of-scope rows to report
+    /// after the other files', where a reading in turn could have stopped, and a store write that failed.
+    /// </summary>
+    private sealed record PostingsApart(int Count, ErrorList Errors, ErrorList Violations, IReadOnlyList<PostingsStop> Stops, ExceptionDispatchInfo? WriteFailed);
 
     /// <summary>
     /// Reads the postings file into the session (<see cref="IImportSession.AddPostings"/>, which may run beside the
     /// other writes) with errors, scope and year sums of its own: the postings' year sum is kept apart from the
-    /// movements' (<see cref="AmountCeilings"/>), so the rows refused are the ones a reading in turn refuses.
+    /// movements' (<see cref="AmountCeilings"/>), so the rows refused are the ones a reading in turn refuses. It stops
+    /// writing once either side has failed; a write that throws is kept for the writing thread to decide on (in turn
+    /// it would not have been made if the other files had failed).
     /// </summary>
-    /// <param name="session">Null when the accounts already failed: the rows are only checked, as in turn they would be (their accounts were not written).</param>
-    private async Task<PostingsApart> ReadPostingsApart(Func<Stream> open, int year, Dictionary<AccountId, Account> known, Actor actor, IImportSession? session, (long Movements, long Postings) magnitudes, CancellationToken cancellationToken)
+    private async Task<PostingsApart> ReadPostingsApart(Func<Stream> open, int year, Dictionary<AccountId, Account> known, Actor actor, IImportSession session, OthersFailed othersFailed, (long Movements, long Postings) magnitudes, CancellationToken cancellationToken)
     {
         var errors = new ErrorList();
         var scope = new Scope(actor);
         var tally = new Tally(year, magnitudes.Movements, magnitudes.Postings);
-        var rows = ReadPostings(open, year, known, scope, tally, errors);
-        var count = await Batched(rows, errors, PostingsFile, session is null ? (_, _) => Task.CompletedTask : session.AddPostings, cancellationToken);
-        if (!errors.Any)
+        var stops = new List<PostingsStop>();
+        ExceptionDispatchInfo? writeFailed = null;
+        var batch = new List<Posting>(BatchSize);
+        var count = 0;
+
+        async Task Write()
         {
-            session?.PostingsComplete();
+            if (writeFailed is null && !othersFailed.Failed)
+            {
+                try
+                {
+                    await session.AddPostings(batch, cancellationToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    writeFailed = ExceptionDispatchInfo.Capture(e);
+                }
+            }
+
+            batch.Clear();
         }
 
-        return new PostingsApart(count, errors, scope.Violations);
+        foreach (var posting in ReadPostings(open, year, known, scope, tally, errors))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            count++;
+            if (stops.Count == 0 || stops[^1].Errors != errors.Count)
+            {
+                stops.Add(new PostingsStop(count, errors.Count, scope.Violations.Count));
+            }
+
+            if (errors.Any)
+            {
+                batch.Clear();
+                if (errors.Full)
+                {
+                    break;
+                }
+
+                continue;
+            }
+
+            batch.Add(posting);
+            if (batch.Count == BatchSize)
+            {
+                await Write();
+                Progress?.Invoke(PostingsFile, count);
+            }
+        }
+
+        if (batch.Count > 0 && !errors.Any)
+        {
+            await Write();
+        }
+
+        if (!errors.Any && writeFailed is null && !othersFailed.Failed)
+        {
+            session.PostingsComplete();
+        }
+
+        Progress?.Invoke(PostingsFile, count);
+        return new PostingsApart(count, errors, scope.Violations, stops, writeFailed);
     }
 
     private static ImportOutcome Failed(ErrorList errors) => new(null, errors.Items, errors.Count);
@@ -259,6 +350,7 @@ public sealed class DatasetImport(IImportStore store, IClock clock, Domain.Refus
         var count = 0;
         foreach (var row in rows)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             count++;
             if (errors.Any)
             {

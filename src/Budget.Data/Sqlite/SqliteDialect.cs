@@ -406,14 +406,37 @@ internal sealed class SqliteDialect : SqlDialect, IDisposable
     /// </summary>
     protected override Task WritePostingDayRows(DbConnection connection, DbTransaction transaction, PostingDays days, IReadOnlyList<string> accounts, CancellationToken cancellationToken)
     {
-        var (ids, months) = days.Kept<MonthRows>() ?? MonthRows.Of(days, accounts);
         using var rows = new RowBatches(((SqliteConnection)connection).Handle!, "posting_month (year, month, account_id, cumulative_ore, days, day_magnitude_ore)", 5, days.Year, MonthDaysMerge);
-        for (var m = 1; m <= 12; m++)
+        if (days.Kept<MonthRows>() is { } made)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            foreach (var row in months[m - 1])
+            for (var m = 1; m <= 12; m++)
             {
-                rows.Add([m, ids[row.Account], row.CumulativeOre, row.Days, row.DayMagnitudeOre]);
+                cancellationToken.ThrowIfCancellationRequested();
+                foreach (var row in made.Months[m - 1])
+                {
+                    rows.Add([m, made.Ids[row.Account], row.CumulativeOre, row.Days, row.DayMagnitudeOre]);
+                }
+            }
+        }
+        else
+        {
+            // Made here, each row as it is written: nothing but the sums is held (the API's imports and writes).
+            var ids = accounts.ToDictionary(a => a, Encoding.UTF8.GetBytes, StringComparer.Ordinal);
+            Span<long> ore = stackalloc long[31];
+            Span<long> count = stackalloc long[31];
+            var month = 0;
+            var length = 0;
+            foreach (var (m, account, cumulative) in days.CumulativeMonths())
+            {
+                if (m != month)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    (month, length) = (m, CalendarSystem.Iso.GetDaysInMonth(days.Year, m));
+                }
+
+                days.MonthDays(account, m, ore[..length], count[..length]);
+                var (json, magnitude) = MonthDaysJson.Write(ore[..length], count[..length]);
+                rows.Add([m, ids[account], cumulative, json, magnitude]);
             }
         }
 
@@ -421,12 +444,24 @@ internal sealed class SqliteDialect : SqlDialect, IDisposable
         return Task.CompletedTask;
     }
 
-    /// <summary>The month rows, made from the sums alone (the import makes them on the thread that read its postings).</summary>
+    /// <summary>
+    /// The month rows, made from the sums alone (the import makes them on the thread that read its postings) while
+    /// their days' text stays within <see cref="MonthRowsMadeAheadBytes"/>; past it they are made as they are written.
+    /// </summary>
     public override void PreparePostingDays(PostingDays days)
     {
         ArgumentNullException.ThrowIfNull(days);
-        days.Keep(MonthRows.Of(days, days.Accounts()));
+        if (MonthRows.Of(days, days.Accounts(), MonthRowsMadeAheadBytes) is { } made)
+        {
+            days.Keep(made);
+        }
     }
+
+    /// <summary>
+    /// The most of the days' JSON text made ahead of a write (5.000 accounts with postings on most days of a 10M-posting
+    /// year hold ~27 MB): the import's memory stays bounded by the sums and this (issue 20's 200 MB at 10M postings).
+    /// </summary>
+    private const long MonthRowsMadeAheadBytes = 48L << 20;
 
     /// <summary>
     /// The month rows of a write: the accounts' ids as UTF-8 (in ordinal order) and, per month, the rows in that order.
@@ -434,7 +469,8 @@ internal sealed class SqliteDialect : SqlDialect, IDisposable
     /// </summary>
     private sealed record MonthRows(byte[][] Ids, List<MonthRow>[] Months)
     {
-        public static MonthRows Of(PostingDays days, IReadOnlyList<string> accounts)
+        /// <returns>Null when the days' text would pass <paramref name="maxBytes"/>.</returns>
+        public static MonthRows? Of(PostingDays days, IReadOnlyList<string> accounts, long maxBytes)
         {
             var months = new List<MonthRow>[12];
             for (var m = 0; m < 12; m++)
@@ -442,12 +478,19 @@ internal sealed class SqliteDialect : SqlDialect, IDisposable
                 months[m] = new List<MonthRow>(accounts.Count);
             }
 
+            var bytes = 0L;
             days.ForEachAccountMonth(accounts, (account, month, cumulative, ore, count) =>
             {
+                if (bytes > maxBytes)
+                {
+                    return;
+                }
+
                 var (json, magnitude) = MonthDaysJson.Write(ore, count);
+                bytes += json.Length;
                 months[month - 1].Add(new MonthRow(account, cumulative, json, magnitude));
             });
-            return new MonthRows(accounts.Select(Encoding.UTF8.GetBytes).ToArray(), months);
+            return bytes > maxBytes ? null : new MonthRows(accounts.Select(Encoding.UTF8.GetBytes).ToArray(), months);
         }
     }
 
