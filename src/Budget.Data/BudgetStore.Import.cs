@@ -68,19 +68,6 @@ public sealed partial class BudgetStore : IImportStore
         /// <summary>The connection, one statement sequence at a time.</summary>
         private readonly SemaphoreSlim statements = new(1, 1);
 
-        private async Task<T> Exclusive<T>(Func<Task<T>> write, CancellationToken cancellationToken)
-        {
-            await statements.WaitAsync(cancellationToken);
-            try
-            {
-                return await write();
-            }
-            finally
-            {
-                statements.Release();
-            }
-        }
-
         private async Task Exclusive(Func<Task> write, CancellationToken cancellationToken)
         {
             await statements.WaitAsync(cancellationToken);
